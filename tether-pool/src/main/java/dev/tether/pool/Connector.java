@@ -1,0 +1,63 @@
+package dev.tether.pool;
+
+/**
+ * How to open, check and close one connection. The pool knows nothing about sockets or
+ * protocols; everything it needs to know about a connection goes through this interface.
+ *
+ * <p>Calls for one connection never overlap, and the pool never holds a lock while calling.
+ * The lifecycle callbacks come in this order:
+ * {@code open} -> ({@code onIdle} -> {@code onLease} -> {@code isReusable})* -> {@code close}.
+ *
+ * @param <K> the key (a route: host, port, TLS) that says where a connection goes
+ * @param <C> the connection type
+ */
+public interface Connector<K, C> {
+
+    /**
+     * Opens a connection to {@code key}. Must give up by {@code deadline} (the earlier of the
+     * acquirer's deadline and {@link PoolConfig#openTimeout()}). Any exception is reported to the
+     * caller that caused the open, as the cause of a {@link PoolOpenException}.
+     */
+    C open(K key, Deadline deadline) throws Exception;
+
+    /**
+     * The cheap check made each time an idle connection is handed out again, after
+     * {@link #onLease}. Must not block: a zero-wait look at the socket, not a read with a timeout.
+     * Returning false closes the connection with {@link Reason#NOT_REUSABLE} and the pool tries
+     * another one.
+     *
+     * @param idleNanos how long the connection sat idle before this lease (a primitive, because
+     *                  this runs on every acquire and must not allocate)
+     */
+    default boolean isReusable(C connection, long idleNanos) {
+        return true;
+    }
+
+    /**
+     * The connection is about to become idle. {@code handle} stays valid until the next
+     * {@link #onLease} or {@link #close}; a connector that watches idle connections calls
+     * {@link IdleHandle#expire(Reason)} when the peer closes one, and the pool closes it at once.
+     * Called before the connection is visible to other acquirers.
+     */
+    default void onIdle(C connection, IdleHandle handle) {
+    }
+
+    /**
+     * The connection left the idle set and is about to be handed to a caller: stop watching it.
+     * When this returns, the connector must no longer touch the connection on its own.
+     */
+    default void onLease(C connection) {
+    }
+
+    /** Closes the connection. Called exactly once per opened connection, never under a pool lock. */
+    void close(C connection, Reason reason);
+
+    /** Lets a connector expel one of its idle connections from the pool. */
+    interface IdleHandle {
+        /**
+         * Closes the connection now with {@code reason}, if it is still idle. Returns false when
+         * it was leased (or closed) in the meantime, in which case nothing happens.
+         */
+        boolean expire(Reason reason);
+    }
+}

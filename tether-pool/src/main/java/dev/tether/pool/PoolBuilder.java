@@ -1,0 +1,75 @@
+package dev.tether.pool;
+
+import java.util.Objects;
+import java.util.Random;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
+import java.util.random.RandomGenerator;
+
+/**
+ * Assembles a pool: its policy ({@link PoolConfig}) and its collaborators (listener, ticker,
+ * housekeeping, background executor). Only the connector is required.
+ */
+public final class PoolBuilder<K, C, P> {
+    private final Connector<K, C> connector;
+    private final BiFunction<Connector<K, C>, PoolBuilder<K, C, P>, P> factory;
+    private PoolConfig config = PoolConfig.DEFAULT;
+    private PoolListener<K, C> listener = PoolListener.none();
+    private Ticker ticker = Ticker.SYSTEM;
+    private Housekeeping housekeeping;
+    private Executor backgroundExecutor;
+    private RandomGenerator random;
+
+    PoolBuilder(Connector<K, C> connector, BiFunction<Connector<K, C>, PoolBuilder<K, C, P>, P> factory) {
+        this.connector = Objects.requireNonNull(connector, "connector");
+        this.factory = factory;
+    }
+
+    public PoolBuilder<K, C, P> config(PoolConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+        return this;
+    }
+
+    public PoolBuilder<K, C, P> listener(PoolListener<K, C> listener) {
+        this.listener = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** The source of time (default {@link Ticker#SYSTEM}); tests pass a fake one. */
+    public PoolBuilder<K, C, P> ticker(Ticker ticker) {
+        this.ticker = Objects.requireNonNull(ticker, "ticker");
+        return this;
+    }
+
+    /** Who runs housekeeping (default {@link Housekeeping#shared()}). */
+    public PoolBuilder<K, C, P> housekeeping(Housekeeping housekeeping) {
+        this.housekeeping = Objects.requireNonNull(housekeeping, "housekeeping");
+        return this;
+    }
+
+    /**
+     * Where opens for min idle and for waiters, and closes decided by housekeeping, run (default:
+     * shared daemon threads). A test passes {@code Runnable::run} to keep everything on its thread.
+     */
+    public PoolBuilder<K, C, P> backgroundExecutor(Executor executor) {
+        this.backgroundExecutor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /** The randomness behind lifetime jitter (default: a fresh seeded {@link Random}); fuzzers pass a seeded one. */
+    public PoolBuilder<K, C, P> random(RandomGenerator random) {
+        this.random = Objects.requireNonNull(random, "random");
+        return this;
+    }
+
+    public P build() {
+        return factory.apply(connector, this);
+    }
+
+    public PoolConfig config() { return config; }
+    public PoolListener<K, C> listener() { return listener; }
+    public Ticker ticker() { return ticker; }
+    public Housekeeping housekeeping() { return housekeeping != null ? housekeeping : Housekeeping.shared(); }
+    public Executor backgroundExecutor() { return backgroundExecutor; }
+    public RandomGenerator random() { return random != null ? random : new Random(); }
+}

@@ -1,0 +1,225 @@
+package dev.tether.pool;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The pool's policy: limits, timeouts and expiry. Immutable; build one with {@link #builder()} or
+ * change a copy with {@link #toBuilder()}. Every value is checked in {@link Builder#build()}, and
+ * a bad one fails with a message that names the field, the value and the rule.
+ *
+ * <p>{@link Duration#ZERO} turns {@code idleTimeout}, {@code maxLifetime} and
+ * {@code leakDetectionThreshold} off; for {@code acquireTimeout} it means "do not wait".
+ */
+public final class PoolConfig {
+
+    /** The defaults: see each builder method. */
+    public static final PoolConfig DEFAULT = new Builder().build();
+
+    private final String name;
+    private final int maxPerKey;
+    private final int maxTotal;
+    private final int minIdle;
+    private final Duration acquireTimeout;
+    private final int maxWaiters;
+    private final Duration idleTimeout;
+    private final Duration maxLifetime;
+    private final Duration lifetimeJitter;
+    private final int maxOpensPerKey;
+    private final Duration openTimeout;
+    private final Duration openBackoff;
+    private final Duration openBackoffMax;
+    private final Duration leakDetectionThreshold;
+
+    private PoolConfig(Builder b) {
+        this.name = b.name;
+        this.maxPerKey = b.maxPerKey;
+        this.maxTotal = b.maxTotal;
+        this.minIdle = b.minIdle;
+        this.acquireTimeout = b.acquireTimeout;
+        this.maxWaiters = b.maxWaiters;
+        this.idleTimeout = b.idleTimeout;
+        this.maxLifetime = b.maxLifetime;
+        this.lifetimeJitter = b.lifetimeJitter;
+        this.maxOpensPerKey = b.maxOpensPerKey;
+        this.openTimeout = b.openTimeout;
+        this.openBackoff = b.openBackoff;
+        this.openBackoffMax = b.openBackoffMax;
+        this.leakDetectionThreshold = b.leakDetectionThreshold;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** A name for messages and thread names. */
+    public String name() { return name; }
+
+    /** Connections per key: idle, leased and opening together. */
+    public int maxPerKey() { return maxPerKey; }
+
+    /** Connections across all keys: idle, leased and opening together. */
+    public int maxTotal() { return maxTotal; }
+
+    /** Idle connections per key that housekeeping keeps open (for keys that have been used). */
+    public int minIdle() { return minIdle; }
+
+    /** How long {@code acquire()} waits at most; ZERO: fail at once when none is free. */
+    public Duration acquireTimeout() { return acquireTimeout; }
+
+    /** How many callers may wait per key; the next one is refused at once. */
+    public int maxWaiters() { return maxWaiters; }
+
+    /** An idle connection is closed after this long unused; ZERO: never. */
+    public Duration idleTimeout() { return idleTimeout; }
+
+    /** A connection is closed after this long open (less a random jitter); ZERO: never. */
+    public Duration maxLifetime() { return maxLifetime; }
+
+    /** Each connection's lifetime is shortened by a random amount up to this, so a fleet spreads out. */
+    public Duration lifetimeJitter() { return lifetimeJitter; }
+
+    /** How many connections of one key may be opening at the same time. */
+    public int maxOpensPerKey() { return maxOpensPerKey; }
+
+    /** How long one open may take at most. */
+    public Duration openTimeout() { return openTimeout; }
+
+    /** After a failed open, the first wait before the pool opens again for that key; doubles per failure. */
+    public Duration openBackoff() { return openBackoff; }
+
+    /** The longest wait between open attempts after repeated failures. */
+    public Duration openBackoffMax() { return openBackoffMax; }
+
+    /** A lease held longer than this is reported as a likely leak; ZERO: never. */
+    public Duration leakDetectionThreshold() { return leakDetectionThreshold; }
+
+    @Override
+    public String toString() {
+        return "PoolConfig{name=" + name + ", maxPerKey=" + maxPerKey + ", maxTotal=" + maxTotal
+                + ", minIdle=" + minIdle + ", acquireTimeout=" + acquireTimeout + ", maxWaiters=" + maxWaiters
+                + ", idleTimeout=" + idleTimeout + ", maxLifetime=" + maxLifetime
+                + ", lifetimeJitter=" + lifetimeJitter + ", maxOpensPerKey=" + maxOpensPerKey
+                + ", openTimeout=" + openTimeout + ", openBackoff=" + openBackoff
+                + ", openBackoffMax=" + openBackoffMax + ", leakDetectionThreshold=" + leakDetectionThreshold + '}';
+    }
+
+    /** Collects values; {@link #build()} checks them together. */
+    public static final class Builder {
+        private String name = "pool";
+        private int maxPerKey = 10;
+        private int maxTotal = 100;
+        private int minIdle = 0;
+        private Duration acquireTimeout = Duration.ofSeconds(30);
+        private int maxWaiters = 1_000;
+        // Below the common load-balancer idle timeouts (AWS ALB 60 s, nginx 75 s): the client must
+        // give up an idle connection before anything between it and the server does.
+        private Duration idleTimeout = Duration.ofSeconds(50);
+        private Duration maxLifetime = Duration.ofMinutes(30);
+        private Duration lifetimeJitter = Duration.ofMinutes(1);
+        private int maxOpensPerKey = 2;
+        private Duration openTimeout = Duration.ofSeconds(10);
+        private Duration openBackoff = Duration.ofMillis(100);
+        private Duration openBackoffMax = Duration.ofSeconds(10);
+        private Duration leakDetectionThreshold = Duration.ZERO;
+
+        private Builder() {
+        }
+
+        private Builder(PoolConfig c) {
+            name = c.name;
+            maxPerKey = c.maxPerKey;
+            maxTotal = c.maxTotal;
+            minIdle = c.minIdle;
+            acquireTimeout = c.acquireTimeout;
+            maxWaiters = c.maxWaiters;
+            idleTimeout = c.idleTimeout;
+            maxLifetime = c.maxLifetime;
+            lifetimeJitter = c.lifetimeJitter;
+            maxOpensPerKey = c.maxOpensPerKey;
+            openTimeout = c.openTimeout;
+            openBackoff = c.openBackoff;
+            openBackoffMax = c.openBackoffMax;
+            leakDetectionThreshold = c.leakDetectionThreshold;
+        }
+
+        public Builder name(String name) { this.name = name; return this; }
+        public Builder maxPerKey(int n) { this.maxPerKey = n; return this; }
+        public Builder maxTotal(int n) { this.maxTotal = n; return this; }
+        public Builder minIdle(int n) { this.minIdle = n; return this; }
+        public Builder acquireTimeout(Duration d) { this.acquireTimeout = d; return this; }
+        public Builder maxWaiters(int n) { this.maxWaiters = n; return this; }
+        public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
+        public Builder maxLifetime(Duration d) { this.maxLifetime = d; return this; }
+        public Builder lifetimeJitter(Duration d) { this.lifetimeJitter = d; return this; }
+        public Builder maxOpensPerKey(int n) { this.maxOpensPerKey = n; return this; }
+        public Builder openTimeout(Duration d) { this.openTimeout = d; return this; }
+        public Builder openBackoff(Duration d) { this.openBackoff = d; return this; }
+        public Builder openBackoffMax(Duration d) { this.openBackoffMax = d; return this; }
+        public Builder leakDetectionThreshold(Duration d) { this.leakDetectionThreshold = d; return this; }
+
+        /** Checks every value and the rules between them; throws {@link IllegalArgumentException} naming the first broken rule. */
+        public PoolConfig build() {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("name: " + quote(name) + " (expected: not blank)");
+            }
+            atLeast("maxPerKey", maxPerKey, 1);
+            atLeast("maxTotal", maxTotal, 1);
+            if (maxPerKey > maxTotal) {
+                throw new IllegalArgumentException("maxPerKey: " + maxPerKey + " (expected: <= maxTotal " + maxTotal + ")");
+            }
+            atLeast("minIdle", minIdle, 0);
+            if (minIdle > maxPerKey) {
+                throw new IllegalArgumentException("minIdle: " + minIdle + " (expected: <= maxPerKey " + maxPerKey + ")");
+            }
+            atLeast("maxWaiters", maxWaiters, 0);
+            atLeast("maxOpensPerKey", maxOpensPerKey, 1);
+            notNegative("acquireTimeout", acquireTimeout);
+            notNegative("idleTimeout", idleTimeout);
+            notNegative("maxLifetime", maxLifetime);
+            notNegative("lifetimeJitter", lifetimeJitter);
+            positive("openTimeout", openTimeout);
+            positive("openBackoff", openBackoff);
+            positive("openBackoffMax", openBackoffMax);
+            notNegative("leakDetectionThreshold", leakDetectionThreshold);
+            if (openBackoffMax.compareTo(openBackoff) < 0) {
+                throw new IllegalArgumentException("openBackoffMax: " + openBackoffMax
+                        + " (expected: >= openBackoff " + openBackoff + ")");
+            }
+            if (!maxLifetime.isZero() && lifetimeJitter.compareTo(maxLifetime.dividedBy(2)) > 0) {
+                // A jitter near the lifetime would let connections die right after opening.
+                throw new IllegalArgumentException("lifetimeJitter: " + lifetimeJitter
+                        + " (expected: <= half of maxLifetime " + maxLifetime + ")");
+            }
+            return new PoolConfig(this);
+        }
+
+        private static void atLeast(String field, int value, int min) {
+            if (value < min) {
+                throw new IllegalArgumentException(field + ": " + value + " (expected: >= " + min + ")");
+            }
+        }
+
+        private static void notNegative(String field, Duration d) {
+            Objects.requireNonNull(d, () -> field + ": null (expected: a Duration >= 0)");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(field + ": " + d + " (expected: >= 0)");
+            }
+        }
+
+        private static void positive(String field, Duration d) {
+            Objects.requireNonNull(d, () -> field + ": null (expected: a Duration > 0)");
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(field + ": " + d + " (expected: > 0)");
+            }
+        }
+
+        private static String quote(String s) {
+            return s == null ? "null" : '"' + s + '"';
+        }
+    }
+}

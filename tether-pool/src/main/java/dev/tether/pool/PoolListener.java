@@ -1,0 +1,49 @@
+package dev.tether.pool;
+
+/**
+ * Receives the pool's events. Called on the thread where the event happened, never while the
+ * pool holds a lock; a listener must be quick and must not throw (an exception is logged and
+ * dropped). Hot-path events take primitive nanoseconds so that they allocate nothing.
+ * Metrics bindings (Micrometer, JMX) are built on this interface.
+ */
+public interface PoolListener<K, C> {
+
+    /** The no-op listener. */
+    @SuppressWarnings("rawtypes")
+    PoolListener NONE = new PoolListener() { };
+
+    @SuppressWarnings("unchecked")
+    static <K, C> PoolListener<K, C> none() {
+        return (PoolListener<K, C>) NONE;
+    }
+
+    /** A connection was opened, in {@code tookNanos}. */
+    default void opened(K key, C connection, long tookNanos) { }
+
+    /** Opening a connection failed after {@code tookNanos}. */
+    default void openFailed(K key, Throwable cause, long tookNanos) { }
+
+    /** A caller got a connection, after waiting {@code waitedNanos} (0 when one was free at once). */
+    default void acquired(K key, C connection, long waitedNanos) { }
+
+    /** A caller gave a connection back. */
+    default void released(K key, C connection) { }
+
+    /** A connection was closed. Exactly once per opened connection. */
+    default void closed(K key, C connection, Reason reason) { }
+
+    /** A caller found nothing free and started to wait. */
+    default void waiting(K key) { }
+
+    /** A caller gave up after waiting {@code waitedNanos}. */
+    default void timedOut(K key, long waitedNanos) { }
+
+    /**
+     * A lease has been held longer than {@link PoolConfig#leakDetectionThreshold()}; reported once
+     * per lease. {@code acquiredAt} holds the stack of the code that acquired it.
+     */
+    default void leakSuspected(K key, C connection, long heldNanos, Throwable acquiredAt) { }
+
+    /** A lease reported by {@link #leakSuspected} came back after {@code heldNanos}. */
+    default void leakReturned(K key, C connection, long heldNanos) { }
+}

@@ -1,0 +1,8 @@
+package dev.tether.pool;
+
+/** Opening a connection for this caller failed; the cause is the connector's own exception. */
+public final class PoolOpenException extends PoolException {
+    public PoolOpenException(String poolName, Object key, Throwable cause) {
+        super(poolName, key, "pool \"" + poolName + "\" could not open a connection to " + key + ": " + cause, cause);
+    }
+}

@@ -1,0 +1,11 @@
+package dev.tether.pool;
+
+/** Refused at once: as many callers as {@link PoolConfig#maxWaiters()} allows were already waiting. */
+public final class PoolRejectedException extends PoolException {
+    public PoolRejectedException(String poolName, Object key, int maxWaiters, PoolStats stats) {
+        super(poolName, key, "pool \"" + poolName + "\" refused a request for a connection to " + key + ": "
+                + maxWaiters + " callers are already waiting (maxWaiters " + maxWaiters + "; leased " + stats.leased()
+                + ", idle " + stats.idle() + ", opening " + stats.opening()
+                + "); raise maxPerKey or maxWaiters, or shed load earlier", null);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.tether.pool;
+
+import java.time.Duration;
+
+/**
+ * No connection became free within the caller's timeout. The message carries the pool's name, the
+ * key, the time waited and the key's counts; the cause, when present, is the last failure to open
+ * a connection for that key (so an outage does not look like a busy pool).
+ */
+public final class PoolTimeoutException extends PoolException {
+    private final Duration waited;
+    private final transient PoolStats stats;
+
+    public PoolTimeoutException(String poolName, Object key, Duration waited, int maxPerKey, PoolStats stats,
+                                Throwable lastOpenFailure) {
+        super(poolName, key, "pool \"" + poolName + "\" timed out after " + waited.toMillis()
+                + " ms waiting for a connection to " + key + " (max " + maxPerKey + ", leased " + stats.leased()
+                + ", idle " + stats.idle() + ", opening " + stats.opening() + ", waiting " + stats.waiting() + ")"
+                + (lastOpenFailure == null ? "" : "; the last attempt to open one failed: " + lastOpenFailure),
+                lastOpenFailure);
+        this.waited = waited;
+        this.stats = stats;
+    }
+
+    public Duration waited() { return waited; }
+
+    /** The key's counts when the caller gave up. */
+    public PoolStats stats() { return stats; }
+}

@@ -1,0 +1,134 @@
+package dev.tether.pool.internal;
+
+import dev.tether.pool.Lease;
+import dev.tether.pool.Reason;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The caller's view of a leased entry. A handle is reused by the thread that created it once it
+ * has been returned with {@code close()} on that thread (see {@link ThreadState}); its state,
+ * flipped by CAS when the lease ends, turns a second return or a late use into a clear error.
+ */
+final class LeaseHandle<K, C> implements Lease<C> {
+    private static final int RETURNED = 0;
+    private static final int ACTIVE = 1;
+    private static final int RETIRED = 2;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(LeaseHandle.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final ThreadState<K, C> owner;
+    private Entry<K, C> entry;
+    private volatile int state;
+
+    LeaseHandle(ThreadState<K, C> owner) {
+        this.owner = owner;
+    }
+
+    void bind(Entry<K, C> e) {
+        entry = e;
+        state = ACTIVE;
+    }
+
+    Entry<K, C> entry() {
+        return entry;
+    }
+
+    @Override
+    public C get() {
+        Entry<K, C> e = entry;
+        if (state != ACTIVE) {
+            throw returned("get()");
+        }
+        return e.connection;
+    }
+
+    @Override
+    public void close() {
+        Entry<K, C> e = finish(RETURNED);
+        if (e != null) {
+            e.sub.release(e);
+        }
+    }
+
+    @Override
+    public void close(Reason reason) {
+        Objects.requireNonNull(reason, "reason");
+        Entry<K, C> e = finish(RETIRED);
+        if (e != null) {
+            e.sub.discard(e, reason);
+        }
+    }
+
+    @Override
+    public void deadline(Duration fromNow) {
+        Objects.requireNonNull(fromNow, "fromNow");
+        Entry<K, C> e = entry;
+        if (state != ACTIVE) {
+            throw returned("deadline()");
+        }
+        long now = e.sub.engine.ticker.nanoTime();
+        long nanos = fromNow.isNegative() ? 0 : saturated(fromNow);
+        e.deadline = nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+    }
+
+    @Override
+    public int useCount() {
+        Entry<K, C> e = entry;
+        if (state != ACTIVE) {
+            throw returned("useCount()");
+        }
+        return e.uses;
+    }
+
+    /** Ends the lease; null when there is nothing more to do. */
+    private Entry<K, C> finish(int how) {
+        Entry<K, C> e = entry;
+        if (!STATE.compareAndSet(this, ACTIVE, how)) {
+            // try-with-resources closes a lease that the block already retired: that is the
+            // normal shape of "retire on failure", so it is a no-op. Anything else is a bug.
+            if (how == RETURNED && state == RETIRED) {
+                return null;
+            }
+            throw returned(how == RETURNED ? "close()" : "close(reason)");
+        }
+        // Only a plain return recycles the handle: after retire(), try-with-resources still calls
+        // close() on it, and that call must find it retired, not lent to someone else.
+        if (owner.thread == Thread.currentThread()) {
+            owner.last = e; // single-threaded use is strict LIFO: the last returned is the next lent
+            if (how == RETURNED && owner.spare == null) {
+                owner.spare = this;
+            }
+        }
+        return e;
+    }
+
+    private IllegalStateException returned(String call) {
+        return new IllegalStateException("lease." + call + " after the lease was returned to pool \""
+                + (entry == null ? "?" : entry.sub.engine.config.name())
+                + "\": a lease must not be used after close(); acquire a new one");
+    }
+
+    private static long saturated(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Lease[" + (state == ACTIVE ? entry.connection : "returned") + "]";
+    }
+}
