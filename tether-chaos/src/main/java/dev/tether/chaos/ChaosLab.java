@@ -1,0 +1,272 @@
+package dev.tether.chaos;
+
+import dev.tether.chaos.internal.ApiServer;
+import dev.tether.chaos.internal.ProxyRuntime;
+import dev.tether.chaos.internal.Workers;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The fault lab: a set of named TCP proxies on loopback, driven in-process through this class
+ * or over HTTP with Toxiproxy's API ({@link #startApi}). Closing it closes every proxy, every
+ * connection, the API server and every thread it started.
+ *
+ * <pre>{@code
+ * try (ChaosLab lab = ChaosLab.create()) {
+ *     ChaosProxy db = lab.createProxy("db", "127.0.0.1:5432");
+ *     db.addToxic(Toxic.latency(Duration.ofMillis(200)));
+ *     connectTo(db.listenAddress());
+ * }
+ * }</pre>
+ *
+ * <p>Locking: one lock over the name-to-proxy map makes create, populate, delete and reset
+ * atomic with respect to each other; a proxy's own traffic never takes it.
+ */
+public final class ChaosLab implements AutoCloseable {
+
+    /** What {@code GET /version} reports: this lab, not a Toxiproxy release. */
+    public static final String VERSION = "tether-chaos-0.1.0";
+
+    private final Workers workers;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final TreeMap<String, ChaosProxy> proxies = new TreeMap<>(); // guarded by lock
+    private ApiServer api; // guarded by lock
+    private boolean closed; // guarded by lock
+
+    private ChaosLab(Builder b) {
+        this.workers = new Workers(b.dialTimeout);
+    }
+
+    /** A lab with the defaults: upstream dial timeout 10 s. */
+    public static ChaosLab create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Creates and starts a proxy on a free loopback port. */
+    public ChaosProxy createProxy(String name, String upstream) {
+        return createProxy(ProxyConfig.of(name, upstream));
+    }
+
+    public ChaosProxy createProxy(String name, String listen, String upstream) {
+        return createProxy(new ProxyConfig(name, listen, upstream, true));
+    }
+
+    /**
+     * Creates a proxy, started if the config says enabled.
+     *
+     * @throws ChaosException 409 if the name is taken, 400 for a bad address, 500 if the listen
+     *     address cannot be bound
+     */
+    public ChaosProxy createProxy(ProxyConfig config) {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (proxies.containsKey(config.name())) {
+                throw ChaosException.conflict("proxy already exists: " + config.name());
+            }
+            ChaosProxy proxy = newProxy(config);
+            proxies.put(config.name(), proxy);
+            return proxy;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Toxiproxy's populate for one proxy: an existing proxy of that name with the same listen
+     * address and upstream is kept as it is (toxics included); a different one is replaced.
+     */
+    public ChaosProxy populate(ProxyConfig config) {
+        lock.lock();
+        try {
+            ensureOpen();
+            ChaosProxy existing = proxies.get(config.name());
+            if (existing != null) {
+                ProxyRuntime probe = new ProxyRuntime(config.name(), config.listen(), config.upstream(), workers);
+                if (probe.listen().equals(existing.listen()) && probe.upstream().equals(existing.upstream())) {
+                    return existing;
+                }
+                existing.runtime().stop("replaced by populate");
+                proxies.remove(config.name());
+            }
+            ChaosProxy proxy = newProxy(config);
+            proxies.put(config.name(), proxy);
+            return proxy;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** {@link #populate(ProxyConfig)} for each, in order; stops at the first failure. */
+    public List<ChaosProxy> populate(List<ProxyConfig> configs) {
+        List<ChaosProxy> result = new ArrayList<>();
+        for (ProxyConfig config : configs) {
+            result.add(populate(config));
+        }
+        return result;
+    }
+
+    // guarded by lock
+    private ChaosProxy newProxy(ProxyConfig config) {
+        ProxyRuntime runtime = new ProxyRuntime(config.name(), config.listen(), config.upstream(), workers);
+        if (config.enabled()) {
+            runtime.start();
+        }
+        return new ChaosProxy(this, runtime);
+    }
+
+    /** @throws ChaosException 404 if there is no proxy of that name */
+    public ChaosProxy proxy(String name) {
+        return findProxy(name).orElseThrow(() -> ChaosException.notFound("proxy not found: " + name));
+    }
+
+    public Optional<ChaosProxy> findProxy(String name) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(proxies.get(name));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every proxy, sorted by name. */
+    public List<ChaosProxy> proxies() {
+        lock.lock();
+        try {
+            return List.copyOf(proxies.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @throws ChaosException 404 if there is no proxy of that name */
+    public void deleteProxy(String name) {
+        ChaosProxy removed;
+        lock.lock();
+        try {
+            removed = proxies.remove(name);
+        } finally {
+            lock.unlock();
+        }
+        if (removed == null) {
+            throw ChaosException.notFound("proxy not found: " + name);
+        }
+        removed.runtime().stop("deleted");
+    }
+
+    void deleteIfSame(ChaosProxy proxy) {
+        lock.lock();
+        try {
+            if (proxies.get(proxy.name()) == proxy) {
+                proxies.remove(proxy.name());
+            }
+        } finally {
+            lock.unlock();
+        }
+        proxy.runtime().stop("deleted");
+    }
+
+    /** Toxiproxy's reset: every proxy enabled, every toxic removed. Live connections stay. */
+    public void reset() {
+        for (ChaosProxy proxy : proxies()) {
+            proxy.removeAllToxics();
+            proxy.enable();
+        }
+    }
+
+    /**
+     * Starts the Toxiproxy-compatible HTTP API. Use host {@code 127.0.0.1} (the default of
+     * {@code tether proxy}): anything that reaches the API can cut your connections.
+     *
+     * @param port 0 picks a free port; Toxiproxy's is 8474
+     * @return the address the API listens on
+     */
+    public InetSocketAddress startApi(String host, int port) {
+        lock.lock();
+        try {
+            ensureOpen();
+            if (api != null) {
+                throw new IllegalStateException("the API is already running on " + api.address());
+            }
+            api = ApiServer.start(this, new InetSocketAddress(host, port));
+            return api.address();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The API's address, if started. */
+    public Optional<InetSocketAddress> apiAddress() {
+        lock.lock();
+        try {
+            return Optional.ofNullable(api).map(ApiServer::address);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the lab is closed");
+        }
+    }
+
+    /** Stops the API, every proxy and connection, and the lab's threads. */
+    @Override
+    public void close() {
+        List<ChaosProxy> all;
+        ApiServer server;
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            all = new ArrayList<>(proxies.values());
+            proxies.clear();
+            server = api;
+            api = null;
+        } finally {
+            lock.unlock();
+        }
+        if (server != null) {
+            server.close();
+        }
+        for (ChaosProxy p : all) {
+            p.runtime().stop("lab closed");
+        }
+        workers.close();
+    }
+
+    public static final class Builder {
+        private Duration dialTimeout = Duration.ofSeconds(10);
+
+        private Builder() {
+        }
+
+        /** How long a proxy waits for the upstream to accept before it resets the client. */
+        public Builder dialTimeout(Duration dialTimeout) {
+            Objects.requireNonNull(dialTimeout, "dialTimeout");
+            if (dialTimeout.isNegative() || dialTimeout.isZero() || dialTimeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("dialTimeout: " + dialTimeout
+                        + " (expected: > 0 and at most " + Integer.MAX_VALUE + " ms)");
+            }
+            this.dialTimeout = dialTimeout;
+            return this;
+        }
+
+        public ChaosLab build() {
+            return new ChaosLab(this);
+        }
+    }
+}

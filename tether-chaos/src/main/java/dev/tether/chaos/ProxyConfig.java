@@ -1,0 +1,29 @@
+package dev.tether.chaos;
+
+import java.util.Objects;
+
+/**
+ * What defines a proxy, in Toxiproxy's terms: a unique name, the address it listens on
+ * ({@code 127.0.0.1:0} picks a free port), the {@code host:port} it forwards to, and whether it
+ * is enabled.
+ */
+public record ProxyConfig(String name, String listen, String upstream, boolean enabled) {
+
+    public ProxyConfig {
+        Objects.requireNonNull(name, "name");
+        if (name.isEmpty()) {
+            throw ChaosException.badRequest("missing required field: name");
+        }
+        if (upstream == null || upstream.isEmpty()) {
+            throw ChaosException.badRequest("missing required field: upstream");
+        }
+        if (listen == null || listen.isEmpty()) {
+            listen = "127.0.0.1:0";
+        }
+    }
+
+    /** An enabled proxy on a free loopback port. */
+    public static ProxyConfig of(String name, String upstream) {
+        return new ProxyConfig(name, "127.0.0.1:0", upstream, true);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.tether.chaos;
+
+import java.util.Locale;
+
+/**
+ * Which way a toxic acts: {@link #UPSTREAM} is the data the client sends to the server,
+ * {@link #DOWNSTREAM} the data the server sends back. The JSON names are Toxiproxy's.
+ */
+public enum Stream {
+    UPSTREAM,
+    DOWNSTREAM;
+
+    /** The name used in the control API: {@code upstream} or {@code downstream}. */
+    public String jsonName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The other way. */
+    public Stream opposite() {
+        return this == UPSTREAM ? DOWNSTREAM : UPSTREAM;
+    }
+
+    /**
+     * Parses a control-API stream name.
+     *
+     * @throws ChaosException BAD_REQUEST naming the value when it is neither stream
+     */
+    public static Stream fromJson(String value) {
+        if ("upstream".equals(value)) {
+            return UPSTREAM;
+        }
+        if ("downstream".equals(value)) {
+            return DOWNSTREAM;
+        }
+        throw ChaosException.badRequest(
+                "stream: " + value + " (expected: upstream or downstream)");
+    }
+}
