@@ -4,6 +4,7 @@ import dev.tether.chaos.ChaosException;
 import dev.tether.chaos.Toxic;
 import dev.tether.chaos.ToxicType;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -16,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -263,16 +265,24 @@ public final class ProxyRuntime {
     }
 
     private static ServerSocket bind(InetSocketAddress address, int backlog) {
-        ServerSocket socket = null;
-        try {
-            socket = new ServerSocket();
-            socket.setReuseAddress(true);
-            socket.bind(address, backlog);
-            return socket;
-        } catch (IOException e) {
-            Sockets.close(socket, "bind failed");
-            throw new ChaosException(500, "listen " + Addresses.format(address.getAddress(), address.getPort())
-                    + ": " + e.getMessage(), e);
+        // The JDK closes a listener's descriptor only once the thread blocked in its accept()
+        // has left it, so rebinding the port we just closed can fail for a moment: retry briefly.
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (true) {
+            ServerSocket socket = null;
+            try {
+                socket = new ServerSocket();
+                socket.setReuseAddress(true);
+                socket.bind(address, backlog);
+                return socket;
+            } catch (IOException e) {
+                Sockets.close(socket, "bind failed");
+                if (!(e instanceof BindException) || address.getPort() == 0 || System.nanoTime() - giveUp > 0) {
+                    throw new ChaosException(500, "listen " + Addresses.format(address.getAddress(), address.getPort())
+                            + ": " + e.getMessage(), e);
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+            }
         }
     }
 
