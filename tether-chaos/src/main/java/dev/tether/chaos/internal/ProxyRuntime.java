@@ -267,7 +267,7 @@ public final class ProxyRuntime {
     private static ServerSocket bind(InetSocketAddress address, int backlog) {
         // The JDK closes a listener's descriptor only once the thread blocked in its accept()
         // has left it, so rebinding the port we just closed can fail for a moment: retry briefly.
-        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
         while (true) {
             ServerSocket socket = null;
             try {
