@@ -1,0 +1,336 @@
+package dev.tether.net;
+
+import dev.tether.net.ConnectionFailure.Kind;
+import dev.tether.net.internal.Classifier;
+import dev.tether.net.internal.IdleWatcher;
+import dev.tether.net.internal.Messages;
+import dev.tether.net.internal.Phase;
+import dev.tether.net.internal.Watch;
+import dev.tether.pool.Reason;
+
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One TCP or TLS connection opened by {@link TcpConnector}. While leased it is in blocking mode
+ * and is used through {@link #input()} and {@link #output()}, whose failures are
+ * {@link ConnectionFailure}s carrying this connection's history. While idle in a pool it belongs
+ * to the idle watcher.
+ *
+ * <p>A protocol client calls {@link #beginExchange()} before each request; the connection then
+ * counts the request bytes written and notes whether any response byte arrived, the facts a retry
+ * decision needs ({@link #facts()}). Closing the streams does not close the connection: give the
+ * lease back, or retire it. The connector is the one place that closes it, always with a reason.
+ */
+public final class Connection {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final long id;
+    private final Endpoint endpoint;
+    private final InetSocketAddress remote;
+    private final SocketChannel channel;
+    private final SSLSocket ssl;
+    private final SocketConfig config;
+    private final Instant openedAt;
+    private final long openedNanos;
+    private final InputStream in;
+    private final OutputStream out;
+    final Watch watch;
+    private final IdleCloseListener listener;
+
+    // Written by the owner (or the watcher while it owns the connection); read by anyone.
+    private volatile long lastUsedNanos;
+    private volatile int useCount;
+    private volatile long idleBeforeUseNanos;
+    private volatile long bytesWritten;
+    private volatile boolean responseStarted;
+    private volatile boolean everRead;
+    private volatile Duration readTimeout;
+    private volatile IdleClose idleClose;
+    private volatile Reason closeReason;
+    /** The lease-time check's verdict, reported by isReusable. */
+    volatile boolean leaseCheckPassed = true;
+
+    static long nextId() {
+        return IDS.incrementAndGet();
+    }
+
+    Connection(long id, Endpoint endpoint, SocketConfig config, SocketChannel channel, SSLSocket ssl,
+               InetSocketAddress remote, IdleCloseListener listener) throws IOException {
+        this.id = id;
+        this.endpoint = endpoint;
+        this.config = config;
+        this.channel = channel;
+        this.ssl = ssl;
+        this.remote = remote;
+        this.listener = listener;
+        this.openedAt = Instant.now();
+        this.openedNanos = System.nanoTime();
+        this.lastUsedNanos = openedNanos;
+        this.readTimeout = config.readTimeout();
+        InputStream rawIn = ssl != null ? ssl.getInputStream() : channel.socket().getInputStream();
+        OutputStream rawOut = ssl != null ? ssl.getOutputStream() : channel.socket().getOutputStream();
+        this.in = new Input(rawIn);
+        this.out = new Output(rawOut);
+        this.watch = new Watch(channel, new Watch.Owner() {
+            @Override
+            public long lastUsedNanos() {
+                return lastUsedNanos;
+            }
+
+            @Override
+            public void peerSeen(PeerSignal signal, long idleNanos, IOException error, boolean atLease) {
+                IdleClose c = new IdleClose(signal, Duration.ofNanos(Math.max(0, idleNanos)), error, atLease);
+                idleClose = c;
+                try {
+                    Connection.this.listener.peerClosedIdle(Connection.this, c);
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(Connection.class).warn("IdleCloseListener failed for {}", Connection.this, e);
+                }
+            }
+        });
+    }
+
+    public long id() { return id; }
+
+    public Endpoint endpoint() { return endpoint; }
+
+    /** The address this connection reached (one of those the resolver gave). */
+    public InetSocketAddress remoteAddress() { return remote; }
+
+    public Instant openedAt() { return openedAt; }
+
+    public Duration age() { return Duration.ofNanos(System.nanoTime() - openedNanos); }
+
+    /** When a byte was last read or written (the opening, if none yet). */
+    public Instant lastUsed() {
+        return openedAt.plusNanos(lastUsedNanos - openedNanos);
+    }
+
+    /** How long no byte has gone either way: what a server's idle timer measures. */
+    public Duration idleTime() {
+        return Duration.ofNanos(Math.max(0, System.nanoTime() - lastUsedNanos));
+    }
+
+    /** Exchanges begun on this connection ({@link #beginExchange()} calls). */
+    public int useCount() { return useCount; }
+
+    /** Whether the current exchange runs on a connection that served an earlier one. */
+    public boolean wasReused() { return useCount > 1; }
+
+    /** Bytes of the current exchange handed to the socket, including a write that failed. */
+    public long requestBytesWritten() { return bytesWritten; }
+
+    /** Whether any byte was read in the current exchange. */
+    public boolean responseStarted() { return responseStarted; }
+
+    public boolean isTls() { return ssl != null; }
+
+    /** The TLS session, or null for plain TCP. */
+    public SSLSession sslSession() { return ssl != null ? ssl.getSession() : null; }
+
+    /** How the peer ended this connection while it was idle, or null if it did not. */
+    public IdleClose idleClose() { return idleClose; }
+
+    /** Why it was closed, or null while open. */
+    public Reason closeReason() { return closeReason; }
+
+    public boolean isOpen() { return channel.isOpen() && closeReason == null; }
+
+    /** Reads: never blocks longer than the read timeout; failures are {@link ConnectionFailure}s. */
+    public InputStream input() { return in; }
+
+    /** Writes go straight to the socket (add a buffer on top); failures are {@link ConnectionFailure}s. */
+    public OutputStream output() { return out; }
+
+    /**
+     * Starts an exchange (a request and its response): counts a use, remembers how long the
+     * connection sat unused before it, and resets the request/response facts.
+     */
+    public void beginExchange() {
+        long now = System.nanoTime();
+        idleBeforeUseNanos = now - lastUsedNanos;
+        useCount++;
+        bytesWritten = 0;
+        responseStarted = false;
+    }
+
+    /** Changes the read timeout from now on (for example for one slow call). */
+    public void readTimeout(Duration timeout) throws IOException {
+        if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("readTimeout: " + timeout + " (expected: >= 1 ms and <= " + Integer.MAX_VALUE + " ms)");
+        }
+        readTimeout = timeout;
+        if (ssl != null) {
+            ssl.setSoTimeout((int) timeout.toMillis());
+        } else {
+            channel.socket().setSoTimeout((int) timeout.toMillis());
+        }
+    }
+
+    public Duration readTimeout() { return readTimeout; }
+
+    /** A snapshot of the facts a retry decision and a failure message need. */
+    public ConnectionFacts facts() {
+        return new ConnectionFacts(endpoint, id, true, age(), Duration.ofNanos(Math.max(0, idleBeforeUseNanos)),
+                useCount, bytesWritten, responseStarted);
+    }
+
+    /**
+     * A failure of this connection found by the protocol (an unexpected end of stream is
+     * {@link Kind#PEER_CLOSED}, a malformed response {@link Kind#PROTOCOL}), with its history.
+     */
+    public ConnectionFailure failure(Kind kind, String detail, Throwable cause) {
+        ConnectionFacts f = facts();
+        Duration timeout = kind == Kind.READ_TIMEOUT ? readTimeout : null;
+        return new ConnectionFailure(kind, Messages.describe(kind, f, detail, timeout), f, cause);
+    }
+
+    /** Turns an I/O exception met while using this connection into a classified failure. */
+    public ConnectionFailure failure(IOException e, boolean whileWriting) {
+        if (e instanceof ConnectionFailure) {
+            return (ConnectionFailure) e;
+        }
+        Kind kind = Classifier.classify(whileWriting ? Phase.WRITE : Phase.READ, e);
+        return failure(kind, null, e);
+    }
+
+    /** The one place a connection is closed (the connector calls it exactly once). */
+    void close(Reason reason, IdleWatcher watcher) {
+        if (closeReason != null) {
+            return;
+        }
+        closeReason = reason;
+        watcher.forget(watch);
+        // No TLS close_notify: sending it can block on a full send buffer, and a close must not.
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing to do: the descriptor is released either way
+        }
+        watcher.closed(watch);
+    }
+
+    /**
+     * Before the connection goes idle: a TLS connection that never read may still have the
+     * server's post-handshake messages (TLS 1.3 session tickets) unread in the socket, which the
+     * watcher would take for unexpected bytes. Let the TLS layer consume them, waiting at most 1 ms.
+     * Returns false if that read found real data or the end of the stream.
+     */
+    boolean drainTlsBeforeIdle() {
+        if (ssl == null || everRead) {
+            return true;
+        }
+        try {
+            ssl.setSoTimeout(1);
+            ssl.getInputStream().read();
+            return false; // a byte or the end of the stream: not a connection to keep
+        } catch (java.net.SocketTimeoutException expected) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        } finally {
+            try {
+                ssl.setSoTimeout((int) readTimeout.toMillis());
+            } catch (SocketException ignored) {
+                // closed: the watcher or the lease check will see it
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Connection#" + id + "[" + endpoint + " via " + remote + ", uses " + useCount
+                + (closeReason != null ? ", closed " + closeReason : "") + "]";
+    }
+
+    private final class Input extends InputStream {
+        private final InputStream raw;
+
+        Input(InputStream raw) {
+            this.raw = raw;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n;
+            try {
+                n = raw.read(b, off, len);
+            } catch (IOException e) {
+                throw failure(e, false);
+            }
+            if (n > 0) {
+                responseStarted = true;
+                everRead = true;
+            }
+            lastUsedNanos = System.nanoTime();
+            return n;
+        }
+
+        @Override
+        public int available() throws IOException {
+            return raw.available();
+        }
+
+        @Override
+        public void close() {
+            // Deliberately not closing the socket: the lease decides its fate.
+        }
+    }
+
+    private final class Output extends OutputStream {
+        private final OutputStream raw;
+
+        Output(OutputStream raw) {
+            this.raw = raw;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            // Counted before the call: a write that fails may still have sent part of it.
+            bytesWritten += len;
+            try {
+                raw.write(b, off, len);
+            } catch (IOException e) {
+                throw failure(e, true);
+            } finally {
+                lastUsedNanos = System.nanoTime();
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                raw.flush();
+            } catch (IOException e) {
+                throw failure(e, true);
+            }
+        }
+
+        @Override
+        public void close() {
+            // Deliberately not closing the socket: the lease decides its fate.
+        }
+    }
+}

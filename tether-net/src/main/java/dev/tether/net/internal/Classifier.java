@@ -1,0 +1,115 @@
+package dev.tether.net.internal;
+
+import dev.tether.net.ConnectionFailure.Kind;
+
+import javax.net.ssl.SSLException;
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.PortUnreachableException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+
+/**
+ * Turns an exception and the phase it happened in into a {@link Kind}, without reading message
+ * text (the JDK fills it from {@code strerror}, whose language follows the locale).
+ *
+ * <ol>
+ *   <li>Walk the cause chain (at most 8 deep) for a type that says it all:
+ *       {@link UnknownHostException}, {@link SocketTimeoutException}, {@link NoRouteToHostException}
+ *       / {@link PortUnreachableException}, the JDK's reset type ({@code sun.net.ConnectionResetException},
+ *       matched by class name because it is not exported), {@link EOFException}.</li>
+ *   <li>Otherwise decide by phase: during the handshake anything is TLS_HANDSHAKE; during connect a
+ *       {@link ConnectException} is REFUSED (the JDK maps ECONNREFUSED there, and ETIMEDOUT, which
+ *       only appears after the kernel's ~2 minutes of SYN retries, longer than any connect timeout
+ *       tether allows to run that far unnoticed) and any other error is UNREACHABLE; during a write
+ *       the peer is gone: BROKEN_PIPE; during a read an untyped error is what the kernel reports
+ *       after unanswered keepalive probes or retransmissions (ETIMEDOUT) or ICMP unreachable:
+ *       UNREACHABLE.</li>
+ * </ol>
+ *
+ * Limit, stated honestly: on Linux the first write into a connection the peer has reset fails
+ * with ECONNRESET as an untyped {@code IOException}; without reading its text this is classified
+ * BROKEN_PIPE. Both mean the peer was gone before the request was fully written, and the retry
+ * facts (bytes written, response started) are the same.
+ */
+public final class Classifier {
+
+    private static final String JDK_RESET = "sun.net.ConnectionResetException";
+
+    private Classifier() {
+    }
+
+    public static Kind classify(Phase phase, Throwable t) {
+        Kind typed = byType(phase, t);
+        if (typed != null) {
+            return typed;
+        }
+        switch (phase) {
+            case RESOLVE:
+                return Kind.UNKNOWN_HOST;
+            case HANDSHAKE:
+                return Kind.TLS_HANDSHAKE;
+            case CONNECT:
+                return has(t, ConnectException.class) ? Kind.REFUSED : Kind.UNREACHABLE;
+            case WRITE:
+                return Kind.BROKEN_PIPE;
+            case READ:
+            default:
+                return has(t, SSLException.class) ? Kind.PROTOCOL : Kind.UNREACHABLE;
+        }
+    }
+
+    /** Whether {@code t} (or a cause) is the JDK's own "connection reset" type. */
+    public static boolean isReset(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            for (Class<?> k = c.getClass(); k != null; k = k.getSuperclass()) {
+                if (k.getName().equals(JDK_RESET)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static Kind byType(Phase phase, Throwable t) {
+        int depth = 0;
+        for (Throwable c = t; c != null && depth < 8; c = c.getCause(), depth++) {
+            if (c instanceof UnknownHostException) {
+                return Kind.UNKNOWN_HOST;
+            }
+            if (c instanceof SocketTimeoutException) {
+                return phase == Phase.CONNECT || phase == Phase.HANDSHAKE || phase == Phase.RESOLVE
+                        ? Kind.CONNECT_TIMEOUT : Kind.READ_TIMEOUT;
+            }
+            if (c instanceof NoRouteToHostException || c instanceof PortUnreachableException) {
+                return Kind.UNREACHABLE;
+            }
+            if (phase != Phase.HANDSHAKE && isReset(c)) {
+                return Kind.RESET;
+            }
+            if (c instanceof EOFException && phase == Phase.READ) {
+                return Kind.PEER_CLOSED;
+            }
+            if (c instanceof SSLException && phase == Phase.HANDSHAKE) {
+                return Kind.TLS_HANDSHAKE;
+            }
+        }
+        return null;
+    }
+
+    private static boolean has(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code t} is a socket-level error (used to tell a socket fault from a bug). */
+    public static boolean isSocketError(Throwable t) {
+        return has(t, SocketException.class);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.tether.net.internal;
+
+import dev.tether.net.ConnectionFacts;
+import dev.tether.net.ConnectionFailure;
+import dev.tether.net.ConnectionFailure.Kind;
+import dev.tether.net.Endpoint;
+import dev.tether.net.Resolver;
+import dev.tether.net.SocketConfig;
+import dev.tether.net.TlsSettings;
+import jdk.net.ExtendedSocketOptions;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Opens one connection within one budget.
+ *
+ * <ol>
+ *   <li>The budget is the earlier of the caller's deadline and {@link SocketConfig#connectTimeout()}.</li>
+ *   <li>Resolve the host with the {@link Resolver}; a failure or an empty answer is UNKNOWN_HOST.</li>
+ *   <li>Try each address in turn. Every attempt but the last gets an equal share of what is left,
+ *       so a black-holed first address cannot eat the whole budget; the last gets all of it.
+ *       Socket options (buffers, TCP_NODELAY, keepalive and its timers) are set before connecting.</li>
+ *   <li>When every address failed, the failure names each one and its outcome, and its kind is
+ *       that of the last attempt (REFUSED, CONNECT_TIMEOUT or UNREACHABLE).</li>
+ *   <li>For TLS: layer an {@link SSLSocket} over the channel's socket with SNI and HTTPS hostname
+ *       verification, and finish the handshake within what is left of the budget.</li>
+ * </ol>
+ */
+public final class Dialer {
+
+    /** What a successful dial produced. {@code ssl} is null for plain TCP. */
+    public record Dialed(SocketChannel channel, SSLSocket ssl, InetSocketAddress remote) {
+    }
+
+    private Dialer() {
+    }
+
+    /**
+     * @param deadlineNanos the caller's deadline on {@link System#nanoTime()}
+     */
+    public static Dialed dial(Endpoint endpoint, SocketConfig config, Resolver resolver, long deadlineNanos, long id)
+            throws ConnectionFailure {
+        ConnectionFacts facts = ConnectionFacts.notOpened(endpoint, id);
+        long start = System.nanoTime();
+        long budgetEnd = start + config.connectTimeout().toNanos();
+        boolean callerBound = deadlineNanos - budgetEnd < 0;
+        long end = callerBound ? deadlineNanos : budgetEnd;
+        Duration budget = Duration.ofNanos(Math.max(0, end - start));
+        String budgetName = callerBound ? "the caller's deadline" : "connectTimeout";
+
+        List<InetAddress> addresses;
+        try {
+            addresses = resolver.resolve(endpoint.host());
+            if (addresses == null || addresses.isEmpty()) {
+                throw new java.net.UnknownHostException(endpoint.host() + ": the resolver returned no address");
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new ConnectionFailure(Kind.UNKNOWN_HOST, Messages.describe(Kind.UNKNOWN_HOST, facts, null, null), facts, e);
+        }
+
+        List<String> outcomes = new ArrayList<>();
+        IOException last = null;
+        Kind lastKind = Kind.CONNECT_TIMEOUT;
+        for (int i = 0; i < addresses.size(); i++) {
+            long left = end - System.nanoTime();
+            if (left <= 0) {
+                outcomes.add(addresses.get(i).getHostAddress() + " not tried");
+                lastKind = Kind.CONNECT_TIMEOUT;
+                continue;
+            }
+            long share = i == addresses.size() - 1 ? left : left / (addresses.size() - i);
+            InetSocketAddress target = new InetSocketAddress(addresses.get(i), endpoint.port());
+            SocketChannel ch = null;
+            try {
+                ch = SocketChannel.open();
+                configure(ch, config);
+                ch.socket().connect(target, (int) Math.max(1, Math.min(Integer.MAX_VALUE, share / 1_000_000)));
+                return handshake(endpoint, config, ch, target, end, facts, budget, budgetName);
+            } catch (ConnectionFailure f) {
+                closeQuietly(ch);
+                throw f;
+            } catch (IOException | RuntimeException e) {
+                closeQuietly(ch);
+                last = e instanceof IOException ? (IOException) e : new IOException(e);
+                lastKind = Classifier.classify(Phase.CONNECT, e);
+                outcomes.add(describe(target) + " " + outcome(lastKind));
+            }
+        }
+        String detail = "tried " + String.join(", ", outcomes);
+        Duration timeout = lastKind == Kind.CONNECT_TIMEOUT ? budget : null;
+        String message = Messages.describe(lastKind, facts, detail + (timeout != null ? ", " + budgetName : ""), timeout);
+        throw new ConnectionFailure(lastKind, message, facts, last);
+    }
+
+    private static void configure(SocketChannel ch, SocketConfig c) throws IOException {
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, c.tcpNoDelay());
+        ch.setOption(StandardSocketOptions.SO_KEEPALIVE, c.keepAlive());
+        if (c.keepAlive()) {
+            // Without these the kernel's defaults apply: first probe after 7,200 s.
+            if (ch.supportedOptions().contains(ExtendedSocketOptions.TCP_KEEPIDLE)) {
+                ch.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, (int) c.keepAliveIdle().getSeconds());
+                ch.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, (int) c.keepAliveInterval().getSeconds());
+                ch.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, c.keepAliveCount());
+            }
+        }
+        if (c.sendBufferSize() > 0) {
+            ch.setOption(StandardSocketOptions.SO_SNDBUF, c.sendBufferSize());
+        }
+        if (c.receiveBufferSize() > 0) {
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, c.receiveBufferSize());
+        }
+    }
+
+    private static Dialed handshake(Endpoint endpoint, SocketConfig config, SocketChannel ch, InetSocketAddress target,
+                                    long end, ConnectionFacts facts, Duration budget, String budgetName) throws IOException {
+        TlsSettings tls = endpoint.tls();
+        int readTimeout = (int) config.readTimeout().toMillis();
+        if (tls == null) {
+            ch.socket().setSoTimeout(readTimeout);
+            return new Dialed(ch, null, target);
+        }
+        String name = tls.serverName() != null ? tls.serverName() : endpoint.host();
+        SSLSocket ssl = null;
+        try {
+            ssl = (SSLSocket) tls.effectiveContext().getSocketFactory().createSocket(ch.socket(), name, endpoint.port(), true);
+            SSLParameters p = ssl.getSSLParameters();
+            if (tls.verifyHostname()) {
+                p.setEndpointIdentificationAlgorithm("HTTPS");
+            }
+            if (!isIpLiteral(name)) {
+                p.setServerNames(List.of(new SNIHostName(name)));
+            }
+            if (!tls.protocols().isEmpty()) {
+                p.setProtocols(tls.protocols().toArray(String[]::new));
+            }
+            if (!tls.cipherSuites().isEmpty()) {
+                p.setCipherSuites(tls.cipherSuites().toArray(String[]::new));
+            }
+            ssl.setSSLParameters(p);
+            long left = end - System.nanoTime();
+            ssl.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
+            ssl.startHandshake();
+            ssl.setSoTimeout(readTimeout);
+            return new Dialed(ch, ssl, target);
+        } catch (IOException | RuntimeException | java.security.GeneralSecurityException e) {
+            closeQuietly(ch);
+            Kind kind = Classifier.classify(Phase.HANDSHAKE, e);
+            String detail = "TLS with " + describe(target) + " as " + name + ": " + e;
+            String message = Messages.describe(kind, facts, kind == Kind.CONNECT_TIMEOUT ? detail + ", " + budgetName : detail,
+                    kind == Kind.CONNECT_TIMEOUT ? budget : null);
+            throw new ConnectionFailure(kind, message, facts, e);
+        }
+    }
+
+    static boolean isIpLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9'));
+    }
+
+    private static String describe(InetSocketAddress a) {
+        String h = a.getAddress().getHostAddress();
+        return (h.indexOf(':') >= 0 ? "[" + h + "]" : h) + ":" + a.getPort();
+    }
+
+    private static String outcome(Kind kind) {
+        switch (kind) {
+            case REFUSED: return "refused";
+            case CONNECT_TIMEOUT: return "timed out";
+            case UNREACHABLE: return "unreachable";
+            default: return kind.name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // an attempt that failed has nothing left worth reporting
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.tether.net.internal;
+
+import dev.tether.net.PeerSignal;
+import dev.tether.pool.Connector.IdleHandle;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One connection's side of idle watching: its channel, its registration, and who owns it now.
+ * The state decides between the watcher thread and the connection's owner by compare-and-set:
+ * LEASED (the owner's) -> WATCHED (idle, registered) -> EXPIRING (the watcher saw readiness and
+ * is deciding) -> DEAD; or WATCHED -> LEASED when the pool lends it again.
+ */
+public final class Watch {
+    static final int LEASED = 0;
+    static final int WATCHED = 1;
+    static final int EXPIRING = 2;
+    static final int DEAD = 3;
+
+    /** Told what the peer did; implemented by the connection. */
+    public interface Owner {
+        /** Nanos ({@link System#nanoTime}) of the last byte read or written. */
+        long lastUsedNanos();
+
+        void peerSeen(PeerSignal signal, long idleNanos, IOException error, boolean atLease);
+    }
+
+    final SocketChannel channel;
+    final Owner owner;
+    final AtomicInteger state = new AtomicInteger(LEASED);
+    /** For the lease-time check, which runs on the owner's thread (the watcher has its own). */
+    final ByteBuffer probe = ByteBuffer.allocate(1);
+    volatile SelectionKey key;
+    volatile IdleHandle handle;
+
+    public Watch(SocketChannel channel, Owner owner) {
+        this.channel = channel;
+        this.owner = owner;
+    }
+
+    /** True once the watcher (or the lease check, or a close) found the connection dead. */
+    public boolean isDead() {
+        return state.get() == DEAD;
+    }
+}
