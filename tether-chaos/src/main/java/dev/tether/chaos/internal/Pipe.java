@@ -41,7 +41,7 @@ import java.util.function.ToLongFunction;
  */
 final class Pipe {
 
-    private static final int BUFFER = 32 * 1024;
+    private static final int BUFFER = 64 * 1024;
     private static final int QUEUE = 32;
     /** A deadline that has already passed. */
     private static final long NOW = Long.MIN_VALUE;
