@@ -13,7 +13,6 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -137,6 +136,5 @@ class ToxiproxyJavaClientTest {
         assertThat(client.getProxyOrNull("echo")).isNull();
         assertThatThrownBy(() -> client.getProxy("echo")).hasMessageContaining("[404] proxy not found");
         assertThat(lab.proxies()).extracting(ChaosProxy::name).containsExactly("another");
-        assertThat(Duration.ZERO).isZero();
     }
 }
