@@ -37,7 +37,9 @@ final class LeaseHandle<K, C> implements Lease<C> {
 
     void bind(Entry<K, C> e) {
         entry = e;
-        state = ACTIVE;
+        // The handle is confined to the acquiring thread here; a release store is enough (the
+        // caller publishes the lease to any other thread it hands it to).
+        STATE.setRelease(this, ACTIVE);
     }
 
     Entry<K, C> entry() {
@@ -95,22 +97,26 @@ final class LeaseHandle<K, C> implements Lease<C> {
     private Entry<K, C> finish(int how) {
         Entry<K, C> e = entry;
         if (!STATE.compareAndSet(this, ACTIVE, how)) {
-            // try-with-resources closes a lease that the block already retired: that is the
-            // normal shape of "retire on failure", so it is a no-op. Anything else is a bug.
-            if (how == RETURNED && state == RETIRED) {
-                return null;
-            }
-            throw returned(how == RETURNED ? "close()" : "close(reason)");
+            return alreadyEnded(how);
         }
-        // Only a plain return recycles the handle: after retire(), try-with-resources still calls
-        // close() on it, and that call must find it retired, not lent to someone else.
         if (owner.thread == Thread.currentThread()) {
             owner.last = e; // single-threaded use is strict LIFO: the last returned is the next lent
+            // Only a plain return recycles the handle: after retire(), try-with-resources still calls
+            // close() on it, and that call must find it retired, not lent to someone else.
             if (how == RETURNED && owner.spare == null) {
                 owner.spare = this;
             }
         }
         return e;
+    }
+
+    private Entry<K, C> alreadyEnded(int how) {
+        // try-with-resources closes a lease that the block already retired: that is the normal
+        // shape of "retire on failure", so it is a no-op. Anything else is a bug.
+        if (how == RETURNED && state == RETIRED) {
+            return null;
+        }
+        throw returned(how == RETURNED ? "close()" : "close(reason)");
     }
 
     private IllegalStateException returned(String call) {

@@ -39,6 +39,8 @@ final class SubPool<K, C> {
     private static final Entry[] NO_ENTRIES = new Entry[0];
     /** Upper bound on one park, so a waiter re-reads an injected ticker now and then. */
     private static final long MAX_PARK_NANOS = 50_000_000L;
+    /** Yields before queueing when everything is leased (see acquire). */
+    private static final int SPINS = 8;
 
     final Engine<K, C> engine;
     final K key;
@@ -87,10 +89,32 @@ final class SubPool<K, C> {
                     return lease;
                 }
             }
+        }
+        return acquireMore(now, timeoutNanos, ts);
+    }
+
+    /** The rest of acquire, kept out of the hot method so that it stays small enough to inline. */
+    private Lease<C> acquireMore(long now, long timeoutNanos, ThreadState<K, C> ts) {
+        if (waiting == 0) {
+            Entry<K, C> e;
             while ((e = takeIdle()) != null) {
                 Lease<C> lease = lend(e, now, ts, true, 0L);
                 if (lease != null) {
                     return lease;
+                }
+            }
+            // Everything is leased. Holders usually give back within microseconds, so yield the
+            // core to them a few times before queueing: a parked waiter costs a context switch
+            // per hand-over, and once anyone waits, fairness sends every caller down the slow path.
+            if (timeoutNanos > 0 && entries.length > 0) {
+                for (int spin = 0; spin < SPINS && waiting == 0; spin++) {
+                    Thread.yield();
+                    if ((e = takeIdle()) != null) {
+                        Lease<C> lease = lend(e, now, ts, true, 0L);
+                        if (lease != null) {
+                            return lease;
+                        }
+                    }
                 }
             }
         }
@@ -123,37 +147,17 @@ final class SubPool<K, C> {
      */
     private Lease<C> lend(Entry<K, C> e, long now, ThreadState<K, C> ts, boolean watched, long waitedNanos) {
         Engine<K, C> en = engine;
-        Reason expired = e.expiryWhenIdle(now, en.idleTimeoutNanos);
-        if (expired != null) {
-            en.retire(e, expired);
-            return null;
+        Reason refused = e.expiryWhenIdle(now, en.idleTimeoutNanos);
+        if (refused == null && (watched || e.uses > 0)) {
+            refused = askConnector(e, now, watched);
         }
-        if (watched || e.uses > 0) {
-            try {
-                if (watched) {
-                    en.connector.onLease(e.connection);
-                }
-                Reason requested = e.expireRequest; // the watcher may have seen the peer close it just now
-                if (requested != null) {
-                    en.retire(e, requested);
-                    return null;
-                }
-                if (!en.connector.isReusable(e.connection, now - e.idleSince)) {
-                    en.retire(e, Reason.NOT_REUSABLE);
-                    return null;
-                }
-            } catch (RuntimeException | Error failure) {
-                Engine.LOG.warn("pool \"{}\": connector check of {} failed; closing it", en.config.name(), e.connection, failure);
-                en.retire(e, Reason.NOT_REUSABLE);
-                return null;
-            }
+        if (refused != null) {
+            en.retire(e, refused);
+            return null;
         }
         e.uses++;
         if (en.leakNanos != Long.MAX_VALUE) {
-            e.leakReported = false;
-            e.acquiredAt = new Throwable("lease acquired here");
-            e.leasedAt = now;
-            en.scheduleAt(now + en.leakNanos);
+            trackForLeaks(e, now);
         }
         LeaseHandle<K, C> h = ts.spare;
         if (h != null) {
@@ -164,6 +168,31 @@ final class SubPool<K, C> {
         h.bind(e);
         en.listener.acquired(key, e.connection, waitedNanos);
         return h;
+    }
+
+    /** onLease (for a watched entry) and the connector's zero-wait check; why not to lend, or null. */
+    private Reason askConnector(Entry<K, C> e, long now, boolean watched) {
+        Engine<K, C> en = engine;
+        try {
+            if (watched) {
+                en.connector.onLease(e.connection);
+            }
+            Reason requested = e.expireRequest; // the watcher may have seen the peer close it just now
+            if (requested != null) {
+                return requested;
+            }
+            return en.connector.isReusable(e.connection, now - e.idleSince) ? null : Reason.NOT_REUSABLE;
+        } catch (RuntimeException | Error failure) {
+            Engine.LOG.warn("pool \"{}\": connector check of {} failed; closing it", en.config.name(), e.connection, failure);
+            return Reason.NOT_REUSABLE;
+        }
+    }
+
+    private void trackForLeaks(Entry<K, C> e, long now) {
+        e.leakReported = false;
+        e.acquiredAt = new Throwable("lease acquired here");
+        e.leasedAt = now;
+        engine.scheduleAt(now + engine.leakNanos);
     }
 
     private Lease<C> acquireSlow(long start, long timeoutNanos, ThreadState<K, C> ts) {
@@ -362,40 +391,63 @@ final class SubPool<K, C> {
     /** Gives a LEASED, usable entry to a waiter or to the idle set. */
     private void offer(Entry<K, C> e) {
         Engine<K, C> en = engine;
-        if (en.waitersTotal > 0 && en.handOff(e)) {
-            return;
-        }
-        boolean first = true;
-        while (true) {
-            try {
-                en.connector.onIdle(e.connection, e);
-            } catch (RuntimeException | Error failure) {
-                Engine.LOG.warn("pool \"{}\": connector.onIdle failed for {}; closing it", en.config.name(), e.connection, failure);
-                en.retire(e, Reason.NOT_REUSABLE);
+        if (en.waitersTotal == 0) {
+            if (!watch(e)) {
                 return;
             }
             e.setState(Entry.IDLE);
             // The volatile write above comes before these reads: a waiter that queued while we
             // were publishing either sees IDLE in its own scan, or we see it here (never neither).
-            boolean recheck = en.closed || e.expireRequest != null || waiting > 0 || (first && en.waitersTotal > 0);
-            if (!recheck || !e.cas(Entry.IDLE, Entry.LEASED)) {
+            if (!(en.closed || e.expireRequest != null || waiting > 0 || en.waitersTotal > 0)
+                    || !e.cas(Entry.IDLE, Entry.LEASED) || !unwatch(e)) {
                 return; // nothing to do, or someone (an acquirer, housekeeping, the watcher) took it
             }
-            try {
-                en.connector.onLease(e.connection);
-            } catch (RuntimeException | Error failure) {
-                en.retire(e, Reason.NOT_REUSABLE);
-                return;
-            }
+        }
+        offerToWaiters(e);
+    }
+
+    /** offer() when someone may be waiting; {@code e} is LEASED and not watched. */
+    private void offerToWaiters(Entry<K, C> e) {
+        Engine<K, C> en = engine;
+        while (true) {
             Reason r = en.closed ? Reason.POOL_CLOSED : e.expireRequest;
             if (r != null) {
                 en.retire(e, r);
                 return;
             }
-            if (en.handOff(e)) {
+            if (en.handOff(e) || !watch(e)) {
                 return;
             }
-            first = false;
+            e.setState(Entry.IDLE);
+            // Only this key's waiters can miss it now (others were just handled under the lock).
+            if (!(en.closed || e.expireRequest != null || waiting > 0)
+                    || !e.cas(Entry.IDLE, Entry.LEASED) || !unwatch(e)) {
+                return;
+            }
+        }
+    }
+
+    /** connector.onIdle; false (and the entry closed) if it threw. */
+    private boolean watch(Entry<K, C> e) {
+        try {
+            engine.connector.onIdle(e.connection, e);
+            return true;
+        } catch (RuntimeException | Error failure) {
+            Engine.LOG.warn("pool \"{}\": connector.onIdle failed for {}; closing it", engine.config.name(), e.connection, failure);
+            engine.retire(e, Reason.NOT_REUSABLE);
+            return false;
+        }
+    }
+
+    /** connector.onLease; false (and the entry closed) if it threw. */
+    private boolean unwatch(Entry<K, C> e) {
+        try {
+            engine.connector.onLease(e.connection);
+            return true;
+        } catch (RuntimeException | Error failure) {
+            Engine.LOG.warn("pool \"{}\": connector.onLease failed for {}; closing it", engine.config.name(), e.connection, failure);
+            engine.retire(e, Reason.NOT_REUSABLE);
+            return false;
         }
     }
 
