@@ -37,6 +37,7 @@ public final class Connection {
     private final long id;
     private final Endpoint endpoint;
     private final InetSocketAddress remote;
+    private final InetSocketAddress local;
     private final SocketChannel channel;
     private final SSLSocket ssl;
     private final SocketConfig config;
@@ -54,6 +55,8 @@ public final class Connection {
     private volatile long bytesWritten;
     private volatile boolean responseStarted;
     private volatile boolean everRead;
+    /** Watcher thread only: how often TLS housekeeping was absorbed (bounded, so a chatty peer cannot keep it). */
+    private int tlsAbsorbs;
     private volatile Duration readTimeout;
     private volatile IdleClose idleClose;
     private volatile Reason closeReason;
@@ -72,6 +75,7 @@ public final class Connection {
         this.channel = channel;
         this.ssl = ssl;
         this.remote = remote;
+        this.local = (InetSocketAddress) channel.getLocalAddress();
         this.listener = listener;
         this.openedAt = Instant.now();
         this.openedNanos = System.nanoTime();
@@ -97,6 +101,16 @@ public final class Connection {
                     org.slf4j.LoggerFactory.getLogger(Connection.class).warn("IdleCloseListener failed for {}", Connection.this, e);
                 }
             }
+
+            @Override
+            public boolean mayHaveTlsHousekeeping() {
+                return ssl != null && !everRead && tlsAbsorbs < 3;
+            }
+
+            @Override
+            public PeerSignal absorbTlsHousekeeping() {
+                return absorbTls();
+            }
         });
     }
 
@@ -106,6 +120,11 @@ public final class Connection {
 
     /** The address this connection reached (one of those the resolver gave). */
     public InetSocketAddress remoteAddress() { return remote; }
+
+    /** The local address and port (the port identifies this socket in {@code ss} or /proc/net/tcp). */
+    public InetSocketAddress localAddress() {
+        return local;
+    }
 
     public Instant openedAt() { return openedAt; }
 
@@ -221,23 +240,22 @@ public final class Connection {
     }
 
     /**
-     * Before the connection goes idle: a TLS connection that never read may still have the
-     * server's post-handshake messages (TLS 1.3 session tickets) unread in the socket, which the
-     * watcher would take for unexpected bytes. Let the TLS layer consume them, waiting at most 1 ms.
-     * Returns false if that read found real data or the end of the stream.
+     * On the watcher thread, channel deregistered: a TLS connection that never read may have the
+     * server's post-handshake messages (TLS 1.3 session tickets) in its socket, which are not a
+     * sign of life. Let the TLS layer consume them, waiting at most 1 ms for application data.
+     * Returns null if that was all, otherwise what the peer did.
      */
-    boolean drainTlsBeforeIdle() {
-        if (ssl == null || everRead) {
-            return true;
-        }
+    private PeerSignal absorbTls() {
+        tlsAbsorbs++;
         try {
+            channel.configureBlocking(true);
             ssl.setSoTimeout(1);
-            ssl.getInputStream().read();
-            return false; // a byte or the end of the stream: not a connection to keep
-        } catch (java.net.SocketTimeoutException expected) {
-            return true;
+            int b = ssl.getInputStream().read();
+            return b < 0 ? PeerSignal.FIN : PeerSignal.DATA;
+        } catch (java.net.SocketTimeoutException onlyHousekeeping) {
+            return null;
         } catch (IOException e) {
-            return false;
+            return Classifier.isReset(e) ? PeerSignal.RESET : PeerSignal.FIN;
         } finally {
             try {
                 ssl.setSoTimeout((int) readTimeout.toMillis());

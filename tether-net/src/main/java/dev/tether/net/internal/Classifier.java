@@ -18,8 +18,8 @@ import java.net.UnknownHostException;
  * <ol>
  *   <li>Walk the cause chain (at most 8 deep) for a type that says it all:
  *       {@link UnknownHostException}, {@link SocketTimeoutException}, {@link NoRouteToHostException}
- *       / {@link PortUnreachableException}, the JDK's reset type ({@code sun.net.ConnectionResetException},
- *       matched by class name because it is not exported), {@link EOFException}.</li>
+ *       / {@link PortUnreachableException}, the JDK's reset report (see {@link #isReset}),
+ *       {@link EOFException}.</li>
  *   <li>Otherwise decide by phase: during the handshake anything is TLS_HANDSHAKE; during connect a
  *       {@link ConnectException} is REFUSED (the JDK maps ECONNREFUSED there, and ETIMEDOUT, which
  *       only appears after the kernel's ~2 minutes of SYN retries, longer than any connect timeout
@@ -37,6 +37,8 @@ import java.net.UnknownHostException;
 public final class Classifier {
 
     private static final String JDK_RESET = "sun.net.ConnectionResetException";
+    /** A constant in the JDK's source (SocketChannelImpl, NioSocketImpl), never localised. */
+    private static final String JDK_RESET_TEXT = "Connection reset";
 
     private Classifier() {
     }
@@ -61,11 +63,26 @@ public final class Classifier {
         }
     }
 
-    /** Whether {@code t} (or a cause) is the JDK's own "connection reset" type. */
+    /**
+     * Whether {@code t} (or a cause) is the JDK's own report of a reset. The JDK's socket code
+     * turns ECONNRESET into {@code sun.net.ConnectionResetException} and, in the NIO socket
+     * channel and the socket implementation, rethrows it as {@code SocketException} created by
+     * {@code throwConnectionReset} with the fixed text "Connection reset" (a string in the JDK's
+     * source, not a translated {@code strerror}). Any of the three marks counts.
+     */
     public static boolean isReset(Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             for (Class<?> k = c.getClass(); k != null; k = k.getSuperclass()) {
                 if (k.getName().equals(JDK_RESET)) {
+                    return true;
+                }
+            }
+            if (c instanceof SocketException) {
+                StackTraceElement[] st = c.getStackTrace();
+                if (st.length > 0 && st[0].getMethodName().equals("throwConnectionReset")) {
+                    return true;
+                }
+                if (JDK_RESET_TEXT.equals(c.getMessage())) {
                     return true;
                 }
             }

@@ -13,6 +13,8 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -28,7 +30,10 @@ import java.util.concurrent.locks.LockSupport;
  *       registration takes effect.</li>
  *   <li>The thread selects forever. For a ready key whose {@link Watch} it can move WATCHED ->
  *       EXPIRING, it reads one byte without blocking: EOF is FIN, a byte is DATA, the JDK's reset
- *       type is RESET, any other error is LOST, nothing is a spurious wake-up (back to WATCHED).</li>
+ *       type is RESET, any other error is LOST, nothing is a spurious wake-up (back to WATCHED).
+ *       Exception: a TLS connection that has read no application data yet may only have received
+ *       the server's session tickets; the TLS layer reads them (at most 1 ms) and, if that was
+ *       all, the connection is registered again after the select.</li>
  *   <li>It cancels the key, tells the owner (which records how long it had been idle), asks the
  *       pool to expire the connection ({@link IdleHandle#expire}, which closes it on this thread
  *       through the connector), and marks it DEAD.</li>
@@ -54,6 +59,8 @@ public final class IdleWatcher {
     private final Thread thread;
     /** Only the watcher thread's own buffer: reads of idle channels happen one at a time there. */
     private final ByteBuffer one = ByteBuffer.allocateDirect(1);
+    /** Watcher thread only: TLS connections to register again after the current select. */
+    private final List<Watch> reregister = new ArrayList<>();
     private volatile long selectsStarted;
     private volatile long selectsDone;
 
@@ -140,6 +147,17 @@ public final class IdleWatcher {
             if (w.channel.isBlocking()) {
                 return w.channel.isOpen();
             }
+            if (w.owner.mayHaveTlsHousekeeping()) {
+                // Never-read TLS: unread session tickets are not a sign of life; the TLS layer
+                // absorbs them (at most 1 ms, once) and leaves the channel in blocking mode.
+                signal = w.owner.absorbTlsHousekeeping();
+                if (signal == null) {
+                    return true;
+                }
+                w.state.set(Watch.DEAD);
+                w.owner.peerSeen(signal, System.nanoTime() - w.owner.lastUsedNanos(), null, true);
+                return false;
+            }
             int n = w.channel.read(b);
             if (n == 0) {
                 return true;
@@ -191,6 +209,22 @@ public final class IdleWatcher {
         }
     }
 
+    /** Watches again the TLS connections whose readiness was only housekeeping. Watcher thread only. */
+    private void reregisterAbsorbed() throws IOException {
+        List<Watch> again = new ArrayList<>(reregister);
+        reregister.clear();
+        selector.selectNow(this::ready); // flushes their cancelled keys (and handles anything ready)
+        for (Watch w : again) {
+            try {
+                w.channel.configureBlocking(false);
+                w.key = w.channel.register(selector, SelectionKey.OP_READ, w);
+                w.state.set(Watch.WATCHED);
+            } catch (IOException | RuntimeException e) {
+                finish(w, w.key, PeerSignal.LOST, e instanceof IOException ? (IOException) e : new IOException(e));
+            }
+        }
+    }
+
     private void run() {
         while (true) {
             try {
@@ -198,6 +232,9 @@ public final class IdleWatcher {
                 selectsStarted = n;
                 selector.select(this::ready);
                 selectsDone = n;
+                if (!reregister.isEmpty()) {
+                    reregisterAbsorbed();
+                }
             } catch (ClosedSelectorException gone) {
                 return;
             } catch (Throwable t) {
@@ -216,6 +253,18 @@ public final class IdleWatcher {
         }
         PeerSignal signal;
         IOException error = null;
+        if (w.owner.mayHaveTlsHousekeeping()) {
+            // Raw bytes of a TLS stream cannot be peeked at: let the TLS layer read them (a
+            // blocking read of at most 1 ms, once per fresh TLS connection) before judging.
+            key.cancel();
+            signal = w.owner.absorbTlsHousekeeping();
+            if (signal == null) {
+                reregister.add(w); // after this select: flush the cancelled key, then register again
+                return;
+            }
+            finish(w, key, signal, null);
+            return;
+        }
         one.clear();
         try {
             int n = w.channel.read(one);
@@ -228,6 +277,10 @@ public final class IdleWatcher {
             error = e;
             signal = Classifier.isReset(e) ? PeerSignal.RESET : PeerSignal.LOST;
         }
+        finish(w, key, signal, error);
+    }
+
+    private static void finish(Watch w, SelectionKey key, PeerSignal signal, IOException error) {
         key.cancel();
         try {
             w.owner.peerSeen(signal, System.nanoTime() - w.owner.lastUsedNanos(), error, false);

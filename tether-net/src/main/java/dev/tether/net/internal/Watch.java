@@ -27,6 +27,19 @@ public final class Watch {
         long lastUsedNanos();
 
         void peerSeen(PeerSignal signal, long idleNanos, IOException error, boolean atLease);
+
+        /**
+         * Whether readiness might be TLS housekeeping rather than a sign of life: a TLS connection
+         * that has read no application data yet may have the server's post-handshake messages
+         * (TLS 1.3 session tickets) unread in its socket. Must be cheap.
+         */
+        boolean mayHaveTlsHousekeeping();
+
+        /**
+         * Lets the TLS layer consume what arrived, on the watcher thread, with the channel
+         * deregistered: null if it was only housekeeping (keep watching), otherwise what the peer did.
+         */
+        PeerSignal absorbTlsHousekeeping();
     }
 
     final SocketChannel channel;
@@ -40,6 +53,11 @@ public final class Watch {
     public Watch(SocketChannel channel, Owner owner) {
         this.channel = channel;
         this.owner = owner;
+    }
+
+    /** For tests that put the channel into the state onIdle leaves it in. */
+    public SocketChannel channelForTest() {
+        return channel;
     }
 
     /** True once the watcher (or the lease check, or a close) found the connection dead. */

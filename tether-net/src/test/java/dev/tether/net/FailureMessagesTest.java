@@ -1,0 +1,105 @@
+package dev.tether.net;
+
+import dev.tether.net.ConnectionFailure.Kind;
+import dev.tether.net.internal.Messages;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** One test per kind: the message names the endpoint, the connection's history and a next step. */
+class FailureMessagesTest {
+    private static final Endpoint API = Endpoint.tls("api.example", 443);
+    /** The 12th use of connection #7, after 61.2 s idle, 120 request bytes out, nothing back. */
+    private static final ConnectionFacts STALE = new ConnectionFacts(API, 7, true, Duration.ofMinutes(10),
+            Duration.ofMillis(61_200), 12, 120, false);
+    private static final ConnectionFacts NEW = ConnectionFacts.notOpened(API, 8);
+
+    private static String message(Kind kind, ConnectionFacts facts, String detail, Duration timeout) {
+        ConnectionFailure f = new ConnectionFailure(kind, Messages.describe(kind, facts, detail, timeout), facts, null);
+        assertThat(f.kind()).isEqualTo(kind);
+        return f.getMessage();
+    }
+
+    @Test
+    void refused() {
+        assertThat(message(Kind.REFUSED, NEW, "tried 10.0.0.1:443 refused", null))
+                .startsWith("connection #8 to api.example:443 was refused (tried 10.0.0.1:443 refused)")
+                .contains("nothing listens on that port", "check the host and port");
+    }
+
+    @Test
+    void connect_timeout() {
+        assertThat(message(Kind.CONNECT_TIMEOUT, NEW, "tried 10.0.0.1:443 timed out, connectTimeout", Duration.ofSeconds(2)))
+                .startsWith("connection #8 to api.example:443 could not be opened within 2000 ms")
+                .contains("did not answer", "raise SocketConfig.connectTimeout");
+    }
+
+    @Test
+    void unreachable() {
+        assertThat(message(Kind.UNREACHABLE, NEW, null, null))
+                .startsWith("connection #8 to api.example:443 could not be opened: the host or its network is unreachable")
+                .contains("check the address, routing and firewalls");
+        assertThat(message(Kind.UNREACHABLE, STALE, null, null))
+                .startsWith("connection #7 to api.example:443 lost its peer after 61.2 s idle (its 12th use")
+                .contains("keepalive probes", "keep SocketConfig.keepAlive on");
+    }
+
+    @Test
+    void unknown_host() {
+        assertThat(message(Kind.UNKNOWN_HOST, NEW, null, null))
+                .startsWith("connection #8 to api.example:443 could not be opened: the name api.example did not resolve")
+                .contains("check the host name");
+    }
+
+    @Test
+    void reset_after_a_long_idle_suggests_the_idle_timeout() {
+        // The example from DESIGN.md.
+        assertThat(message(Kind.RESET, STALE, null, null))
+                .isEqualTo("connection #7 to api.example:443 was reset by the peer after 61.2 s idle (its 12th use,"
+                        + " 120 request bytes written, no response byte yet): the server or a load balancer likely"
+                        + " closes idle connections at about 61.2 s; set the pool's idleTimeout below that");
+    }
+
+    @Test
+    void peer_closed() {
+        assertThat(message(Kind.PEER_CLOSED, STALE, null, null))
+                .startsWith("connection #7 to api.example:443 was closed by the peer after 61.2 s idle (its 12th use")
+                .contains("closes idle connections at about 61.2 s", "set the pool's idleTimeout below that");
+    }
+
+    @Test
+    void broken_pipe() {
+        assertThat(message(Kind.BROKEN_PIPE, STALE, null, null))
+                .startsWith("connection #7 to api.example:443 was already gone when the request was written after 61.2 s idle")
+                .contains("120 request bytes written", "set the pool's idleTimeout below that");
+    }
+
+    @Test
+    void read_timeout() {
+        ConnectionFacts started = new ConnectionFacts(API, 7, true, Duration.ofMinutes(1), Duration.ZERO, 1, 80, true);
+        assertThat(message(Kind.READ_TIMEOUT, started, null, Duration.ofSeconds(30)))
+                .startsWith("connection #7 to api.example:443 received no further response byte within the read timeout of 30000 ms on its first use")
+                .contains("response started", "raise the read timeout");
+    }
+
+    @Test
+    void tls_handshake() {
+        assertThat(message(Kind.TLS_HANDSHAKE, NEW, "TLS with 10.0.0.1:443 as api.example: No subject alternative DNS name matching", null))
+                .startsWith("connection #8 to api.example:443 failed its TLS handshake")
+                .contains("No subject alternative DNS name", "matches the host name", "trusted by the SSLContext in TlsSettings");
+    }
+
+    @Test
+    void protocol() {
+        assertThat(message(Kind.PROTOCOL, STALE, "status line \"HTTP/1.1 2xx\" is not a number", null))
+                .startsWith("connection #7 to api.example:443 broke the protocol after 61.2 s idle (its 12th use")
+                .contains("is not a number", "check that the server speaks the expected protocol");
+    }
+
+    @Test
+    void every_kind_has_a_test_above() {
+        assertThat(Kind.values()).hasSize(10);
+    }
+}
