@@ -13,8 +13,8 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -24,32 +24,32 @@ import java.util.concurrent.locks.LockSupport;
  * error such as exhausted keepalive probes) removes it from its pool at once.
  *
  * <ol>
- *   <li>{@link #watch}: the owner switches the channel to non-blocking, marks it WATCHED and
- *       registers it for OP_READ (first waiting for the thread to flush the cancelled registration
- *       of its previous idle period, if that is still pending), then wakes the selector so the new
- *       registration takes effect.</li>
- *   <li>The thread selects forever. For a ready key whose {@link Watch} it can move WATCHED ->
- *       EXPIRING, it reads one byte without blocking: EOF is FIN, a byte is DATA, the JDK's reset
- *       type is RESET, any other error is LOST, nothing is a spurious wake-up (back to WATCHED).
- *       Exception: a TLS connection that has read no application data yet may only have received
- *       the server's session tickets; the TLS layer reads them (at most 1 ms) and, if that was
- *       all, the connection is registered again after the select.</li>
- *   <li>It cancels the key, tells the owner (which records how long it had been idle), asks the
- *       pool to expire the connection ({@link IdleHandle#expire}, which closes it on this thread
- *       through the connector), and marks it DEAD.</li>
- *   <li>{@link #release} (the pool's onLease): waits out EXPIRING (one read and one pool call),
- *       moves WATCHED -> LEASED, cancels the key, makes the lease-time check (one non-blocking
- *       1-byte read: 0 bytes means alive; EOF, a byte or an error means dead) and switches the
- *       channel back to blocking. After the CAS the thread never touches the connection again; it
- *       flushes the cancelled registration on its next select.</li>
- *   <li>{@link #closed}: the JDK defers closing the file descriptor of a channel that is still
- *       registered until the selector deregisters it, so a close wakes the selector; otherwise the
- *       socket would linger in CLOSE_WAIT until the next unrelated wake-up.</li>
+ *   <li>{@link #watch} (the pool's onIdle): the owner switches the channel to non-blocking, marks
+ *       it PENDING, queues it and wakes the selector. Only the watcher thread registers channels:
+ *       the JDK refuses to register a channel again while its previous key (cancelled at the last
+ *       lease) waits to be flushed by a select, and only that thread knows when one has run.</li>
+ *   <li>The thread loops: select; then for each queued connection still PENDING, move it to
+ *       REGISTERING, register it for OP_READ, mark it WATCHED.</li>
+ *   <li>For a ready key whose {@link Watch} it can move WATCHED -> EXPIRING, it reads one byte
+ *       without blocking: EOF is FIN, a byte is DATA, the JDK's reset is RESET, any other error is
+ *       LOST, nothing is a spurious wake-up (back to WATCHED). Exception: a TLS connection that has
+ *       read no application data yet may only have received the server's session tickets; the TLS
+ *       layer reads them (at most 1 ms) and, if that was all, the connection is queued again.</li>
+ *   <li>For a sign of life it cancels the key, tells the owner (which records how long it had been
+ *       idle), asks the pool to expire it ({@link IdleHandle#expire}, which closes it on this
+ *       thread through the connector), and marks it DEAD.</li>
+ *   <li>{@link #release} (the pool's onLease): waits out REGISTERING and EXPIRING (both short),
+ *       moves PENDING or WATCHED -> LEASED, cancels the key, makes the lease-time check (one
+ *       non-blocking 1-byte read: 0 bytes means alive) and switches back to blocking mode, which
+ *       the JDK allows once no valid key is left. After that CAS the thread never touches the
+ *       connection; it flushes the cancelled key on its next select.</li>
+ *   <li>{@link #closed}: the JDK closes the descriptor of a channel that is still registered only
+ *       when the selector deregisters it, so a close wakes the selector; otherwise the socket could
+ *       linger in CLOSE_WAIT until the next unrelated wake-up.</li>
  * </ol>
  */
 public final class IdleWatcher {
     private static final Logger LOG = LoggerFactory.getLogger(IdleWatcher.class);
-    private static final long FLUSH_WAIT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     private static final class Holder {
         static final IdleWatcher SHARED = new IdleWatcher("tether-idle-watcher");
@@ -57,12 +57,9 @@ public final class IdleWatcher {
 
     private final Selector selector;
     private final Thread thread;
+    private final Queue<Watch> queued = new ConcurrentLinkedQueue<>();
     /** Only the watcher thread's own buffer: reads of idle channels happen one at a time there. */
     private final ByteBuffer one = ByteBuffer.allocateDirect(1);
-    /** Watcher thread only: TLS connections to register again after the current select. */
-    private final List<Watch> reregister = new ArrayList<>();
-    private volatile long selectsStarted;
-    private volatile long selectsDone;
 
     private IdleWatcher(String name) {
         try {
@@ -88,38 +85,29 @@ public final class IdleWatcher {
     public void watch(Watch w, IdleHandle handle) throws IOException {
         w.handle = handle;
         w.channel.configureBlocking(false);
-        w.state.set(Watch.WATCHED);
-        SelectionKey k;
-        while (true) {
-            try {
-                k = w.channel.register(selector, SelectionKey.OP_READ, w);
-                break;
-            } catch (CancelledKeyException previousNotFlushed) {
-                awaitFlush();
-            }
-        }
-        w.key = k;
+        w.state.set(Watch.PENDING);
+        queued.add(w);
         selector.wakeup();
     }
 
     /**
      * Takes a connection back from the watcher for a lease and checks it without waiting.
-     * Returns true if it may be used: the peer has shown no sign since it was watched.
+     * Returns true if it may be used: the peer has shown no sign since it went idle.
      */
     public boolean release(Watch w) throws IOException {
         int spins = 0;
         while (true) {
             int s = w.state.get();
-            if (s == Watch.WATCHED && w.state.compareAndSet(Watch.WATCHED, Watch.LEASED)) {
+            if ((s == Watch.WATCHED || s == Watch.PENDING) && w.state.compareAndSet(s, Watch.LEASED)) {
                 break;
             }
             if (s == Watch.DEAD) {
                 return false; // the watcher saw the peer go; the pool retires it
             }
             if (s == Watch.LEASED) {
-                break; // never watched (onIdle failed half-way): still check it
+                break; // never watched: still check it
             }
-            // EXPIRING: the watcher is between its read and the pool's answer; that is short.
+            // REGISTERING or EXPIRING: the watcher is in the middle of a short step.
             if (++spins < 100) {
                 Thread.onSpinWait();
             } else {
@@ -154,15 +142,13 @@ public final class IdleWatcher {
                 if (signal == null) {
                     return true;
                 }
-                w.state.set(Watch.DEAD);
-                w.owner.peerSeen(signal, System.nanoTime() - w.owner.lastUsedNanos(), null, true);
-                return false;
+            } else {
+                int n = w.channel.read(b);
+                if (n == 0) {
+                    return true;
+                }
+                signal = n < 0 ? PeerSignal.FIN : PeerSignal.DATA;
             }
-            int n = w.channel.read(b);
-            if (n == 0) {
-                return true;
-            }
-            signal = n < 0 ? PeerSignal.FIN : PeerSignal.DATA;
         } catch (IOException e) {
             error = e;
             signal = Classifier.isReset(e) ? PeerSignal.RESET : PeerSignal.LOST;
@@ -172,19 +158,7 @@ public final class IdleWatcher {
         return false;
     }
 
-    /** After the owner closed the channel: lets the selector release the file descriptor now. */
-    public void closed(Watch w) {
-        w.state.set(Watch.DEAD);
-        SelectionKey k = w.key;
-        if (k != null) {
-            k.cancel();
-        }
-        if (w.channel.isRegistered() && Thread.currentThread() != thread) {
-            selector.wakeup();
-        }
-    }
-
-    /** Cancels the watch without closing (used by close before closing the channel). */
+    /** Stops watching before the owner closes the channel. */
     public void forget(Watch w) {
         w.state.set(Watch.DEAD);
         SelectionKey k = w.key;
@@ -193,48 +167,18 @@ public final class IdleWatcher {
         }
     }
 
-    /** Waits until a select that started after now has finished: every earlier cancel is flushed. */
-    private void awaitFlush() throws IOException {
-        if (Thread.currentThread() == thread) {
-            throw new IllegalStateException("tether: the idle watcher cannot re-register a connection from its own thread");
-        }
-        long target = selectsStarted + 1;
-        long deadline = System.nanoTime() + FLUSH_WAIT_NANOS;
-        while (selectsDone < target) {
+    /** After the owner closed the channel: lets the selector release the file descriptor now. */
+    public void closed(Watch w) {
+        if (w.channel.isRegistered() && Thread.currentThread() != thread) {
             selector.wakeup();
-            if (System.nanoTime() - deadline > 0) {
-                throw new IOException("tether: the idle watcher did not answer within 5 s (thread " + thread.getState() + ")");
-            }
-            LockSupport.parkNanos(20_000);
-        }
-    }
-
-    /** Watches again the TLS connections whose readiness was only housekeeping. Watcher thread only. */
-    private void reregisterAbsorbed() throws IOException {
-        List<Watch> again = new ArrayList<>(reregister);
-        reregister.clear();
-        selector.selectNow(this::ready); // flushes their cancelled keys (and handles anything ready)
-        for (Watch w : again) {
-            try {
-                w.channel.configureBlocking(false);
-                w.key = w.channel.register(selector, SelectionKey.OP_READ, w);
-                w.state.set(Watch.WATCHED);
-            } catch (IOException | RuntimeException e) {
-                finish(w, w.key, PeerSignal.LOST, e instanceof IOException ? (IOException) e : new IOException(e));
-            }
         }
     }
 
     private void run() {
         while (true) {
             try {
-                long n = selectsStarted + 1;
-                selectsStarted = n;
                 selector.select(this::ready);
-                selectsDone = n;
-                if (!reregister.isEmpty()) {
-                    reregisterAbsorbed();
-                }
+                registerQueued();
             } catch (ClosedSelectorException gone) {
                 return;
             } catch (Throwable t) {
@@ -246,25 +190,65 @@ public final class IdleWatcher {
         }
     }
 
+    /** Registers what went idle since the last pass. Watcher thread only, outside select. */
+    private void registerQueued() throws IOException {
+        boolean flushed = false;
+        for (int i = queued.size(); i > 0; i--) {
+            Watch w = queued.poll();
+            if (w == null) {
+                return;
+            }
+            if (!w.state.compareAndSet(Watch.PENDING, Watch.REGISTERING)) {
+                continue; // leased or closed while queued
+            }
+            try {
+                SelectionKey k;
+                try {
+                    k = w.channel.register(selector, SelectionKey.OP_READ, w);
+                } catch (CancelledKeyException notFlushedYet) {
+                    // Its previous key was cancelled after this thread's last select ended (for
+                    // instance by the TLS path above); one selectNow flushes it.
+                    if (flushed) {
+                        throw notFlushedYet;
+                    }
+                    selector.selectNow(this::ready);
+                    flushed = true;
+                    k = w.channel.register(selector, SelectionKey.OP_READ, w);
+                }
+                w.key = k;
+                w.state.set(Watch.WATCHED);
+            } catch (IOException | RuntimeException e) {
+                // Closed meanwhile, or the JDK refused: it cannot be watched, so it must go.
+                finish(w, null, PeerSignal.LOST, e instanceof IOException ? (IOException) e : new IOException(e));
+            }
+        }
+    }
+
     private void ready(SelectionKey key) {
         Watch w = (Watch) key.attachment();
         if (!w.state.compareAndSet(Watch.WATCHED, Watch.EXPIRING)) {
             return; // leased or closed since: not ours to touch
         }
-        PeerSignal signal;
-        IOException error = null;
         if (w.owner.mayHaveTlsHousekeeping()) {
             // Raw bytes of a TLS stream cannot be peeked at: let the TLS layer read them (a
             // blocking read of at most 1 ms, once per fresh TLS connection) before judging.
             key.cancel();
-            signal = w.owner.absorbTlsHousekeeping();
+            PeerSignal signal = w.owner.absorbTlsHousekeeping();
             if (signal == null) {
-                reregister.add(w); // after this select: flush the cancelled key, then register again
+                try {
+                    w.channel.configureBlocking(false);
+                    w.state.set(Watch.PENDING);
+                    queued.add(w); // registered again after this select, once its key is flushed
+                } catch (IOException e) {
+                    finish(w, key, PeerSignal.LOST, e);
+                }
                 return;
             }
             finish(w, key, signal, null);
             return;
         }
+        PeerSignal signal;
+        IOException error = null;
         one.clear();
         try {
             int n = w.channel.read(one);
@@ -281,7 +265,9 @@ public final class IdleWatcher {
     }
 
     private static void finish(Watch w, SelectionKey key, PeerSignal signal, IOException error) {
-        key.cancel();
+        if (key != null) {
+            key.cancel();
+        }
         try {
             w.owner.peerSeen(signal, System.nanoTime() - w.owner.lastUsedNanos(), error, false);
             IdleHandle h = w.handle;

@@ -12,14 +12,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One connection's side of idle watching: its channel, its registration, and who owns it now.
  * The state decides between the watcher thread and the connection's owner by compare-and-set:
- * LEASED (the owner's) -> WATCHED (idle, registered) -> EXPIRING (the watcher saw readiness and
- * is deciding) -> DEAD; or WATCHED -> LEASED when the pool lends it again.
+ * LEASED (the owner's) -> PENDING (idle, queued) -> REGISTERING -> WATCHED (registered) ->
+ * EXPIRING (the watcher saw readiness and is deciding) -> DEAD; PENDING or WATCHED -> LEASED when
+ * the pool lends it again; anything -> DEAD on close.
  */
 public final class Watch {
     static final int LEASED = 0;
-    static final int WATCHED = 1;
-    static final int EXPIRING = 2;
-    static final int DEAD = 3;
+    /** Idle, non-blocking, queued for the watcher thread to register. */
+    static final int PENDING = 1;
+    /** The watcher thread is registering it. */
+    static final int REGISTERING = 2;
+    static final int WATCHED = 3;
+    static final int EXPIRING = 4;
+    static final int DEAD = 5;
 
     /** Told what the peer did; implemented by the connection. */
     public interface Owner {
