@@ -1,0 +1,239 @@
+package dev.tether.http;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * HTTP header fields in the order they were given: names compare case-insensitively, a name may
+ * repeat. Immutable. Names and values given by a caller are checked when added: a CR, LF or NUL in
+ * either, or a name that is not an RFC 9110 token, is refused before anything can be sent (no
+ * header injection).
+ */
+public final class Headers {
+
+    public static final Headers EMPTY = new Headers(new String[0], 0);
+
+    // name, value, name, value, ... (OkHttp's layout: one array, no entry objects)
+    private final String[] namesAndValues;
+    private final int size;
+
+    private Headers(String[] namesAndValues, int size) {
+        this.namesAndValues = namesAndValues;
+        this.size = size;
+    }
+
+    /** Headers from alternating names and values, checked like {@link Builder#add}. */
+    public static Headers of(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("namesAndValues: " + namesAndValues.length
+                    + " strings (expected: an even count, name then value)");
+        }
+        Builder b = builder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            b.add(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return b.build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.namesAndValues = Arrays.copyOf(namesAndValues, Math.max(8, size * 2));
+        b.size = size;
+        return b;
+    }
+
+    /** Number of fields. */
+    public int size() { return size; }
+
+    public String name(int i) {
+        Objects.checkIndex(i, size);
+        return namesAndValues[2 * i];
+    }
+
+    public String value(int i) {
+        Objects.checkIndex(i, size);
+        return namesAndValues[2 * i + 1];
+    }
+
+    /** The first value of {@code name}, or null. */
+    public String first(String name) {
+        for (int i = 0; i < size; i++) {
+            if (namesAndValues[2 * i].equalsIgnoreCase(name)) {
+                return namesAndValues[2 * i + 1];
+            }
+        }
+        return null;
+    }
+
+    /** Every value of {@code name}, in order. */
+    public List<String> all(String name) {
+        List<String> out = null;
+        for (int i = 0; i < size; i++) {
+            if (namesAndValues[2 * i].equalsIgnoreCase(name)) {
+                if (out == null) {
+                    out = new ArrayList<>(2);
+                }
+                out.add(namesAndValues[2 * i + 1]);
+            }
+        }
+        return out == null ? List.of() : Collections.unmodifiableList(out);
+    }
+
+    public boolean contains(String name) {
+        return first(name) != null;
+    }
+
+    /**
+     * Whether a comma-separated list header ({@code Connection}, {@code Transfer-Encoding}) holds
+     * {@code token}, in any of its fields, case-insensitively.
+     */
+    public boolean hasToken(String name, String token) {
+        for (int i = 0; i < size; i++) {
+            if (namesAndValues[2 * i].equalsIgnoreCase(name)) {
+                for (String part : namesAndValues[2 * i + 1].split(",")) {
+                    if (part.trim().equalsIgnoreCase(token)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof Headers)) {
+            return false;
+        }
+        Headers h = (Headers) o;
+        return size == h.size && Arrays.equals(namesAndValues, 0, size * 2, h.namesAndValues, 0, size * 2);
+    }
+
+    @Override
+    public int hashCode() {
+        int r = size;
+        for (int i = 0; i < size * 2; i++) {
+            r = 31 * r + namesAndValues[i].hashCode();
+        }
+        return r;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < size; i++) {
+            sb.append(namesAndValues[2 * i]).append(": ").append(namesAndValues[2 * i + 1]).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Collects fields; each is checked as it is added. */
+    public static final class Builder {
+        private String[] namesAndValues = new String[16];
+        private int size;
+
+        private Builder() {
+        }
+
+        /** Adds a field (a name may repeat). */
+        public Builder add(String name, String value) {
+            checkName(name);
+            checkValue(name, value);
+            if (2 * size + 2 > namesAndValues.length) {
+                namesAndValues = Arrays.copyOf(namesAndValues, namesAndValues.length * 2);
+            }
+            namesAndValues[2 * size] = name;
+            namesAndValues[2 * size + 1] = value.trim();
+            size++;
+            return this;
+        }
+
+        /** Replaces every field of {@code name} with one. */
+        public Builder set(String name, String value) {
+            remove(name);
+            return add(name, value);
+        }
+
+        public Builder remove(String name) {
+            int w = 0;
+            for (int i = 0; i < size; i++) {
+                if (!namesAndValues[2 * i].equalsIgnoreCase(name)) {
+                    namesAndValues[2 * w] = namesAndValues[2 * i];
+                    namesAndValues[2 * w + 1] = namesAndValues[2 * i + 1];
+                    w++;
+                }
+            }
+            Arrays.fill(namesAndValues, 2 * w, 2 * size, null);
+            size = w;
+            return this;
+        }
+
+        public Headers build() {
+            return new Headers(Arrays.copyOf(namesAndValues, size * 2), size);
+        }
+    }
+
+    static void checkName(String name) {
+        if (name == null || name.isEmpty()) {
+            throw new IllegalArgumentException("header name: " + quote(name) + " (expected: a non-empty token)");
+        }
+        for (int i = 0; i < name.length(); i++) {
+            if (!isTchar(name.charAt(i))) {
+                throw new IllegalArgumentException("header name: " + quote(name) + " (expected: token characters only, "
+                        + "found " + escape(name.charAt(i)) + " at index " + i + "; CR, LF and separators are refused)");
+            }
+        }
+    }
+
+    static void checkValue(String name, String value) {
+        if (value == null) {
+            throw new IllegalArgumentException("header " + name + ": null (expected: a value, possibly empty)");
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
+                throw new IllegalArgumentException("header " + name + ": " + quote(value) + " (expected: no control "
+                        + "characters and Latin-1 only, found " + escape(c) + " at index " + i
+                        + "; CR or LF in a value would inject headers)");
+            }
+        }
+    }
+
+    /** RFC 9110 tchar. */
+    public static boolean isTchar(int c) {
+        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+            return true;
+        }
+        return c < 128 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+    }
+
+    private static String escape(char c) {
+        if (c == '\r') {
+            return "\\r";
+        }
+        if (c == '\n') {
+            return "\\n";
+        }
+        return c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format(Locale.ROOT, "\\u%04x", (int) c);
+    }
+
+    private static String quote(String s) {
+        if (s == null) {
+            return "null";
+        }
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < s.length() && i < 64; i++) {
+            char c = s.charAt(i);
+            sb.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : escape(c));
+        }
+        return sb.append(s.length() > 64 ? "...\"" : "\"").toString();
+    }
+}

@@ -1,0 +1,145 @@
+package dev.tether.http;
+
+import dev.tether.http.internal.BodyInput;
+import dev.tether.http.internal.Exchange;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * A response: status, headers and a body read as a stream, bytes or a string. Close it: a body
+ * read to its end has already handed its connection back (close is then free); closing early
+ * drains a small remainder that has already arrived, or else discards the connection. A response
+ * left open holds its connection, and is reported like a leaked lease when the client's
+ * {@code leakDetectionThreshold} is set.
+ *
+ * <p>When the client added {@code Accept-Encoding} itself, a gzip or deflate body is decoded and
+ * {@code Content-Encoding} and {@code Content-Length} are removed from {@link #headers()}.
+ */
+public final class HttpResponse implements AutoCloseable {
+    private final HttpRequest request;
+    private final int status;
+    private final String reason;
+    private final int minorVersion;
+    private final Headers headers;
+    private final Exchange exchange;
+    private final String decoding;   // "gzip", "deflate" or null
+    private InputStream decoded;
+
+    HttpResponse(HttpRequest request, int minorVersion, int status, String reason, Headers headers, Exchange exchange,
+                 boolean transparentDecoding) {
+        this.request = request;
+        this.status = status;
+        this.reason = reason;
+        this.minorVersion = minorVersion;
+        this.exchange = exchange;
+        String enc = transparentDecoding && exchange.rawBody() != null ? headers.first("Content-Encoding") : null;
+        String d = null;
+        if (enc != null) {
+            String e = enc.trim().toLowerCase(Locale.ROOT);
+            d = e.equals("gzip") || e.equals("x-gzip") ? "gzip" : e.equals("deflate") ? "deflate" : null;
+        }
+        this.decoding = d;
+        this.headers = d == null ? headers : headers.toBuilder().remove("Content-Encoding").remove("Content-Length").build();
+    }
+
+    public HttpRequest request() { return request; }
+
+    /** The URI this response answers (after redirects, the last one). */
+    public java.net.URI uri() { return request.uri(); }
+
+    public int status() { return status; }
+
+    /** The reason phrase as sent (may be empty). */
+    public String reason() { return reason; }
+
+    /** "HTTP/1.1" or "HTTP/1.0". */
+    public String version() { return "HTTP/1." + minorVersion; }
+
+    public Headers headers() { return headers; }
+
+    /** The first value of {@code name}, or null. */
+    public String header(String name) { return headers.first(name); }
+
+    /** Trailer fields of a chunked body, once the body was read to its end; else empty. */
+    public Headers trailers() {
+        BodyInput b = exchange.rawBody();
+        return b == null ? Headers.EMPTY : b.trailers();
+    }
+
+    /** The body as a stream (decoded if the client asked for the encoding). Closing it closes the response. */
+    public InputStream body() throws IOException {
+        if (decoded == null) {
+            InputStream raw = exchange.body();
+            if ("gzip".equals(decoding)) {
+                decoded = new GZIPInputStream(raw, 8192);
+            } else if ("deflate".equals(decoding)) {
+                decoded = new InflaterInputStream(raw);
+            } else {
+                decoded = raw;
+            }
+        }
+        return decoded;
+    }
+
+    /** The whole body; closes the response. */
+    public byte[] bytes() throws IOException {
+        try {
+            byte[] b = body().readAllBytes();
+            if (decoding != null) {
+                // A decoder may stop at the end of its data without reading the raw body's end.
+                exchange.body().transferTo(OutputStreamHolder.NULL);
+            }
+            return b;
+        } finally {
+            close();
+        }
+    }
+
+    /** The whole body as text in the charset of Content-Type (UTF-8 when none is named); closes the response. */
+    public String string() throws IOException {
+        return new String(bytes(), charset());
+    }
+
+    private Charset charset() {
+        String ct = headers.first("Content-Type");
+        if (ct != null) {
+            for (String p : ct.split(";")) {
+                String t = p.trim();
+                if (t.regionMatches(true, 0, "charset=", 0, 8)) {
+                    try {
+                        return Charset.forName(t.substring(8).replace("\"", "").trim());
+                    } catch (RuntimeException unknown) {
+                        break;
+                    }
+                }
+            }
+        }
+        return StandardCharsets.UTF_8;
+    }
+
+    /** Hands the connection back (body read) or discards it (body not read, beyond a small received remainder). */
+    @Override
+    public void close() {
+        exchange.close();
+    }
+
+    @Override
+    public String toString() {
+        return version() + " " + status + " " + reason + " (" + request + ")";
+    }
+
+    private static final class OutputStreamHolder {
+        static final java.io.OutputStream NULL = java.io.OutputStream.nullOutputStream();
+    }
+
+    static UncheckedIOException unchecked(IOException e) {
+        return new UncheckedIOException(e);
+    }
+}

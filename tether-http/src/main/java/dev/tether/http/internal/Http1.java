@@ -1,0 +1,230 @@
+package dev.tether.http.internal;
+
+import dev.tether.http.Headers;
+
+import java.io.IOException;
+
+/**
+ * RFC 9112 parsing of a response head and of its framing, strict where leniency lets a response
+ * be read two ways (request smuggling, response splitting):
+ *
+ * <ol>
+ *   <li>Status line: {@code HTTP/1.0} or {@code HTTP/1.1}, one space, three digits (100..599),
+ *       then nothing or a space and a reason phrase. Anything else is PROTOCOL.</li>
+ *   <li>Fields: a token, a colon with no space before it, a value with optional whitespace around
+ *       it. A line starting with whitespace (obs-fold), a control character, more fields than the
+ *       count limit or more bytes than the section limit are PROTOCOL. Line ends may be CRLF or LF.</li>
+ *   <li>Framing ({@link #framing}): no body for HEAD, 1xx, 204 and 304; else Transfer-Encoding
+ *       {@code chunked} (only that coding; with a Content-Length as well is PROTOCOL); else one
+ *       Content-Length (several fields or list members must all be equal, digits only, at most 18);
+ *       else the body runs until the server closes.</li>
+ * </ol>
+ * Every PROTOCOL failure quotes the offending bytes, escaped and truncated.
+ */
+public final class Http1 {
+
+    /** {@link #framing} result: the body is chunked. */
+    public static final long CHUNKED = -1;
+    /** {@link #framing} result: the body ends when the server closes the connection. */
+    public static final long UNTIL_CLOSE = -2;
+
+    private Http1() {
+    }
+
+    /** Reads one response head (interim or final). */
+    public static ResponseHead readHead(Wire w, int maxBytes, int maxCount) throws IOException {
+        int[] budget = {maxBytes, maxBytes};
+        String statusLine = w.readLine(budget, "status line");
+        int minor = parseVersion(w, statusLine);
+        int status = parseStatus(w, statusLine);
+        String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
+        Headers headers = readFields(w, budget, maxCount, "header section");
+        return new ResponseHead(minor, status, reason, headers);
+    }
+
+    /** Reads field lines up to the empty line (a header section or a chunked body's trailers). */
+    public static Headers readFields(Wire w, int[] budget, int maxCount, String section) throws IOException {
+        Headers.Builder b = Headers.builder();
+        int count = 0;
+        while (true) {
+            String line = w.readLine(budget, section);
+            if (line.isEmpty()) {
+                return b.build();
+            }
+            if (++count > maxCount) {
+                throw w.hooks().protocol("the " + section + " has more than " + maxCount + " fields (the limit) at "
+                        + Escape.quote(line));
+            }
+            char first = line.charAt(0);
+            if (first == ' ' || first == '\t') {
+                throw w.hooks().protocol("obsolete line folding (a field line starting with whitespace) in the "
+                        + section + ": " + Escape.quote(line));
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) {
+                throw w.hooks().protocol("a field line without a name and colon in the " + section + ": " + Escape.quote(line));
+            }
+            for (int i = 0; i < colon; i++) {
+                if (!Headers.isTchar(line.charAt(i))) {
+                    throw w.hooks().protocol("an invalid character in a field name in the " + section + ": "
+                            + Escape.quote(line));
+                }
+            }
+            for (int i = colon + 1; i < line.length(); i++) {
+                char c = line.charAt(i);
+                if ((c < 0x20 && c != '\t') || c == 0x7f) {
+                    throw w.hooks().protocol("a control character in a field value in the " + section + ": "
+                            + Escape.quote(line));
+                }
+            }
+            b.add(line.substring(0, colon), line.substring(colon + 1));
+        }
+    }
+
+    private static int parseVersion(Wire w, String line) throws IOException {
+        if (line.length() < 12 || !line.startsWith("HTTP/1.") || line.charAt(8) != ' '
+                || (line.charAt(7) != '0' && line.charAt(7) != '1')) {
+            throw w.hooks().protocol("an invalid status line (expected \"HTTP/1.1 200 OK\"): " + Escape.quote(line));
+        }
+        return line.charAt(7) - '0';
+    }
+
+    private static int parseStatus(Wire w, String line) throws IOException {
+        int s = 0;
+        for (int i = 9; i < 12; i++) {
+            char c = line.charAt(i);
+            if (c < '0' || c > '9') {
+                throw w.hooks().protocol("an invalid status code in the status line: " + Escape.quote(line));
+            }
+            s = s * 10 + (c - '0');
+        }
+        if (s < 100 || s > 599 || (line.length() > 12 && line.charAt(12) != ' ')) {
+            throw w.hooks().protocol("an invalid status code in the status line: " + Escape.quote(line));
+        }
+        return s;
+    }
+
+    /**
+     * How the body of {@code head} is delimited: its length (0: no body), {@link #CHUNKED} or
+     * {@link #UNTIL_CLOSE}.
+     */
+    public static long framing(Wire w, ResponseHead head, boolean headRequest) throws IOException {
+        int s = head.status();
+        Headers h = head.headers();
+        String te = h.first("Transfer-Encoding");
+        String cl = h.first("Content-Length");
+        if (headRequest || s < 200 || s == 204 || s == 304) {
+            // Still refuse the contradictions: they say the response cannot be trusted at all.
+            if (te != null && cl != null) {
+                throw w.hooks().protocol("both Transfer-Encoding and Content-Length: " + Escape.quote("Transfer-Encoding: " + te
+                        + ", Content-Length: " + cl));
+            }
+            if (cl != null) {
+                contentLength(w, h);
+            }
+            return 0;
+        }
+        if (te != null) {
+            if (cl != null) {
+                throw w.hooks().protocol("both Transfer-Encoding and Content-Length: " + Escape.quote("Transfer-Encoding: " + te
+                        + ", Content-Length: " + cl));
+            }
+            java.util.List<String> all = h.all("Transfer-Encoding");
+            String joined = String.join(",", all);
+            String[] codings = joined.split(",");
+            if (codings.length != 1 || !codings[0].trim().equalsIgnoreCase("chunked")) {
+                throw w.hooks().protocol("an unsupported Transfer-Encoding (only chunked is accepted): "
+                        + Escape.quote(joined));
+            }
+            return CHUNKED;
+        }
+        if (cl != null) {
+            return contentLength(w, h);
+        }
+        return UNTIL_CLOSE;
+    }
+
+    private static long contentLength(Wire w, Headers h) throws IOException {
+        long length = -1;
+        for (String field : h.all("Content-Length")) {
+            for (String member : field.split(",", -1)) {
+                String v = member.trim();
+                if (v.isEmpty() || v.length() > 18) {
+                    throw w.hooks().protocol("an invalid Content-Length: " + Escape.quote(field));
+                }
+                long n = 0;
+                for (int i = 0; i < v.length(); i++) {
+                    char c = v.charAt(i);
+                    if (c < '0' || c > '9') {
+                        throw w.hooks().protocol("an invalid Content-Length: " + Escape.quote(field));
+                    }
+                    n = n * 10 + (c - '0');
+                }
+                if (length >= 0 && n != length) {
+                    throw w.hooks().protocol("several differing Content-Length values: "
+                            + Escape.quote(String.join(", ", h.all("Content-Length"))));
+                }
+                length = n;
+            }
+        }
+        return length;
+    }
+
+    /** Parses a chunk-size line (hex digits, optional extensions after ';'). */
+    public static long chunkSize(Wire w, String line) throws IOException {
+        int end = line.indexOf(';');
+        String hex = (end >= 0 ? line.substring(0, end) : line);
+        // Whitespace before the ';' is tolerated (RFC 9112 BWS), never inside the digits.
+        int n = hex.length();
+        while (n > 0 && (hex.charAt(n - 1) == ' ' || hex.charAt(n - 1) == '\t')) {
+            n--;
+        }
+        if (n == 0 || n > 15) {
+            throw w.hooks().protocol("an invalid chunk size: " + Escape.quote(line));
+        }
+        long size = 0;
+        for (int i = 0; i < n; i++) {
+            int d = Character.digit(hex.charAt(i), 16);
+            if (d < 0 || hex.charAt(i) > 'f') {
+                throw w.hooks().protocol("an invalid chunk size: " + Escape.quote(line));
+            }
+            size = size * 16 + d;
+        }
+        return size;
+    }
+
+    /** Finds {@code timeout=} and {@code max=} in a Keep-Alive header: {timeoutSeconds, max}, -1 where absent. */
+    public static long[] keepAlive(String value) {
+        long[] r = {-1, -1};
+        if (value == null) {
+            return r;
+        }
+        for (String part : value.split(",")) {
+            String p = part.trim();
+            int eq = p.indexOf('=');
+            if (eq < 0) {
+                continue;
+            }
+            String k = p.substring(0, eq).trim();
+            String v = p.substring(eq + 1).trim();
+            if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
+                v = v.substring(1, v.length() - 1);
+            }
+            long n;
+            try {
+                n = Long.parseLong(v);
+            } catch (NumberFormatException e) {
+                continue; // an unreadable parameter promises nothing: ignore it
+            }
+            if (n < 0) {
+                continue;
+            }
+            if (k.equalsIgnoreCase("timeout")) {
+                r[0] = n;
+            } else if (k.equalsIgnoreCase("max")) {
+                r[1] = n;
+            }
+        }
+        return r;
+    }
+}

@@ -1,0 +1,118 @@
+package dev.tether.http.internal;
+
+import dev.tether.net.Connection;
+import dev.tether.net.ConnectionFailure;
+import dev.tether.net.ConnectionFailure.Kind;
+
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * A tether-net {@link Connection} with what HTTP keeps per connection: its read buffer
+ * ({@link Wire}), its write buffer ({@link Out}), and the current exchange's request deadline.
+ * Owned by one exchange at a time (the pool's lease), so nothing here is shared between threads.
+ */
+public final class HttpConnection implements Wire.Hooks {
+    private static final int BUFFER = 16 * 1024;
+
+    final Connection conn;
+    final Wire wire;
+    final Out out;
+    private long deadlineNanos;       // 0: no request deadline
+    private Duration requestTimeout;
+    private boolean timeoutShortened;
+    private final Duration normalReadTimeout;
+    boolean draining;
+    boolean leaseDeadlineSet;
+
+    public HttpConnection(Connection conn) {
+        this.conn = conn;
+        this.wire = new Wire(conn.input(), this, BUFFER);
+        this.out = new Out(conn.output(), 8 * 1024);
+        this.normalReadTimeout = conn.readTimeout();
+    }
+
+    public Connection connection() {
+        return conn;
+    }
+
+    void startExchange(long deadlineNanos, Duration requestTimeout) {
+        this.deadlineNanos = deadlineNanos;
+        this.requestTimeout = requestTimeout;
+        this.draining = false;
+        out.reset();
+    }
+
+    /** Puts the read timeout back after a deadline or an expect-continue wait shortened it. */
+    void endExchange() {
+        deadlineNanos = 0;
+        draining = false;
+        restoreReadTimeout();
+    }
+
+    /** Waits for the next byte at most {@code timeout} (expect-continue), until {@link #restoreReadTimeout()}. */
+    void shortenReadTimeout(Duration timeout) throws IOException {
+        timeoutShortened = true;
+        conn.readTimeout(timeout);
+    }
+
+    void restoreReadTimeout() {
+        if (timeoutShortened) {
+            timeoutShortened = false;
+            try {
+                conn.readTimeout(normalReadTimeout);
+            } catch (IOException | RuntimeException ignored) {
+                // a broken socket: the pool's lease check will see it
+            }
+        }
+    }
+
+    @Override
+    public void beforeRead() throws IOException {
+        if (draining && conn.input().available() <= 0) {
+            throw new IOException("draining stops here: the rest of the body has not arrived");
+        }
+        if (deadlineNanos != 0) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                throw deadlinePassed(null);
+            }
+            if (left < normalReadTimeout.toNanos()) {
+                timeoutShortened = true;
+                conn.readTimeout(Duration.ofNanos(Math.max(1_000_000, left)));
+            }
+        }
+    }
+
+    /** A READ_TIMEOUT that the request deadline caused, said as such. */
+    ConnectionFailure deadlinePassed(ConnectionFailure cause) {
+        String what = "the request deadline of " + (requestTimeout == null ? "?" : requestTimeout.toMillis()) + " ms passed";
+        if (cause != null) {
+            return new ConnectionFailure(Kind.READ_TIMEOUT, what + ": " + cause.getMessage(), cause.facts(), cause);
+        }
+        return conn.failure(Kind.READ_TIMEOUT, what, null);
+    }
+
+    boolean deadlineActive() {
+        return deadlineNanos != 0;
+    }
+
+    boolean deadlineReached() {
+        return deadlineNanos != 0 && deadlineNanos - System.nanoTime() <= 0;
+    }
+
+    @Override
+    public ConnectionFailure protocol(String detail) {
+        return conn.failure(Kind.PROTOCOL, detail, null);
+    }
+
+    @Override
+    public ConnectionFailure closed(String detail) {
+        return conn.failure(Kind.PEER_CLOSED, detail, null);
+    }
+
+    @Override
+    public String toString() {
+        return conn.toString();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.tether.http.internal;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * A write buffer over a connection's output, so that a request head and a small body leave in one
+ * write (one TCP segment) and ASCII is written without allocating.
+ */
+public final class Out extends OutputStream {
+    private final OutputStream raw;
+    private final byte[] buf;
+    private int n;
+
+    public Out(OutputStream raw, int size) {
+        this.raw = raw;
+        this.buf = new byte[size];
+    }
+
+    public void ascii(String s) throws IOException {
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            if (n == buf.length) {
+                flushBuffer();
+            }
+            buf[n++] = (byte) s.charAt(i);
+        }
+    }
+
+    public void crlf() throws IOException {
+        if (n + 2 > buf.length) {
+            flushBuffer();
+        }
+        buf[n++] = '\r';
+        buf[n++] = '\n';
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        if (n == buf.length) {
+            flushBuffer();
+        }
+        buf[n++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+        if (len > buf.length - n) {
+            flushBuffer();
+            if (len >= buf.length) {
+                raw.write(b, off, len);
+                return;
+            }
+        }
+        System.arraycopy(b, off, buf, n, len);
+        n += len;
+    }
+
+    private void flushBuffer() throws IOException {
+        if (n > 0) {
+            int k = n;
+            n = 0; // dropped even if the write fails: the connection is discarded then
+            raw.write(buf, 0, k);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        flushBuffer();
+        raw.flush();
+    }
+
+    /** Forgets unwritten bytes (an attempt that failed). */
+    public void reset() {
+        n = 0;
+    }
+
+    @Override
+    public void close() {
+        // the connection's fate is decided by its lease
+    }
+
+    /** Chunked transfer coding over this buffer; {@link #close()} writes the last chunk. */
+    public OutputStream chunked() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (len == 0) {
+                    return;
+                }
+                ascii(Integer.toHexString(len));
+                crlf();
+                Out.this.write(b, off, len);
+                crlf();
+            }
+
+            @Override
+            public void close() throws IOException {
+                ascii("0");
+                crlf();
+                crlf();
+            }
+        };
+    }
+}

@@ -1,0 +1,128 @@
+package dev.tether.http.internal;
+
+import dev.tether.net.Endpoint;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What one route (scheme, host, port) knows about its server's keep-alive behaviour, and its counters.
+ *
+ * <ol>
+ *   <li>Each idle close the watcher reports (how long the connection had been idle when the server
+ *       closed or reset it) is kept, with when it was seen, in a ring of the last {@value #RING}.</li>
+ *   <li>The learned idle timeout is the smallest observation younger than the TTL: a server that
+ *       lowers its timeout is learned at the next close, one that raises it once the older, smaller
+ *       observations age out (connections then live long enough to be closed at the new value).</li>
+ *   <li>On each return to the pool the connection gets a deadline of the smaller of the advertised
+ *       {@code Keep-Alive: timeout} and the learned timeout, each less its margin: the larger of the
+ *       configured minimum and a share of the timeout.</li>
+ * </ol>
+ * One lock (this object's monitor) guards the ring; it is held for a few array reads, never around I/O.
+ */
+public final class RouteState {
+    static final int RING = 8;
+
+    private final Endpoint endpoint;
+    private final long ttlNanos;
+    private final long marginNanos;
+    private final double marginRatio;
+
+    private final long[] observedIdle = new long[RING];   // guarded by this
+    private final long[] observedAt = new long[RING];     // guarded by this
+    private int next;                                     // guarded by this
+    private int count;                                    // guarded by this
+    /** The learned timeout in nanos, -1 for none; valid until {@link #learnedValidUntil}. */
+    private volatile long learned = -1;
+    private volatile long learnedValidUntil = Long.MAX_VALUE;
+    private volatile long advertised = -1;
+
+    public final AtomicLong requests = new AtomicLong();
+    public final AtomicLong retries = new AtomicLong();
+    public final AtomicLong idleCloses = new AtomicLong();
+    public final AtomicLong leaks = new AtomicLong();
+
+    public RouteState(Endpoint endpoint, Duration ttl, Duration margin, double marginRatio) {
+        this.endpoint = endpoint;
+        this.ttlNanos = ttl.isZero() ? Long.MAX_VALUE / 4 : ttl.toNanos();
+        this.marginNanos = margin.toNanos();
+        this.marginRatio = marginRatio;
+    }
+
+    public Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** The watcher saw the server close a connection that had been idle {@code idleNanos}. */
+    public void observeIdleClose(long idleNanos, long nowNanos) {
+        idleCloses.incrementAndGet();
+        synchronized (this) {
+            observedIdle[next] = idleNanos;
+            observedAt[next] = nowNanos;
+            next = (next + 1) % RING;
+            count = Math.min(RING, count + 1);
+            recompute(nowNanos);
+        }
+    }
+
+    /** The smallest recent idle close in nanos, or -1 when none is known. */
+    public long learnedIdleNanos(long nowNanos) {
+        if (nowNanos - learnedValidUntil >= 0) {
+            synchronized (this) {
+                recompute(nowNanos);
+            }
+        }
+        return learned;
+    }
+
+    private void recompute(long now) { // caller holds this
+        long min = -1;
+        long validUntil = Long.MAX_VALUE;
+        for (int i = 0; i < count; i++) {
+            long expires = observedAt[i] + ttlNanos;
+            if (now - expires >= 0) {
+                continue;
+            }
+            if (min < 0 || observedIdle[i] < min) {
+                min = observedIdle[i];
+            }
+            validUntil = Math.min(validUntil, expires);
+        }
+        learned = min;
+        learnedValidUntil = validUntil;
+    }
+
+    public void advertised(long timeoutNanos) {
+        if (advertised != timeoutNanos) {
+            advertised = timeoutNanos;
+        }
+    }
+
+    /** The last {@code Keep-Alive: timeout} the server sent, in nanos, or -1. */
+    public long advertisedNanos() {
+        return advertised;
+    }
+
+    /** How much earlier than a server's idle timeout {@code timeoutNanos} a connection is retired. */
+    public long marginFor(long timeoutNanos) {
+        return Math.max(marginNanos, (long) (timeoutNanos * marginRatio));
+    }
+
+    /**
+     * How long a connection returned now may stay idle: Long.MAX_VALUE when nothing limits it,
+     * 0 or less when it must not be reused at all.
+     *
+     * @param keepAliveTimeoutNanos this response's {@code Keep-Alive: timeout}, or -1
+     */
+    public long idleBudgetNanos(long keepAliveTimeoutNanos, long nowNanos) {
+        long budget = Long.MAX_VALUE;
+        if (keepAliveTimeoutNanos >= 0) {
+            budget = keepAliveTimeoutNanos - marginFor(keepAliveTimeoutNanos);
+        }
+        long l = learnedIdleNanos(nowNanos);
+        if (l >= 0) {
+            budget = Math.min(budget, l - marginFor(l));
+        }
+        return budget;
+    }
+}

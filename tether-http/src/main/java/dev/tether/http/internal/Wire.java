@@ -1,0 +1,169 @@
+package dev.tether.http.internal;
+
+import dev.tether.net.ConnectionFailure;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The read side of one connection: a buffer over its input, line reading with a byte budget for
+ * header sections, and raw body reads that drain the buffer first. Failures come from the
+ * {@link Hooks}, so that they carry the connection's history (and tests can use a plain stream).
+ */
+public final class Wire {
+
+    /** What the wire needs from its connection. */
+    public interface Hooks {
+        /** Called before each blocking read: lets the owner shorten the read timeout to a request deadline. */
+        void beforeRead() throws IOException;
+
+        /** A PROTOCOL failure with {@code detail}. */
+        ConnectionFailure protocol(String detail);
+
+        /** The peer ended the stream where more was expected. */
+        ConnectionFailure closed(String detail);
+    }
+
+    private final InputStream in;
+    private final Hooks hooks;
+    private final byte[] buf;
+    private int pos;
+    private int limit;
+
+    public Wire(InputStream in, Hooks hooks, int bufferSize) {
+        this.in = in;
+        this.hooks = hooks;
+        this.buf = new byte[bufferSize];
+    }
+
+    public Hooks hooks() {
+        return hooks;
+    }
+
+    /** Bytes already read from the socket and not yet consumed. */
+    public int buffered() {
+        return limit - pos;
+    }
+
+    /** Buffered bytes plus what the socket holds without blocking. */
+    public int available() throws IOException {
+        return buffered() + Math.max(0, in.available());
+    }
+
+    /** Forgets buffered bytes (they belonged to a response that is being discarded). */
+    public void clear() {
+        pos = limit = 0;
+    }
+
+    /** Makes at least one byte buffered; returns false at the end of the stream. */
+    public boolean fill() throws IOException {
+        if (pos < limit) {
+            return true;
+        }
+        pos = limit = 0;
+        hooks.beforeRead();
+        int n = in.read(buf, 0, buf.length);
+        if (n <= 0) {
+            return false;
+        }
+        limit = n;
+        return true;
+    }
+
+    /** Reads body bytes: from the buffer first, large reads straight from the socket. -1 at the end of the stream. */
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+            return 0;
+        }
+        if (pos < limit) {
+            int n = Math.min(len, limit - pos);
+            System.arraycopy(buf, pos, b, off, n);
+            pos += n;
+            return n;
+        }
+        if (len >= buf.length) {
+            hooks.beforeRead();
+            return in.read(b, off, len);
+        }
+        if (!fill()) {
+            return -1;
+        }
+        return read(b, off, len);
+    }
+
+    /** Skips up to {@code n} bytes that are already buffered; returns how many. */
+    public int skipBuffered(long n) {
+        int k = (int) Math.min(n, limit - pos);
+        pos += k;
+        return k;
+    }
+
+    /**
+     * Reads one line ending in LF (a preceding CR is dropped), as ISO-8859-1. {@code budget[0]}
+     * holds the bytes the section may still use and is reduced by the line; going over it is a
+     * PROTOCOL failure naming {@code what}. A CR anywhere else, or a NUL, is a PROTOCOL failure.
+     * The end of the stream is {@link Hooks#closed} (or null if {@code eofBeforeFirstByteIsNull}
+     * and nothing of the line had arrived).
+     */
+    public String readLine(int[] budget, String what) throws IOException {
+        StringBuilder spill = null;
+        while (true) {
+            for (int i = pos; i < limit; i++) {
+                if (buf[i] == '\n') {
+                    int used = i + 1 - pos;
+                    if (used > budget[0]) {
+                        throw tooLong(spill, i, what, budget);
+                    }
+                    budget[0] -= used;
+                    int end = i;
+                    if (end > pos && buf[end - 1] == '\r') {
+                        end--;
+                    }
+                    String line;
+                    if (spill == null) {
+                        line = new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1);
+                    } else {
+                        spill.append(new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1));
+                        line = spill.toString();
+                        if (line.endsWith("\r") && end == i) {
+                            line = line.substring(0, line.length() - 1);
+                        }
+                    }
+                    pos = i + 1;
+                    checkControls(line, what);
+                    return line;
+                }
+            }
+            // No LF in the buffer: keep what there is and read more, within the budget.
+            int have = limit - pos;
+            if (have > budget[0]) {
+                throw tooLong(spill, limit, what, budget);
+            }
+            budget[0] -= have;
+            if (spill == null) {
+                spill = new StringBuilder(Math.max(64, have * 2));
+            }
+            spill.append(new String(buf, pos, have, StandardCharsets.ISO_8859_1));
+            pos = limit;
+            if (!fill()) {
+                throw hooks.closed("the stream ended in the " + what + " after " + Escape.quote(spill));
+            }
+        }
+    }
+
+    private ConnectionFailure tooLong(StringBuilder spill, int upTo, String what, int[] budget) {
+        String start = (spill == null ? "" : spill.toString())
+                + new String(buf, pos, Math.min(upTo - pos, Escape.MAX), StandardCharsets.ISO_8859_1);
+        return hooks.protocol("the " + what + " is larger than its limit (" + budget[1] + " bytes) at " + Escape.quote(start));
+    }
+
+    private void checkControls(String line, String what) throws ConnectionFailure {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\r' || c == 0) {
+                throw hooks.protocol("a bare " + (c == 0 ? "NUL" : "CR") + " in the " + what + ": " + Escape.quote(line));
+            }
+        }
+    }
+}
