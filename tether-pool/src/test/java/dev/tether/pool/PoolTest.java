@@ -545,6 +545,35 @@ class PoolTest {
         assertThat(listener.events).contains("leakSuspected conn#1(db:5432) 6000ms", "leakReturned conn#1(db:5432) 7000ms");
     }
 
+    // ---- housekeeping on real threads -----------------------------------------------------------
+
+    @Test
+    void theSharedHousekeeperExpiresIdleConnectionsByItself() {
+        Pool<FakeConnection> p = Pool.builder("db", connector)
+                .config(base().idleTimeout(ofMillis(50)).build()).listener(listener).build();
+        toClose.add(p);
+        FakeConnection c;
+        try (Lease<FakeConnection> l = p.acquire()) {
+            c = l.get();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.closeReason == Reason.IDLE_EXPIRED);
+        assertThat(p.stats().total()).isZero();
+    }
+
+    @Test
+    void aCallersSchedulerRunsHousekeepingAndIsNotShutDownByThePool() {
+        java.util.concurrent.ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+        try {
+            Pool<FakeConnection> p = Pool.builder("db", connector)
+                    .config(base().maxPerKey(3).minIdle(2).build()).housekeeping(Housekeeping.using(scheduler)).build();
+            await().atMost(Duration.ofSeconds(10)).until(() -> p.stats().idle() == 2);
+            p.close();
+            assertThat(scheduler.isShutdown()).isFalse();
+        } finally {
+            scheduler.shutdownNow();
+        }
+    }
+
     // ---- close and misuse ----------------------------------------------------------------------
 
     @Test
