@@ -21,7 +21,8 @@ public final class BodyInput extends InputStream {
     public interface Owner {
         void bodyEnded(boolean reusable);
 
-        void bodyFailed(IOException e);
+        /** Reading failed: release the connection; returns what to throw (the failure, perhaps explained better). */
+        IOException bodyFailed(IOException e);
 
         void bodyAbandoned();
     }
@@ -93,9 +94,12 @@ public final class BodyInput extends InputStream {
             }
             read += n;
             return n;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
             failed = true;
-            owner.bodyFailed(e instanceof IOException ? (IOException) e : new IOException(e));
+            throw owner.bodyFailed(e);
+        } catch (RuntimeException e) {
+            failed = true;
+            owner.bodyFailed(new IOException(e));
             throw e;
         }
     }

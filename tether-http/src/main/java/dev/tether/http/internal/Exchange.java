@@ -215,8 +215,13 @@ public final class Exchange implements BodyInput.Owner {
     }
 
     @Override
-    public void bodyFailed(IOException e) {
+    public IOException bodyFailed(IOException e) {
+        IOException out = e;
+        if (e instanceof ConnectionFailure && ((ConnectionFailure) e).kind() == Kind.READ_TIMEOUT && hc.deadlineReached()) {
+            out = hc.deadlinePassed((ConnectionFailure) e);
+        }
         release(false, hc.draining ? Reason.NOT_REUSABLE : Reason.BROKEN);
+        return out;
     }
 
     @Override

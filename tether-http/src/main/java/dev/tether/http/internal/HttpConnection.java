@@ -21,6 +21,7 @@ public final class HttpConnection implements Wire.Hooks {
     private long deadlineNanos;       // 0: no request deadline
     private Duration requestTimeout;
     private boolean timeoutShortened;
+    private boolean shortenedByDeadline;
     private final Duration normalReadTimeout;
     boolean draining;
     boolean leaseDeadlineSet;
@@ -57,6 +58,7 @@ public final class HttpConnection implements Wire.Hooks {
     }
 
     void restoreReadTimeout() {
+        shortenedByDeadline = false;
         if (timeoutShortened) {
             timeoutShortened = false;
             try {
@@ -79,6 +81,7 @@ public final class HttpConnection implements Wire.Hooks {
             }
             if (left < normalReadTimeout.toNanos()) {
                 timeoutShortened = true;
+                shortenedByDeadline = true;
                 conn.readTimeout(Duration.ofNanos(Math.max(1_000_000, left)));
             }
         }
@@ -97,8 +100,9 @@ public final class HttpConnection implements Wire.Hooks {
         return deadlineNanos != 0;
     }
 
+    /** Whether the read timeout that just ran out was the request deadline's. */
     boolean deadlineReached() {
-        return deadlineNanos != 0 && deadlineNanos - System.nanoTime() <= 0;
+        return deadlineNanos != 0 && (shortenedByDeadline || deadlineNanos - System.nanoTime() <= 0);
     }
 
     @Override
