@@ -142,6 +142,28 @@ class IdleWatchingTest {
     }
 
     @Test
+    void tight_idle_lease_cycles_race_the_watcher_without_losing_the_connection() throws Exception {
+        // No pause between onIdle and onLease: the watcher registers, and the lease cancels,
+        // in every possible order. A healthy connection must pass every check and stay usable.
+        try (TestServer server = TestServer.echo()) {
+            Connection c = connector.open(Endpoint.of("localhost", server.port()));
+            try {
+                for (int i = 0; i < 100_000; i++) {
+                    connector.onIdle(c, reason -> false);
+                    connector.onLease(c);
+                    assertThat(connector.isReusable(c, 0)).as("check %d", i).isTrue();
+                    if (i % 10_000 == 0) {
+                        exchange(c);
+                    }
+                }
+                exchange(c);
+            } finally {
+                connector.close(c, Reason.POOL_CLOSED);
+            }
+        }
+    }
+
+    @Test
     void lease_check_sees_a_close_the_watcher_has_not_handled() throws Exception {
         try (TestServer server = TestServer.echo()) {
             Connection c = connector.open(Endpoint.of("localhost", server.port()));

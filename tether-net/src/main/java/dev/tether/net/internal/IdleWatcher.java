@@ -192,7 +192,6 @@ public final class IdleWatcher {
 
     /** Registers what went idle since the last pass. Watcher thread only, outside select. */
     private void registerQueued() throws IOException {
-        boolean flushed = false;
         for (int i = queued.size(); i > 0; i--) {
             Watch w = queued.poll();
             if (w == null) {
@@ -206,13 +205,10 @@ public final class IdleWatcher {
                 try {
                     k = w.channel.register(selector, SelectionKey.OP_READ, w);
                 } catch (CancelledKeyException notFlushedYet) {
-                    // Its previous key was cancelled after this thread's last select ended (for
-                    // instance by the TLS path above); one selectNow flushes it.
-                    if (flushed) {
-                        throw notFlushedYet;
-                    }
+                    // Its previous key was cancelled after this thread's last select ended (a
+                    // lease that came and went within this pass, or the TLS path below); a
+                    // selectNow flushes it, and no new cancel can come while it is REGISTERING.
                     selector.selectNow(this::ready);
-                    flushed = true;
                     k = w.channel.register(selector, SelectionKey.OP_READ, w);
                 }
                 w.key = k;

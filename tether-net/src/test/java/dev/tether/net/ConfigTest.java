@@ -1,0 +1,46 @@
+package dev.tether.net;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Defaults, toBuilder round trips, and validation messages that name field, value and rule. */
+class ConfigTest {
+
+    @Test
+    void defaults_find_a_vanished_peer_within_a_minute() {
+        SocketConfig c = SocketConfig.DEFAULT;
+        assertThat(c.tcpNoDelay()).isTrue();
+        assertThat(c.keepAlive()).isTrue();
+        assertThat(c.keepAliveDetection()).isLessThan(Duration.ofMinutes(1));
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+    }
+
+    @Test
+    void bad_values_are_rejected_never_corrected() {
+        assertThatThrownBy(() -> SocketConfig.builder().connectTimeout(Duration.ZERO).build())
+                .hasMessage("connectTimeout: PT0S (expected: >= 1 ms and <= 2147483647 ms)");
+        assertThatThrownBy(() -> SocketConfig.builder().keepAliveIdle(Duration.ofMillis(1500)).build())
+                .hasMessageStartingWith("keepAliveIdle: PT1.5S (expected: whole seconds, 1..32767 s");
+        assertThatThrownBy(() -> SocketConfig.builder().keepAliveCount(0).build())
+                .hasMessage("keepAliveCount: 0 (expected: 1..127)");
+        assertThatThrownBy(() -> SocketConfig.builder().sendBufferSize(-1).build())
+                .hasMessageStartingWith("sendBufferSize: -1 (expected: >= 0");
+        assertThatThrownBy(() -> Endpoint.of("localhost", 0)).hasMessage("port: 0 (expected: 1..65535)");
+        assertThatThrownBy(() -> Endpoint.of(" ", 80)).hasMessageStartingWith("host: \" \"");
+        assertThatThrownBy(() -> TlsSettings.builder().serverName("").build()).hasMessageStartingWith("serverName: \"\"");
+    }
+
+    @Test
+    void endpoints_are_pool_keys() {
+        Endpoint a = Endpoint.of("Example.com", 80);
+        assertThat(a).isEqualTo(Endpoint.of("example.com", 80)).hasSameHashCodeAs(Endpoint.of("example.com", 80));
+        assertThat(a).isNotEqualTo(Endpoint.tls("example.com", 80));
+        assertThat(a.toBuilder().port(81).build().authority()).isEqualTo("Example.com:81");
+        assertThat(Endpoint.of("::1", 443).authority()).isEqualTo("[::1]:443");
+        assertThat(TlsSettings.DEFAULT.verifyHostname()).isTrue();
+    }
+}
