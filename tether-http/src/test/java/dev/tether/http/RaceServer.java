@@ -54,7 +54,7 @@ final class RaceServer implements AutoCloseable {
         return new RaceServer(1000, 30, keepAliveHeader ? "Keep-Alive: timeout=1" : null, false);
     }
 
-    static RaceServer duplicates() throws IOException {
+    static RaceServer duplicating() throws IOException {
         return new RaceServer(60_000, 0, null, true);
     }
 

@@ -81,7 +81,7 @@ class StaleConnectionScenarioTest {
 
     @Test
     void aPostAppliedBeforeAResetIsNeverSentTwice() throws Exception {
-        try (RaceServer server = RaceServer.duplicates(); HttpClient client = HttpClient.create()) {
+        try (RaceServer server = RaceServer.duplicating(); HttpClient client = HttpClient.create()) {
             int failed = 0;
             for (int i = 0; i < 50; i++) {
                 HttpRequest post = HttpRequest.builder(server.url("/pay")).POST(RequestBody.of("amount=1"))
