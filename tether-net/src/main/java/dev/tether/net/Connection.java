@@ -255,7 +255,7 @@ public final class Connection {
         } catch (java.net.SocketTimeoutException onlyHousekeeping) {
             return null;
         } catch (IOException e) {
-            return Classifier.isReset(e) ? PeerSignal.RESET : PeerSignal.FIN;
+            return Classifier.isReset(e) ? PeerSignal.RESET : PeerSignal.LOST;
         } finally {
             try {
                 ssl.setSoTimeout((int) readTimeout.toMillis());
