@@ -22,6 +22,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** Every failure kind provoked on real loopback sockets, with its message checked. */
 class FailureKindsTest {
@@ -51,6 +52,13 @@ class FailureKindsTest {
         return c;
     }
 
+    /** The failure {@code action} throws; the test fails if it throws none or another type. */
+    private static ConnectionFailure failure(ThrowingCallable action) {
+        ConnectionFailure f = catchThrowableOfType(ConnectionFailure.class, action);
+        assertThat(f).as("a ConnectionFailure").isNotNull();
+        return f;
+    }
+
     private static void ping(Connection c) throws IOException {
         c.beginExchange();
         c.output().write("ping".getBytes(StandardCharsets.US_ASCII));
@@ -62,7 +70,7 @@ class FailureKindsTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        ConnectionFailure f = catchThrowableOfType(() -> open(port), ConnectionFailure.class);
+        ConnectionFailure f = failure(() -> open(port));
         assertThat(f.kind()).isEqualTo(Kind.REFUSED);
         assertThat(f.duringOpen()).isTrue();
         assertThat(f.getMessage()).contains("to localhost:" + port, "was refused", "127.0.0.1:" + port + " refused",
@@ -87,7 +95,7 @@ class FailureKindsTest {
         }
         assertThat(full).as("the accept queue filled up").isTrue();
         connector = connector(SocketConfig.builder().connectTimeout(Duration.ofMillis(500)).build());
-        ConnectionFailure f = catchThrowableOfType(() -> open(port), ConnectionFailure.class);
+        ConnectionFailure f = failure(() -> open(port));
         assertThat(f.kind()).isEqualTo(Kind.CONNECT_TIMEOUT);
         assertThat(f.getMessage()).contains("to localhost:" + port, "within 500 ms", "timed out", "connectTimeout",
                 "accept queue is full");
@@ -98,8 +106,7 @@ class FailureKindsTest {
         connector = TcpConnector.builder().resolver(host -> {
             throw new UnknownHostException(host + ": Name oder Dienst nicht bekannt");
         }).build();
-        ConnectionFailure f = catchThrowableOfType(() -> connector.open(Endpoint.of("no-such-host.invalid", 80)),
-                ConnectionFailure.class);
+        ConnectionFailure f = failure(() -> connector.open(Endpoint.of("no-such-host.invalid", 80)));
         assertThat(f.kind()).isEqualTo(Kind.UNKNOWN_HOST);
         assertThat(f.getCause()).isInstanceOf(UnknownHostException.class);
         assertThat(f.getMessage()).contains("no-such-host.invalid:80", "did not resolve", "check the host name");
@@ -130,7 +137,7 @@ class FailureKindsTest {
             ping(c);
             peer.getInputStream().readNBytes(4);
             TestServer.reset(peer);
-            ConnectionFailure f = catchThrowableOfType(() -> c.input().read(), ConnectionFailure.class);
+            ConnectionFailure f = failure(() -> c.input().read());
             assertThat(f.kind()).isEqualTo(Kind.RESET);
             assertThat(f.requestBytesWritten()).isEqualTo(4);
             assertThat(f.responseStarted()).isFalse();
@@ -147,7 +154,7 @@ class FailureKindsTest {
             TestServer.reset(peer);
             Thread.sleep(50); // let the RST arrive; the read below then fails at once
             c.beginExchange();
-            ConnectionFailure f = catchThrowableOfType(() -> c.input().read(), ConnectionFailure.class);
+            ConnectionFailure f = failure(() -> c.input().read());
             assertThat(f.kind()).isEqualTo(Kind.RESET);
             assertThat(f.getCause()).isNotInstanceOf(ConnectionFailure.class);
         }
@@ -161,12 +168,12 @@ class FailureKindsTest {
             peer.close();
             c.beginExchange();
             byte[] chunk = new byte[1024];
-            ConnectionFailure f = catchThrowableOfType(() -> {
+            ConnectionFailure f = failure(() -> {
                 for (int i = 0; i < 10_000; i++) {
                     c.output().write(chunk);
                     Thread.sleep(1);
                 }
-            }, ConnectionFailure.class);
+            });
             assertThat(f.kind()).isEqualTo(Kind.BROKEN_PIPE);
             assertThat(f.requestBytesWritten()).isPositive();
             assertThat(f.getMessage()).contains("was already gone when the request was written", "request bytes written");
@@ -179,7 +186,7 @@ class FailureKindsTest {
         try (TestServer server = TestServer.silent()) {
             Connection c = open(server.port());
             ping(c);
-            ConnectionFailure f = catchThrowableOfType(() -> c.input().read(), ConnectionFailure.class);
+            ConnectionFailure f = failure(() -> c.input().read());
             assertThat(f.kind()).isEqualTo(Kind.READ_TIMEOUT);
             assertThat(f.getMessage()).contains("no response byte within the read timeout of 200 ms", "raise the read timeout");
             // A timed-out read leaves the connection usable (the protocol decides whether to keep it).
@@ -207,7 +214,7 @@ class FailureKindsTest {
         try (TestServer server = TestServer.tlsEcho(certs.server)) {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())
                     .tls(TlsSettings.builder().sslContext(certs.client).build()).build();
-            ConnectionFailure f = catchThrowableOfType(() -> connector.open(e), ConnectionFailure.class);
+            ConnectionFailure f = failure(() -> connector.open(e));
             assertThat(f.kind()).isEqualTo(Kind.TLS_HANDSHAKE);
             assertThat(f.getMessage()).contains("to localhost:" + server.port(), "failed its TLS handshake",
                     "matches the host name");

@@ -164,6 +164,55 @@ class IdleWatchingTest {
     }
 
     @Test
+    void closing_the_pool_really_closes_watched_sockets() throws Exception {
+        // The JDK defers closing a channel's descriptor while a selector still holds its key:
+        // unless the watcher is woken, the peer would not see our FIN.
+        try (TestServer server = TestServer.silent()) {
+            Endpoint e = Endpoint.of("localhost", server.port());
+            Connection c;
+            try (Lease<Connection> lease = pool.acquire(e)) {
+                c = lease.get();
+            }
+            Socket peer = server.next();
+            await().atMost(PATIENCE).until(() -> IdleWatcher.shared().registered() > 0);
+            pool.close();
+            assertThat(c.closeReason()).isEqualTo(Reason.POOL_CLOSED);
+            peer.setSoTimeout((int) PATIENCE.toMillis());
+            assertThat(peer.getInputStream().read()).as("the peer sees the close").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void concurrent_leases_with_the_watcher_running_never_lose_a_healthy_connection() throws Exception {
+        try (TestServer server = TestServer.echo()) {
+            Endpoint e = Endpoint.of("localhost", server.port());
+            List<Throwable> failures = new CopyOnWriteArrayList<>();
+            List<Thread> threads = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                Thread th = new Thread(() -> {
+                    try {
+                        for (int i = 0; i < 500; i++) {
+                            try (Lease<Connection> lease = pool.acquire(e)) {
+                                exchange(lease.get());
+                            }
+                        }
+                    } catch (Throwable failure) {
+                        failures.add(failure);
+                    }
+                });
+                threads.add(th);
+                th.start();
+            }
+            for (Thread th : threads) {
+                th.join(60_000);
+            }
+            assertThat(failures).isEmpty();
+            assertThat(pool.stats().closed()).as("closed connections: %s", pool.stats()).isZero();
+            assertThat(pool.stats().opened()).isLessThanOrEqualTo(4);
+        }
+    }
+
+    @Test
     void lease_check_sees_a_close_the_watcher_has_not_handled() throws Exception {
         try (TestServer server = TestServer.echo()) {
             Connection c = connector.open(Endpoint.of("localhost", server.port()));

@@ -124,9 +124,4 @@ public final class Classifier {
         }
         return false;
     }
-
-    /** Whether {@code t} is a socket-level error (used to tell a socket fault from a bug). */
-    public static boolean isSocketError(Throwable t) {
-        return has(t, SocketException.class);
-    }
 }

@@ -65,8 +65,4 @@ public final class Watch {
         return channel;
     }
 
-    /** True once the watcher (or the lease check, or a close) found the connection dead. */
-    public boolean isDead() {
-        return state.get() == DEAD;
-    }
 }
