@@ -1,0 +1,86 @@
+package dev.tether.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Arrays;
+
+/**
+ * The {@code tether} command. Exit codes, for every subcommand: 0 done; 1 the command ran and
+ * failed (a scenario could not run, the probe could not reach its target, the proxy could not
+ * start); 2 the command line was wrong. Errors are one line on stderr; {@code --verbose} adds
+ * the stack trace and the library's logs.
+ */
+@Command(name = "tether", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        subcommands = {LabCommand.class, ProbeCommand.class, ProxyCommand.class, CommandLine.HelpCommand.class},
+        description = {"Connections that stay healthy: reproduce what breaks pooled connections, measure your servers,",
+                "and run the fault proxy."},
+        footer = {"", "Examples:", "  tether lab                      run every scenario (under a minute) and print the table",
+                "  tether lab --quick --report lab.html", "  tether probe http://127.0.0.1:8080/health",
+                "  tether proxy --port 8474 --config proxies.json", "", Main.EXIT_CODES})
+public final class Main implements Runnable {
+    static final String EXIT_CODES = "Exit codes: 0 done; 1 the command failed (message on stderr); 2 wrong command line.";
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs the command line and returns its exit code (the process exits with it in {@link #main}). */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "off");
+        }
+        System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        CommandLine cl = commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            String name = commandLine.getCommandName();
+            commandLine.getErr().println((name.equals("tether") ? "tether" : "tether " + name) + ": " + message(e));
+            if (verbose) {
+                e.printStackTrace(commandLine.getErr());
+            } else {
+                commandLine.getErr().println("(run with --verbose for the stack trace)");
+            }
+            return 1;
+        });
+        cl.setParameterExceptionHandler((e, argv) -> {
+            CommandLine c = e.getCommandLine();
+            c.getErr().println("tether: " + e.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help'.");
+            return 2;
+        });
+        return cl.execute(args);
+    }
+
+    /** The command line with every subcommand, for running and for tests that parse into the command objects. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setUsageHelpWidth(100);
+        return cl;
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"tether " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}

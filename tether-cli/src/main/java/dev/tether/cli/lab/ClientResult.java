@@ -1,0 +1,21 @@
+package dev.tether.cli.lab;
+
+import java.util.List;
+
+/**
+ * What one client's application saw in one scenario.
+ *
+ * @param sent        requests the application sent
+ * @param failed      requests that ended in an error the application saw
+ * @param duplicates  POSTs the server applied more than once
+ * @param opened      connections the server accepted from this client
+ * @param closeWait   most sockets seen at once in CLOSE_WAIT (the peer closed, the client still holds them); -1 unknown
+ * @param timeWait    sockets left in TIME_WAIT at the end, or null where it does not matter here
+ * @param recoverMs   longest time from a failure to the next success; null: nothing failed; -1: never recovered
+ * @param detail      retries, learned settings, cost per request
+ * @param firstError  the first error message the application saw, as it saw it
+ */
+public record ClientResult(String client, int sent, int failed, int duplicates, int opened, int closeWait, Integer timeWait,
+                           Long recoverMs, String detail, String firstError, List<Timeline.Event> events,
+                           List<Timeline.Sample> samples) {
+}

@@ -1,0 +1,247 @@
+package dev.tether.cli.lab;
+
+import dev.tether.chaos.ChaosLab;
+
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs scenarios one after the other:
+ *
+ * <ol>
+ *   <li>For each client kind of the scenario, a {@link Trial} runs the script on a thread of its
+ *       own, against servers and proxies of its own, so the clients meet the same failure side by
+ *       side without sharing a port.</li>
+ *   <li>Every 40 ms each trial samples its client's connections (idle, leased) and the sockets in
+ *       CLOSE_WAIT towards the port it talks to.</li>
+ *   <li>When the scripts end, the trials turn their counts into {@link ClientResult}s, the scenario
+ *       explains them in a sentence, and everything a trial opened is closed.</li>
+ * </ol>
+ * A scenario whose setup fails is reported with its error; the others still run.
+ */
+public final class LabRunner {
+
+    /** Live progress: which scenario, which step, and the elapsed time. */
+    public interface Progress {
+        void start(int number, int total, String title);
+
+        void step(String label);
+
+        void done(ScenarioResult result);
+
+        void finish();
+
+        /** A line per event when the output is not a terminal, one redrawn line when it is. */
+        static Progress forStream(PrintStream out, boolean terminal) {
+            return terminal ? new TerminalProgress(out) : new PlainProgress(out);
+        }
+
+        Progress SILENT = new Progress() {
+            public void start(int number, int total, String title) { }
+            public void step(String label) { }
+            public void done(ScenarioResult result) { }
+            public void finish() { }
+        };
+    }
+
+    private final boolean quick;
+    private final Progress progress;
+
+    public LabRunner(boolean quick, Progress progress) {
+        this.quick = quick;
+        this.progress = progress;
+    }
+
+    public LabReport run(List<Scenario> scenarios) {
+        long start = System.nanoTime();
+        String startedAt = Instant.now().toString();
+        List<ScenarioResult> results = new ArrayList<>();
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lab-sampler"));
+        try (ChaosLab chaos = ChaosLab.create()) {
+            int n = 0;
+            for (Scenario s : scenarios) {
+                n++;
+                progress.start(n, scenarios.size(), s.title());
+                int number = numberOf(s, n);
+                ScenarioResult r = runOne(number, s, chaos, sampler);
+                results.add(r);
+                progress.done(r);
+            }
+        } finally {
+            sampler.shutdownNow();
+            progress.finish();
+        }
+        return new LabReport("tether lab", quick, startedAt, (System.nanoTime() - start) / 1_000_000, results);
+    }
+
+    private ScenarioResult runOne(int number, Scenario s, ChaosLab chaos, ScheduledExecutorService sampler) {
+        long origin = System.nanoTime();
+        List<Trial> trials = new ArrayList<>();
+        boolean first = true;
+        for (ClientKind k : s.clients()) {
+            trials.add(new Trial(s, k, quick, chaos, origin, progress, first));
+            first = false;
+        }
+        ScheduledFuture<?> sampling = sampler.scheduleAtFixedRate(() -> trials.forEach(Trial::sample), 0, 40, TimeUnit.MILLISECONDS);
+        ExecutorService pool = Executors.newFixedThreadPool(trials.size(), r -> daemon(r, "lab-" + s.id()));
+        String error = null;
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (Trial t : trials) {
+                futures.add(pool.submit(() -> {
+                    s.run(t);
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                try {
+                    f.get(120, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable c = e.getCause();
+                    error = error != null ? error : c.getClass().getSimpleName() + ": " + c.getMessage();
+                } catch (java.util.concurrent.TimeoutException e) {
+                    f.cancel(true);
+                    error = error != null ? error : "did not finish within 120 s";
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = "interrupted";
+        } finally {
+            sampling.cancel(false);
+            pool.shutdownNow();
+        }
+        List<ClientResult> clients = new ArrayList<>();
+        Map<String, ClientResult> byClient = new LinkedHashMap<>();
+        for (Trial t : trials) {
+            ClientResult r = t.finish();
+            clients.add(r);
+            byClient.put(r.client(), r);
+            t.closeAll();
+        }
+        String explanation;
+        try {
+            explanation = error == null ? s.explain(byClient) : "the scenario could not run: " + error;
+        } catch (RuntimeException e) {
+            explanation = "(no explanation: " + e + ")";
+        }
+        return new ScenarioResult(number, s.id(), s.title(), s.fault(), (System.nanoTime() - origin) / 1_000_000, clients,
+                explanation, error);
+    }
+
+    /** The scenario's number in the whole list (stable under --only), else its place in this run. */
+    private static int numberOf(Scenario s, int fallback) {
+        List<Scenario> all = Scenarios.all();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).id().equals(s.id())) {
+                return i + 1;
+            }
+        }
+        return fallback;
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** One line per scenario and step. */
+    static final class PlainProgress implements Progress {
+        private final PrintStream out;
+        private long started;
+        private String prefix = "";
+
+        PlainProgress(PrintStream out) {
+            this.out = out;
+        }
+
+        public synchronized void start(int number, int total, String title) {
+            started = System.nanoTime();
+            prefix = "[" + number + "/" + total + "] " + title;
+            out.println(prefix);
+        }
+
+        public synchronized void step(String label) {
+            out.printf("      %5.1f s  %s%n", (System.nanoTime() - started) / 1e9, label);
+        }
+
+        public synchronized void done(ScenarioResult r) {
+            out.printf("      %5.1f s  done%s%n", r.durationMs() / 1e3, r.error() == null ? "" : " with an error: " + r.error());
+        }
+
+        public void finish() {
+        }
+    }
+
+    /** One line, redrawn every 100 ms: scenario, current step, elapsed time. */
+    static final class TerminalProgress implements Progress {
+        private final PrintStream out;
+        private final Thread ticker;
+        private volatile String scenario = "";
+        private volatile String step = "";
+        private volatile long started = System.nanoTime();
+        private volatile boolean running = true;
+
+        TerminalProgress(PrintStream out) {
+            this.out = out;
+            this.ticker = new Thread(() -> {
+                while (running) {
+                    draw();
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "lab-progress");
+            ticker.setDaemon(true);
+            ticker.start();
+        }
+
+        private synchronized void draw() {
+            if (scenario.isEmpty()) {
+                return;
+            }
+            String line = String.format("%s  %4.1f s  %s", scenario, (System.nanoTime() - started) / 1e9, step);
+            if (line.length() > 110) {
+                line = line.substring(0, 109) + "…";
+            }
+            out.print("\r\033[2K" + line);
+            out.flush();
+        }
+
+        public void start(int number, int total, String title) {
+            started = System.nanoTime();
+            scenario = "[" + number + "/" + total + "] " + title;
+            step = "starting";
+        }
+
+        public void step(String label) {
+            step = label;
+        }
+
+        public synchronized void done(ScenarioResult r) {
+            out.print("\r\033[2K");
+            out.printf("%s  %.1f s%s%n", scenario, r.durationMs() / 1e3, r.error() == null ? "" : "  error: " + r.error());
+            out.flush();
+        }
+
+        public synchronized void finish() {
+            running = false;
+            ticker.interrupt();
+            out.print("\r\033[2K");
+            out.flush();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.tether.cli.lab;
+
+import dev.tether.cli.lab.scenarios.Blackhole;
+import dev.tether.cli.lab.scenarios.ConnectTimeout;
+import dev.tether.cli.lab.scenarios.IdleRace;
+import dev.tether.cli.lab.scenarios.LoadBalancer;
+import dev.tether.cli.lab.scenarios.PostAppliedThenReset;
+import dev.tether.cli.lab.scenarios.Refused;
+import dev.tether.cli.lab.scenarios.ResetInUse;
+import dev.tether.cli.lab.scenarios.ShortConnections;
+import dev.tether.cli.lab.scenarios.StaleConnection;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The scenarios, in the order the lab runs them. Add a new one here. */
+public final class Scenarios {
+    private Scenarios() {
+    }
+
+    public static List<Scenario> all() {
+        return List.of(new StaleConnection(), new IdleRace(), new ResetInUse(), new Blackhole(), new Refused(),
+                new ConnectTimeout(), new PostAppliedThenReset(), new LoadBalancer(), new ShortConnections());
+    }
+
+    /**
+     * The scenarios named by number or id, in the lab's order; all of them for an empty list.
+     *
+     * @throws IllegalArgumentException naming a selector that matches nothing, and the valid ones
+     */
+    public static List<Scenario> select(List<String> selectors) {
+        List<Scenario> all = all();
+        if (selectors == null || selectors.isEmpty()) {
+            return all;
+        }
+        List<Scenario> chosen = new ArrayList<>();
+        for (String sel : selectors) {
+            Scenario match = null;
+            for (int i = 0; i < all.size(); i++) {
+                if (sel.equals(Integer.toString(i + 1)) || sel.equalsIgnoreCase(all.get(i).id())) {
+                    match = all.get(i);
+                }
+            }
+            if (match == null) {
+                List<String> valid = new ArrayList<>();
+                for (int i = 0; i < all.size(); i++) {
+                    valid.add((i + 1) + "=" + all.get(i).id());
+                }
+                throw new IllegalArgumentException("--only: no scenario " + sel + " (expected one of " + String.join(", ", valid) + ")");
+            }
+            if (!chosen.contains(match)) {
+                chosen.add(match);
+            }
+        }
+        chosen.sort((a, b) -> Integer.compare(all.indexOf(a), all.indexOf(b)));
+        return chosen;
+    }
+
+    /** How a number of requests reads in a sentence. */
+    public static String requests(int n) {
+        return n + (n == 1 ? " request" : " requests");
+    }
+
+    public static String ms(Long ms) {
+        if (ms == null) {
+            return "-";
+        }
+        if (ms < 0) {
+            return "never";
+        }
+        return ms >= 10_000 ? (ms / 1000) + " s" : ms >= 1000 ? String.format("%.1f s", ms / 1000.0) : ms + " ms";
+    }
+}

@@ -1,0 +1,54 @@
+package dev.tether.cli.lab;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The table a person reads: one block per scenario, one row per client, then the sentence. */
+public final class TextReport {
+    private static final int WIDTH = 100;
+
+    private TextReport() {
+    }
+
+    public static String render(LabReport report) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("tether lab%s: %d scenarios in %.1f s, every server on 127.0.0.1%n%n",
+                report.quick() ? " --quick" : "", report.scenarios().size(), report.durationMs() / 1e3));
+        sb.append(String.format("    %-12s %5s %7s %4s %7s %11s %10s %8s%n", "client", "sent", "failed", "dup", "opened",
+                "CLOSE_WAIT", "TIME_WAIT", "recover"));
+        for (ScenarioResult s : report.scenarios()) {
+            sb.append(String.format("%n%2d  %s%n", s.number(), s.title()));
+            for (ClientResult c : s.clients()) {
+                sb.append(String.format("    %-12s %5d %7d %4d %7d %11s %10s %8s%n", c.client(), c.sent(), c.failed(),
+                        c.duplicates(), c.opened(), c.closeWait() < 0 ? "n/a" : Integer.toString(c.closeWait()),
+                        c.timeWait() == null ? "-" : c.timeWait() < 0 ? "n/a" : c.timeWait().toString(), Scenarios.ms(c.recoverMs())));
+            }
+            for (String line : wrap(s.explanation(), WIDTH - 6)) {
+                sb.append("    ").append(line).append(System.lineSeparator());
+            }
+        }
+        sb.append(String.format("%nsent/failed: requests the application made and errors it saw; dup: POSTs applied twice;"
+                + "%nopened: connections the server accepted; CLOSE_WAIT: most dead sockets the client held at once;"
+                + "%nrecover: longest time from a failure to the next success (\"-\": nothing failed).%n"));
+        return sb.toString();
+    }
+
+    static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        if (line.length() > 0) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.tether.cli.lab;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What happened during one client's run, in milliseconds since the scenario began: requests (ok
+ * or failed, start and end), steps, faults, and samples of the client's connections.
+ */
+public final class Timeline {
+
+    /** kind: ok, fail, fault, step. */
+    public record Event(long t, long end, String kind, String label) {
+    }
+
+    /** idle and leased connections of the client, and its sockets in CLOSE_WAIT. */
+    public record Sample(long t, int idle, int leased, int closeWait) {
+    }
+
+    private final long origin;
+    private final List<Event> events = new ArrayList<>();
+    private final List<Sample> samples = new ArrayList<>();
+
+    public Timeline(long originNanos) {
+        this.origin = originNanos;
+    }
+
+    public long now() {
+        return (System.nanoTime() - origin) / 1_000_000;
+    }
+
+    public synchronized void event(long t, long end, String kind, String label) {
+        events.add(new Event(t, end, kind, label));
+    }
+
+    public synchronized void sample(int idle, int leased, int closeWait) {
+        samples.add(new Sample(now(), idle, leased, closeWait));
+    }
+
+    public synchronized List<Event> events() {
+        return List.copyOf(events);
+    }
+
+    public synchronized List<Sample> samples() {
+        return List.copyOf(samples);
+    }
+}

@@ -1,0 +1,238 @@
+package dev.tether.cli.lab;
+
+import dev.tether.chaos.ChaosLab;
+import dev.tether.chaos.ChaosProxy;
+import dev.tether.cli.lab.support.LabClient;
+import dev.tether.cli.lab.support.LabClient.Outcome;
+import dev.tether.cli.lab.support.LabServer;
+import dev.tether.cli.lab.support.NaiveClient;
+import dev.tether.cli.lab.support.SocketStates;
+import dev.tether.cli.lab.support.TetherClient;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One client kind's run of a scenario: what a scenario script calls. It owns the servers,
+ * proxies and the client it creates (closed by the runner), counts what the application saw and
+ * records the timeline.
+ */
+public final class Trial {
+    private static final AtomicInteger PROXY_IDS = new AtomicInteger();
+
+    private final Scenario scenario;
+    private final ClientKind kind;
+    private final boolean quick;
+    private final ChaosLab chaos;
+    private final Timeline timeline;
+    private final LabRunner.Progress progress;
+    private final boolean reportsProgress;
+    private final List<LabServer> servers = new ArrayList<>();
+    private final List<ChaosProxy> proxies = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private volatile LabClient client;
+    private volatile int watchedPort = -1;
+    private volatile int maxCloseWait;
+    private int sent;
+    private int failed;
+    private int ids;
+    private String firstError;
+    private long requestNanos;
+
+    Trial(Scenario scenario, ClientKind kind, boolean quick, ChaosLab chaos, long originNanos, LabRunner.Progress progress,
+          boolean reportsProgress) {
+        this.scenario = scenario;
+        this.kind = kind;
+        this.quick = quick;
+        this.chaos = chaos;
+        this.timeline = new Timeline(originNanos);
+        this.progress = progress;
+        this.reportsProgress = reportsProgress;
+    }
+
+    public ClientKind kind() {
+        return kind;
+    }
+
+    public boolean quick() {
+        return quick;
+    }
+
+    /** {@code quick} in a --quick run, else {@code normal}. */
+    public long ms(long quickMs, long normalMs) {
+        return quick ? quickMs : normalMs;
+    }
+
+    public Duration duration(long quickMs, long normalMs) {
+        return Duration.ofMillis(ms(quickMs, normalMs));
+    }
+
+    /** Starts a server that this run owns. */
+    public LabServer server(LabServer.Builder b) throws IOException {
+        LabServer s = b.start();
+        synchronized (servers) {
+            servers.add(s);
+        }
+        return s;
+    }
+
+    /** A tether-chaos proxy in front of {@code upstreamPort}, owned by this run. */
+    public ChaosProxy proxy(int upstreamPort) {
+        ChaosProxy p = chaos.createProxy(scenario.id() + "-" + kind.name().toLowerCase() + "-" + PROXY_IDS.incrementAndGet(),
+                "127.0.0.1:" + upstreamPort);
+        synchronized (proxies) {
+            proxies.add(p);
+        }
+        return p;
+    }
+
+    /**
+     * Creates this run's client against 127.0.0.1:{@code port}; its sockets towards that port are
+     * the ones counted in CLOSE_WAIT and TIME_WAIT. A naive client waits at most {@code patience}
+     * for an answer (it has no timeout of its own).
+     */
+    public LabClient client(int port, Duration patience) {
+        LabClient c = switch (kind) {
+            case NAIVE -> new NaiveClient(port, patience, false);
+            case RETRYING -> new NaiveClient.Retrying(port, patience);
+            case NO_POOL -> new NaiveClient(port, patience, true);
+            case TETHER -> new TetherClient(port, scenario.tetherConfig(quick));
+        };
+        watchedPort = port;
+        client = c;
+        return c;
+    }
+
+    /** Sends one request through this run's client and records what the application saw. */
+    public Outcome send(String method, String path) {
+        String id = scenario.id() + "-" + kind.name().toLowerCase() + "-" + (++ids);
+        long t = timeline.now();
+        long start = System.nanoTime();
+        Outcome o = client.send(new LabClient.Request(method, path, id));
+        requestNanos += System.nanoTime() - start;
+        sent++;
+        String label = method + " " + path;
+        if (o.ok()) {
+            timeline.event(t, timeline.now(), "ok", label + " -> " + o.status());
+        } else {
+            failed++;
+            if (firstError == null) {
+                firstError = o.error();
+            }
+            timeline.event(t, timeline.now(), "fail", label + ": " + o.error());
+        }
+        return o;
+    }
+
+    public Outcome get() {
+        return send("GET", "/");
+    }
+
+    /** Names the script's current step (shown live and on the timeline). */
+    public void step(String label) {
+        timeline.event(timeline.now(), timeline.now(), "step", label);
+        if (reportsProgress) {
+            progress.step(label);
+        }
+    }
+
+    /** Marks a fault (or its end) on the timeline. */
+    public void fault(String label) {
+        timeline.event(timeline.now(), timeline.now(), "fault", label);
+    }
+
+    public void sleep(long ms) throws InterruptedException {
+        Thread.sleep(ms);
+    }
+
+    /** A line for the report's detail column, after what the client itself says. */
+    public void note(String text) {
+        notes.add(text);
+    }
+
+    /** Mean time per request so far, in microseconds. */
+    public long meanRequestMicros() {
+        return sent == 0 ? 0 : requestNanos / sent / 1000;
+    }
+
+    /** Samples the client's connections and CLOSE_WAIT sockets now (the runner also does it every 40 ms). */
+    public void sample() {
+        LabClient c = client;
+        int port = watchedPort;
+        if (c == null || port < 0) {
+            return;
+        }
+        int cw = SocketStates.count(SocketStates.CLOSE_WAIT, port);
+        if (cw > maxCloseWait) {
+            maxCloseWait = cw;
+        }
+        timeline.sample(c.idle(), c.leased(), Math.max(cw, 0));
+    }
+
+    ClientResult finish() {
+        sample();
+        Integer timeWait = null;
+        if (scenario.countsTimeWait() && watchedPort >= 0) {
+            timeWait = SocketStates.count(SocketStates.TIME_WAIT, watchedPort);
+        }
+        int opened = 0;
+        int duplicates = 0;
+        synchronized (servers) {
+            for (LabServer s : servers) {
+                opened += s.accepted();
+                duplicates += s.duplicates();
+            }
+        }
+        List<String> details = new ArrayList<>();
+        if (client != null && client.detail() != null) {
+            details.add(client.detail());
+        }
+        details.addAll(notes);
+        List<Timeline.Event> events = timeline.events();
+        return new ClientResult(kind.label(), sent, failed, duplicates, opened,
+                SocketStates.available() ? maxCloseWait : -1, timeWait, recovery(events),
+                details.isEmpty() ? null : String.join("; ", details), firstError, events, timeline.samples());
+    }
+
+    /** The longest span from the first failure of a streak to the end of the success after it. */
+    static Long recovery(List<Timeline.Event> events) {
+        Long worst = null;
+        long streakStart = -1;
+        for (Timeline.Event e : events) {
+            if (e.kind().equals("fail") && streakStart < 0) {
+                streakStart = e.t();
+            } else if (e.kind().equals("ok") && streakStart >= 0) {
+                long span = e.end() - streakStart;
+                worst = worst == null ? span : Math.max(worst, span);
+                streakStart = -1;
+            }
+        }
+        if (streakStart >= 0) {
+            return -1L;
+        }
+        return worst;
+    }
+
+    void closeAll() {
+        if (client != null) {
+            client.close();
+        }
+        synchronized (proxies) {
+            for (ChaosProxy p : proxies) {
+                try {
+                    p.close();
+                } catch (RuntimeException ignored) {
+                    // the lab is closing anyway
+                }
+            }
+        }
+        synchronized (servers) {
+            for (LabServer s : servers) {
+                s.close();
+            }
+        }
+    }
+}
