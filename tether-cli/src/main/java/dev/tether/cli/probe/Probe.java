@@ -1,0 +1,36 @@
+package dev.tether.cli.probe;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Measures one kind of server's connection behaviour (keep-alive, idle timeout, limits) and says
+ * which tether settings fit. One implementation per scheme: HTTP now; Redis ({@code redis://})
+ * and databases ({@code jdbc:}) follow with tether's clients for them, listed in {@link Probes}.
+ */
+public interface Probe {
+
+    /** The URI schemes this probe measures, lower case. */
+    List<String> schemes();
+
+    /** Runs the probe; {@code progress} receives a line per phase. */
+    ProbeResult run(URI target, Options options, Consumer<String> progress) throws IOException;
+
+    /**
+     * @param maxIdle     the longest idle time tried; a server that keeps connections longer is reported as "at least"
+     * @param maxRequests the most requests sent on one connection to find the server's limit
+     * @param timeout     connect and read timeout of each probe connection
+     * @param parallel    connections held idle at once in each round of the idle-timeout search
+     */
+    record Options(Duration maxIdle, int maxRequests, Duration timeout, int parallel) {
+        public static final Options DEFAULT = new Options(Duration.ofSeconds(120), 100, Duration.ofSeconds(10), 4);
+    }
+
+    /** What a probe found: printed as text, or serialized as JSON (its record components). */
+    interface ProbeResult {
+        String text();
+    }
+}

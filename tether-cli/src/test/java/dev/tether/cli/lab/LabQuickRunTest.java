@@ -1,0 +1,175 @@
+package dev.tether.cli.lab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.cli.lab.support.SocketStates;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One --quick run of every scenario, then checks of what the application saw (outcomes only,
+ * never timings), of the table, the JSON, and the HTML report, which headless Chromium loads.
+ */
+class LabQuickRunTest {
+    private static LabReport report;
+
+    @BeforeAll
+    static void runTheLab() {
+        report = new LabRunner(true, LabRunner.Progress.SILENT).run(Scenarios.all());
+    }
+
+    private static ClientResult result(String scenario, String client) {
+        ScenarioResult s = report.scenarios().stream().filter(r -> r.id().equals(scenario)).findFirst().orElseThrow();
+        assertThat(s.error()).as("error of %s", scenario).isNull();
+        return s.clients().stream().filter(c -> c.client().equals(client)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void everyScenarioRan() {
+        assertThat(report.scenarios()).extracting(ScenarioResult::id).containsExactly("stale-fin", "idle-race", "reset",
+                "blackhole", "refused", "connect-timeout", "post-twice", "load-balancer", "short-connections");
+        assertThat(report.errors()).isZero();
+        for (ScenarioResult s : report.scenarios()) {
+            assertThat(s.explanation()).as(s.id()).isNotBlank().doesNotContain("could not run");
+            for (ClientResult c : s.clients()) {
+                assertThat(c.sent()).as("%s %s", s.id(), c.client()).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void theStaleConnectionFailsTheNaiveClientAndNotTether() {
+        assertThat(result("stale-fin", "naive").failed()).isPositive();
+        assertThat(result("stale-fin", "tether").failed()).isZero();
+        if (SocketStates.available()) {
+            assertThat(result("stale-fin", "naive").closeWait()).isPositive();
+            assertThat(result("stale-fin", "tether").closeWait()).isZero();
+        }
+    }
+
+    @Test
+    void resetsCostTheNaiveClientRequestsAndTetherNone() {
+        for (String id : List.of("idle-race", "reset", "load-balancer")) {
+            assertThat(result(id, "naive").failed()).as(id).isPositive();
+            assertThat(result(id, "tether").failed()).as(id).isZero();
+        }
+    }
+
+    @Test
+    void aBlindRetryAppliesThePostTwiceAndTetherDoesNot() {
+        assertThat(result("post-twice", "naive+retry").duplicates()).isEqualTo(1);
+        assertThat(result("post-twice", "naive").duplicates()).isZero();
+        assertThat(result("post-twice", "tether").duplicates()).isZero();
+        assertThat(result("post-twice", "tether").firstError()).contains("may have been applied");
+    }
+
+    @Test
+    void outagesFailBothClientsAndBothRecover() {
+        for (String id : List.of("blackhole", "refused", "connect-timeout")) {
+            for (String client : List.of("naive", "tether")) {
+                ClientResult c = result(id, client);
+                assertThat(c.failed()).as("%s %s", id, client).isPositive();
+                assertThat(c.recoverMs()).as("%s %s recovered", id, client).isNotNull().isNotNegative();
+            }
+        }
+        assertThat(result("connect-timeout", "tether").firstError()).contains("127.0.0.1");
+    }
+
+    @Test
+    void shortConnectionsOpenOnePerRequestAndLeaveTimeWait() {
+        ClientResult noPool = result("short-connections", "no pool");
+        ClientResult tether = result("short-connections", "tether");
+        assertThat(noPool.opened()).isEqualTo(noPool.sent());
+        assertThat(tether.opened()).isLessThanOrEqualTo(2);
+        if (SocketStates.available()) {
+            assertThat(noPool.timeWait()).isPositive();
+            assertThat(tether.timeWait()).isZero();
+        }
+    }
+
+    @Test
+    void theTableAndTheJsonCarryEveryScenario() throws Exception {
+        String table = TextReport.render(report);
+        for (ScenarioResult s : report.scenarios()) {
+            assertThat(table).contains(s.title());
+        }
+        assertThat(table).contains("CLOSE_WAIT").contains("naive+retry");
+        JsonNode json = new ObjectMapper().readTree(JsonReport.render(report));
+        assertThat(json.get("scenarios")).hasSize(9);
+        assertThat(json.at("/scenarios/0/clients/0/events").size()).isPositive();
+    }
+
+    @Test
+    void theHtmlReportFetchesNothing() {
+        String html = HtmlReport.render(report);
+        // Anything a browser would load: src/href/action with a scheme or a protocol-relative URL, CSS url() and @import.
+        Pattern fetch = Pattern.compile("(?i)(src|href|action|srcset|poster|data)\\s*=\\s*[\"']?\\s*([a-z][a-z0-9+.-]*:|//)"
+                + "|url\\s*\\(|@import|<link|<iframe|<object|<embed|fetch\\(|XMLHttpRequest|WebSocket|EventSource");
+        Matcher m = fetch.matcher(html);
+        List<String> found = new ArrayList<>();
+        while (m.find()) {
+            found.add(html.substring(Math.max(0, m.start() - 30), Math.min(html.length(), m.end() + 30)));
+        }
+        assertThat(found).as("resource loads in the report").isEmpty();
+        // The only scheme in markup or script is the SVG namespace name, which is not fetched.
+        String withoutData = html.replaceAll("(?s)<script type=\"application/json\" id=\"lab-data\">.*?</script>", "")
+                .replaceAll("(?s)<(p|pre|td) [^>]*>.*?</\\1>|<(p|pre|td)>.*?</\\2>", "");
+        assertThat(withoutData.replace("'http://www.w3.org/2000/svg'", "")).doesNotContain("http://").doesNotContain("https://");
+        assertThat(html).contains("<script>").contains("<style>");
+    }
+
+    @Test
+    void headlessChromiumDrawsEveryChartWithoutAConsoleError(@TempDir Path dir) throws Exception {
+        String chromium = findOnPath("chromium");
+        boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
+        if (chromium == null) {
+            assertThat(ci).as("CI=true but chromium is not on PATH (.ci/run installs Debian's chromium)").isFalse();
+            Assumptions.abort("chromium is not on PATH; skipping the browser check outside CI");
+        }
+        Path page = dir.resolve("lab.html");
+        Files.writeString(page, HtmlReport.render(report), StandardCharsets.UTF_8);
+        Path profile = Files.createDirectory(dir.resolve("profile"));
+        Path errFile = dir.resolve("chromium.err");
+        Process p = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0", "--dump-dom", page.toUri().toString())
+                .redirectError(errFile.toFile()).start();
+        String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("chromium finished").isTrue();
+        String stderr = Files.readString(errFile);
+        assertThat(dom).as("DOM dumped by chromium (stderr: %s)", stderr).contains("id=\"render-status\"");
+        assertThat(dom).contains("rendered 9 of 9 charts");
+        for (ScenarioResult s : report.scenarios()) {
+            assertThat(dom).containsPattern("id=\"chart-" + Pattern.quote(s.id()) + "\"[^>]*data-rendered=\"true\"");
+        }
+        assertThat(dom).contains("<svg");
+        List<String> consoleErrors = stderr.lines()
+                .filter(l -> l.contains("CONSOLE") && (l.toLowerCase().contains("error") || l.contains("Uncaught")))
+                .toList();
+        assertThat(consoleErrors).isEmpty();
+    }
+
+    static String findOnPath(String name) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            File f = new File(dir, name);
+            if (f.canExecute()) {
+                return f.getPath();
+            }
+        }
+        return null;
+    }
+}
