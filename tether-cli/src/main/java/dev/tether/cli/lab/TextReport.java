@@ -28,7 +28,7 @@ public final class TextReport {
             }
         }
         sb.append(String.format("%nsent/failed: requests the application made and errors it saw; dup: POSTs applied twice;"
-                + "%nopened: connections the server accepted; CLOSE_WAIT: most dead sockets the client held at once;"
+                + "%nopened: connections the server accepted; CLOSE_WAIT: most dead sockets the client held (100 ms+) at once;"
                 + "%nrecover: longest time from a failure to the next success (\"-\": nothing failed).%n"));
         return sb.toString();
     }

@@ -36,6 +36,8 @@ public final class Trial {
     private volatile LabClient client;
     private volatile int watchedPort = -1;
     private volatile int maxCloseWait;
+    /** When each socket now in CLOSE_WAIT was first seen so (a socket counts once it stays there 100 ms). */
+    private final java.util.Map<String, Long> closeWaitSince = new java.util.HashMap<>();
     private int sent;
     private int failed;
     private int ids;
@@ -165,11 +167,27 @@ public final class Trial {
         if (c == null || port < 0) {
             return;
         }
-        int cw = SocketStates.count(SocketStates.CLOSE_WAIT, port);
-        if (cw > maxCloseWait) {
-            maxCloseWait = cw;
+        if (!SocketStates.available()) {
+            timeline.sample(c.idle(), c.leased(), 0);
+            return;
         }
-        timeline.sample(c.idle(), c.leased(), Math.max(cw, 0));
+        java.util.Set<String> now = SocketStates.list(SocketStates.CLOSE_WAIT, port);
+        long t = System.nanoTime();
+        int held = 0;
+        synchronized (closeWaitSince) {
+            closeWaitSince.keySet().retainAll(now);
+            for (String local : now) {
+                long since = closeWaitSince.computeIfAbsent(local, k -> t);
+                // The moment between a FIN and the close that answers it is not a leak: count sockets left there.
+                if (t - since >= 100_000_000L) {
+                    held++;
+                }
+            }
+        }
+        if (held > maxCloseWait) {
+            maxCloseWait = held;
+        }
+        timeline.sample(c.idle(), c.leased(), now.size());
     }
 
     ClientResult finish() {

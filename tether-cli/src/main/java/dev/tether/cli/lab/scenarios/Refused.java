@@ -25,7 +25,7 @@ public final class Refused implements Scenario {
         t.step("the server is down");
         server.stop();
         t.fault("server stops");
-        t.sleep(60);
+        t.sleep(200); // long enough for a socket left in CLOSE_WAIT to count
         t.sample();
         long down = t.ms(600, 2000);
         long interval = t.ms(120, 250);

@@ -24,10 +24,12 @@ public final class SocketStates {
 
     /** Sockets in {@code state} (hex, as in /proc: 08 CLOSE_WAIT, 06 TIME_WAIT) whose remote port is {@code port}. */
     public static int count(String state, int port) {
-        if (!available()) {
-            return -1;
-        }
-        int n = 0;
+        return available() ? list(state, port).size() : -1;
+    }
+
+    /** The local addresses (hex, as in /proc) of the sockets in {@code state} whose remote port is {@code port}. */
+    public static java.util.Set<String> list(String state, int port) {
+        java.util.Set<String> found = new java.util.HashSet<>();
         for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
             List<String> lines;
             try {
@@ -43,10 +45,10 @@ public final class SocketStates {
                 String rem = f[2];
                 int colon = rem.lastIndexOf(':');
                 if (colon > 0 && Integer.parseInt(rem.substring(colon + 1), 16) == port) {
-                    n++;
+                    found.add(f[1]);
                 }
             }
         }
-        return n;
+        return found;
     }
 }
