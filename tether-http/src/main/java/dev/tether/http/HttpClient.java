@@ -376,9 +376,10 @@ public final class HttpClient implements AutoCloseable {
             if (rs != null) {
                 rs.leaks.incrementAndGet();
             }
+            // The pool has logged where the lease was taken; this adds what it means for HTTP.
             log.warn("http client \"{}\": a response from {} has held {} for {} ms without being closed; did you forget"
-                    + " to close an HttpResponse (or read its body to the end)? It was obtained here:",
-                    config.name(), key.authority(), connection, heldNanos / 1_000_000, acquiredAt);
+                    + " to close an HttpResponse (or read its body to the end)?",
+                    config.name(), key.authority(), connection, heldNanos / 1_000_000);
         }
     }
 }

@@ -5,7 +5,6 @@ import dev.tether.http.internal.Exchange;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -91,10 +90,29 @@ public final class HttpResponse implements AutoCloseable {
     /** The whole body; closes the response. */
     public byte[] bytes() throws IOException {
         try {
+            BodyInput raw = exchange.rawBody();
+            if (raw == null) {
+                return new byte[0];
+            }
+            long known = raw.remainingLength();
+            if (decoding == null && known >= 0 && known <= Integer.MAX_VALUE - 16) {
+                // A length-framed body: read it into an array of exactly its size (readAllBytes
+                // would allocate 8 KiB of scratch first, most of a small request's garbage).
+                byte[] b = new byte[(int) known];
+                int off = 0;
+                while (off < b.length) {
+                    int n = raw.read(b, off, b.length - off);
+                    if (n < 0) {
+                        break;
+                    }
+                    off += n;
+                }
+                return off == b.length ? b : java.util.Arrays.copyOf(b, off);
+            }
             byte[] b = body().readAllBytes();
             if (decoding != null) {
                 // A decoder may stop at the end of its data without reading the raw body's end.
-                exchange.body().transferTo(OutputStreamHolder.NULL);
+                exchange.body().transferTo(java.io.OutputStream.nullOutputStream());
             }
             return b;
         } finally {
@@ -135,11 +153,4 @@ public final class HttpResponse implements AutoCloseable {
         return version() + " " + status + " " + reason + " (" + request + ")";
     }
 
-    private static final class OutputStreamHolder {
-        static final java.io.OutputStream NULL = java.io.OutputStream.nullOutputStream();
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
-    }
 }

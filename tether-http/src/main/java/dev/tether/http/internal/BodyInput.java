@@ -57,6 +57,14 @@ public final class BodyInput extends InputStream {
         return ended;
     }
 
+    /** Bytes left of a length-framed body (0 once it ended), or -1 when the length is not known in advance. */
+    public long remainingLength() {
+        if (ended) {
+            return 0;
+        }
+        return framing >= 0 ? remaining : -1;
+    }
+
     /** Trailer fields of a chunked body, once it ended. */
     public Headers trailers() {
         return trailers;
