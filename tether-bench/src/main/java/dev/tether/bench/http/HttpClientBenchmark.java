@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
  * Usage: {@code java -cp tether-bench/target/benchmarks.jar dev.tether.bench.http.HttpClientBenchmark throughput|scenarios [seconds]}
  */
 public final class HttpClientBenchmark {
-    private static final int[] THREADS = {1, 8, 32};
+    private static int[] threadCounts = {1, 8, 32};
+    private static String[] clients = Peers.NAMES;
 
     private HttpClientBenchmark() {
     }
@@ -52,6 +53,12 @@ public final class HttpClientBenchmark {
     public static void main(String[] args) throws Exception {
         String mode = args.length > 0 ? args[0] : "throughput";
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        if (args.length > 2) {
+            clients = args[2].split(",");
+        }
+        if (args.length > 3) {
+            threadCounts = java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
+        }
         System.out.printf(Locale.ROOT, "JDK %s (%s), %d cores, load average %.2f%n", System.getProperty("java.version"),
                 System.getProperty("java.vm.name"), Runtime.getRuntime().availableProcessors(),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
@@ -78,17 +85,17 @@ public final class HttpClientBenchmark {
         try {
             String url = "http://127.0.0.1:" + port + "/hello";
             Map<String, double[]> rows = new LinkedHashMap<>();
-            for (int threads : THREADS) {
-                for (String name : Peers.NAMES) {
+            for (int threads : threadCounts) {
+                for (String name : clients) {
                     double[] r = run(name, url, threads, seconds);
-                    rows.computeIfAbsent(name, k -> new double[THREADS.length * 2]);
+                    rows.computeIfAbsent(name, k -> new double[threadCounts.length * 2]);
                     int i = indexOf(threads);
                     rows.get(name)[2 * i] = r[0];
                     rows.get(name)[2 * i + 1] = r[1];
                     System.out.printf(Locale.ROOT, "%-7s %2d threads: %,10.0f req/s  %,8.0f B/req%n", name, threads, r[0], r[1]);
                 }
                 double wrk = wrk(url, threads, seconds);
-                rows.computeIfAbsent("wrk", k -> new double[THREADS.length * 2])[2 * indexOf(threads)] = wrk;
+                rows.computeIfAbsent("wrk", k -> new double[threadCounts.length * 2])[2 * indexOf(threads)] = wrk;
                 System.out.printf(Locale.ROOT, "wrk     %2d conns:   %,10.0f req/s%n", threads, wrk);
             }
             System.out.println();
@@ -97,22 +104,22 @@ public final class HttpClientBenchmark {
             for (Map.Entry<String, double[]> e : rows.entrySet()) {
                 double[] v = e.getValue();
                 StringBuilder sb = new StringBuilder("| " + e.getKey() + " |");
-                for (int i = 0; i < THREADS.length; i++) {
+                for (int i = 0; i < threadCounts.length; i++) {
                     sb.append(String.format(Locale.ROOT, " %,.0f | %s |", v[2 * i], e.getKey().equals("wrk") ? "-" : String.format(Locale.ROOT, "%,.0f", v[2 * i + 1])));
                 }
                 System.out.println(sb);
             }
             double[] t = rows.get("tether");
-            for (int i = 0; i < THREADS.length; i++) {
+            for (int i = 0; t != null && rows.size() > 2 && i < threadCounts.length; i++) {
                 double best = 0;
                 String bestName = "";
-                for (String n : Peers.NAMES) {
+                for (String n : clients) {
                     if (!n.equals("tether") && rows.get(n)[2 * i] > best) {
                         best = rows.get(n)[2 * i];
                         bestName = n;
                     }
                 }
-                System.out.printf(Locale.ROOT, "%d threads: tether / best peer (%s) = %.2fx%n", THREADS[i], bestName, t[2 * i] / best);
+                System.out.printf(Locale.ROOT, "%d threads: tether / best peer (%s) = %.2fx%n", threadCounts[i], bestName, t[2 * i] / best);
             }
         } finally {
             nginx.destroy();
@@ -121,8 +128,8 @@ public final class HttpClientBenchmark {
     }
 
     private static int indexOf(int threads) {
-        for (int i = 0; i < THREADS.length; i++) {
-            if (THREADS[i] == threads) {
+        for (int i = 0; i < threadCounts.length; i++) {
+            if (threadCounts[i] == threads) {
                 return i;
             }
         }

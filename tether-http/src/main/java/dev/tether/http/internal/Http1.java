@@ -64,20 +64,15 @@ public final class Http1 {
             if (colon <= 0) {
                 throw w.hooks().protocol("a field line without a name and colon in the " + section + ": " + Escape.quote(line));
             }
-            for (int i = 0; i < colon; i++) {
-                if (!Headers.isTchar(line.charAt(i))) {
-                    throw w.hooks().protocol("an invalid character in a field name in the " + section + ": "
-                            + Escape.quote(line));
-                }
+            try {
+                // The builder checks the name (token characters) and the value (no control
+                // characters) in one pass each; its refusal is the server's protocol error here.
+                b.add(line.substring(0, colon), line.substring(colon + 1));
+            } catch (IllegalArgumentException bad) {
+                throw w.hooks().protocol((bad.getMessage().startsWith("header name")
+                        ? "an invalid character in a field name in the " : "a control character in a field value in the ")
+                        + section + ": " + Escape.quote(line));
             }
-            for (int i = colon + 1; i < line.length(); i++) {
-                char c = line.charAt(i);
-                if ((c < 0x20 && c != '\t') || c == 0x7f) {
-                    throw w.hooks().protocol("a control character in a field value in the " + section + ": "
-                            + Escape.quote(line));
-                }
-            }
-            b.add(line.substring(0, colon), line.substring(colon + 1));
         }
     }
 
