@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  *       servers; and the duplicate scenario (50 POSTs, the server applies each, then resets a
  *       reused connection before answering).</li>
  * </ol>
- * Usage: {@code java -cp tether-bench/target/benchmarks.jar dev.tether.bench.http.HttpClientBenchmark throughput|scenarios [seconds]}
+ * Usage: {@code java -cp tether-bench/target/benchmarks.jar dev.tether.bench.http.HttpClientBenchmark throughput|scenarios|closewait [seconds [clients [threads]]]}
  */
 public final class HttpClientBenchmark {
     private static int[] threadCounts = {1, 8, 32};
@@ -66,8 +66,10 @@ public final class HttpClientBenchmark {
             throughput(seconds);
         } else if (mode.equals("scenarios")) {
             scenarios();
+        } else if (mode.equals("closewait")) {
+            closeWaitTable();
         } else {
-            throw new IllegalArgumentException("mode: " + mode + " (expected: throughput or scenarios)");
+            throw new IllegalArgumentException("mode: " + mode + " (expected: throughput, scenarios or closewait)");
         }
         System.out.printf(Locale.ROOT, "load average at the end %.2f%n", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         System.exit(0);
@@ -285,6 +287,67 @@ public final class HttpClientBenchmark {
             }
         }
         pool.shutdownNow();
+        closeWaitTable();
+    }
+
+    /** Four idle connections closed by the server: how long each client leaves them in CLOSE_WAIT. */
+    private static void closeWaitTable() throws Exception {
+        System.out.println("\nCLOSE_WAIT: 4 connections idle, the server closes them after 300 ms; time until none is left in CLOSE_WAIT");
+        System.out.println("| client (defaults) | CLOSE_WAIT sockets 1 ms after the server's last FIN | time from that FIN until none (ms) |");
+        System.out.println("| --- | --- | --- |");
+        for (String name : Peers.NAMES) {
+            try (RaceServer server = new RaceServer(300, 0, null, false); Peers.Client client = Peers.create(name)) {
+                ExecutorService four = Executors.newFixedThreadPool(4);
+                List<Future<byte[]>> all = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    String id = name + "-cw-" + i;
+                    all.add(four.submit(() -> client.send("GET", server.url("/"), id)));
+                }
+                for (Future<byte[]> f : all) {
+                    f.get();
+                }
+                four.shutdown();
+                // Wait for the server's idle closes, then watch the client's side.
+                long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+                while (server.idleClosed.get() < 4 && System.nanoTime() < deadline) {
+                    LockSupport.parkNanos(100_000);
+                }
+                long lastFin = server.lastIdleCloseNanos;
+                LockSupport.parkNanos(1_000_000);
+                int early = closeWait(server.port());
+                String until = "still " + early + " after 5 s";
+                while (System.nanoTime() < deadline + Duration.ofSeconds(5).toNanos()) {
+                    if (closeWait(server.port()) == 0) {
+                        until = String.format(Locale.ROOT, "%.1f", (System.nanoTime() - lastFin) / 1e6);
+                        break;
+                    }
+                    LockSupport.parkNanos(200_000);
+                }
+                System.out.printf("| %s | %d | %s |%n", name, early, until);
+            }
+        }
+    }
+
+    /** Client sockets in CLOSE_WAIT towards {@code port}, from /proc/net/tcp (state 08). */
+    static int closeWait(int port) throws IOException {
+        int n = 0;
+        for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+            Path p = Path.of(file);
+            if (!Files.exists(p)) {
+                continue;
+            }
+            for (String line : Files.readAllLines(p)) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length < 4 || !f[3].equals("08")) {
+                    continue;
+                }
+                String remote = f[2];
+                if (Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16) == port) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     private static int paced(String name, RaceServer server, String method, long seed) throws Exception {

@@ -38,6 +38,10 @@ public final class RaceServer implements AutoCloseable {
     final Map<String, AtomicInteger> applied = new ConcurrentHashMap<>();
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger raced = new AtomicInteger();
+    /** System.nanoTime() of the last close for idleness (the FIN). */
+    public volatile long lastIdleCloseNanos;
+    /** Connections closed for idleness. */
+    public final AtomicInteger idleClosed = new AtomicInteger();
 
     public RaceServer(long idleMillis, long windowMillis, String keepAliveHeader, boolean resetReusedAfterApplying) throws IOException {
         this.idleMillis = idleMillis;
@@ -62,7 +66,7 @@ public final class RaceServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getLocalPort() + path;
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
@@ -93,6 +97,8 @@ public final class RaceServer implements AutoCloseable {
             for (int exchange = 1; ; exchange++) {
                 long left = (deadline - System.nanoTime()) / 1_000_000L;
                 if (left <= 0) {
+                    lastIdleCloseNanos = System.nanoTime();
+                    idleClosed.incrementAndGet();
                     return; // idle timeout: FIN
                 }
                 s.setSoTimeout((int) left);
@@ -100,6 +106,8 @@ public final class RaceServer implements AutoCloseable {
                 try {
                     first = in.read();
                 } catch (SocketTimeoutException idle) {
+                    lastIdleCloseNanos = System.nanoTime();
+                    idleClosed.incrementAndGet();
                     return; // idle timeout: FIN
                 }
                 if (first < 0) {
