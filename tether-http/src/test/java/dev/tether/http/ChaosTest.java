@@ -79,7 +79,7 @@ class ChaosTest {
     }
 
     @Test
-    void aResetInFlightIsRetriedForGetAndReportedForPost() throws Exception {
+    void aResetInFlightIsRetriedForGetOnAFreshConnection() throws Exception {
         ChaosProxy p = proxy();
         HttpClient c = client(HttpClientConfig.builder());
         c.send(HttpRequest.get(url(p, "/"))).string();

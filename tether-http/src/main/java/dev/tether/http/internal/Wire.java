@@ -92,19 +92,11 @@ public final class Wire {
         return read(b, off, len);
     }
 
-    /** Skips up to {@code n} bytes that are already buffered; returns how many. */
-    public int skipBuffered(long n) {
-        int k = (int) Math.min(n, limit - pos);
-        pos += k;
-        return k;
-    }
-
     /**
      * Reads one line ending in LF (a preceding CR is dropped), as ISO-8859-1. {@code budget[0]}
      * holds the bytes the section may still use and is reduced by the line; going over it is a
      * PROTOCOL failure naming {@code what}. A CR anywhere else, or a NUL, is a PROTOCOL failure.
-     * The end of the stream is {@link Hooks#closed} (or null if {@code eofBeforeFirstByteIsNull}
-     * and nothing of the line had arrived).
+     * The end of the stream is {@link Hooks#closed}.
      */
     public String readLine(int[] budget, String what) throws IOException {
         StringBuilder spill = null;
