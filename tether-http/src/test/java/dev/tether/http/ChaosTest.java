@@ -103,6 +103,8 @@ class ChaosTest {
         p.addToxic(Toxic.idleClose(Duration.ofMillis(400), rst));
         HttpClient c = client(HttpClientConfig.builder());
         c.send(HttpRequest.get(url(p, "/"))).string();
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.routeStats(url(p, "/")).idleCloses() == 1);
+        c.send(HttpRequest.get(url(p, "/"))).string(); // a second close at the same age confirms the first
         await().atMost(Duration.ofSeconds(10)).until(() -> c.routeStats(url(p, "/")).learnedIdleTimeout() != null);
         assertThat(c.routeStats(url(p, "/")).learnedIdleTimeout()).isBetween(Duration.ofMillis(350), Duration.ofMillis(2500));
         assertThat(c.send(HttpRequest.post(url(p, "/"), RequestBody.of("x"))).string()).isEqualTo("POST ok");

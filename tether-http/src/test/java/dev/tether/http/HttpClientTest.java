@@ -199,6 +199,10 @@ class HttpClientTest {
             }
         }));
         HttpClient client = client();
+        // Two idle closes at the same age confirm each other: that is the server's timer.
+        client.send(HttpRequest.get(s.url("/"))).string();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.routeStats(s.url("/")).idleCloses() == 1);
+        assertThat(client.routeStats(s.url("/")).learnedIdleTimeout()).as("one close alone is not trusted").isNull();
         client.send(HttpRequest.get(s.url("/"))).string();
         await().atMost(Duration.ofSeconds(10)).until(() -> client.routeStats(s.url("/")).learnedIdleTimeout() != null);
         Duration learned = client.routeStats(s.url("/")).learnedIdleTimeout();
@@ -206,33 +210,55 @@ class HttpClientTest {
         // The next connection is retired by the client before the server's timer fires.
         client.send(HttpRequest.get(s.url("/"))).string();
         await().atMost(Duration.ofSeconds(10)).until(() -> client.poolStats().closed(Reason.DEADLINE) == 1);
-        assertThat(client.routeStats(s.url("/")).idleCloses()).isEqualTo(1);
+        assertThat(client.routeStats(s.url("/")).idleCloses()).isEqualTo(2);
 
-        idleMillis[0] = 100; // the server's setting drops: the next idle close teaches the new value
+        idleMillis[0] = 100; // the server's setting drops: the next idle closes teach the new value
         HttpClient other = client(HttpClientConfig.builder().keepAliveMargin(Duration.ofMillis(10)));
-        other.send(HttpRequest.get(s.url("/"))).string();
+        for (int i = 1; i <= 2; i++) {
+            int closes = i;
+            other.send(HttpRequest.get(s.url("/"))).string();
+            await().atMost(Duration.ofSeconds(10)).until(() -> other.routeStats(s.url("/")).idleCloses() == closes);
+        }
         await().atMost(Duration.ofSeconds(10)).until(() -> other.routeStats(s.url("/")).learnedIdleTimeout() != null);
         assertThat(other.routeStats(s.url("/")).learnedIdleTimeout()).isLessThan(Duration.ofMillis(550));
     }
 
     @Test
-    void learnedTimeoutDropsToASmallerObservationAndExpiresAfterItsTtl() throws Exception {
-        // Unit-level: the ring keeps the smallest recent observation and forgets it after the TTL.
+    void learnedTimeoutDropsToASmallerConfirmedObservationAndExpiresAfterItsTtl() throws Exception {
+        // Unit-level: the ring keeps the smallest recent observation that another one confirms,
+        // and forgets it after the TTL.
         var rs = new dev.tether.http.internal.RouteState(dev.tether.net.Endpoint.of("127.0.0.1", 80),
                 Duration.ofSeconds(10), Duration.ofMillis(250), 0.1);
         long t = 0;
         rs.observeIdleClose(Duration.ofSeconds(5).toNanos(), t);
-        assertThat(rs.learnedIdleNanos(t)).isEqualTo(Duration.ofSeconds(5).toNanos());
+        assertThat(rs.learnedIdleNanos(t)).as("a single close proves nothing").isEqualTo(-1);
+        rs.observeIdleClose(Duration.ofMillis(5_300).toNanos(), t);
+        assertThat(rs.learnedIdleNanos(t)).as("5.0 s and 5.3 s agree within 10 %").isEqualTo(Duration.ofSeconds(5).toNanos());
         rs.observeIdleClose(Duration.ofSeconds(2).toNanos(), t + 1);
+        rs.observeIdleClose(Duration.ofMillis(2_040).toNanos(), t + 1);
         assertThat(rs.learnedIdleNanos(t + 2)).isEqualTo(Duration.ofSeconds(2).toNanos());
         assertThat(rs.idleBudgetNanos(-1, t + 2)).isEqualTo(Duration.ofMillis(1750).toNanos());
         assertThat(rs.idleBudgetNanos(Duration.ofSeconds(10).toNanos(), t + 2)).isEqualTo(Duration.ofMillis(1750).toNanos());
         assertThat(rs.learnedIdleNanos(t + Duration.ofSeconds(11).toNanos())).isEqualTo(-1);
         rs.observeIdleClose(Duration.ofSeconds(8).toNanos(), t + Duration.ofSeconds(12).toNanos());
+        rs.observeIdleClose(Duration.ofSeconds(8).toNanos(), t + Duration.ofSeconds(12).toNanos());
         assertThat(rs.learnedIdleNanos(t + Duration.ofSeconds(12).toNanos())).isEqualTo(Duration.ofSeconds(8).toNanos());
         // A 10 % margin applies above 2.5 s.
         assertThat(rs.idleBudgetNanos(Duration.ofSeconds(60).toNanos(), t + Duration.ofSeconds(12).toNanos()))
                 .isEqualTo(Duration.ofMillis(7200).toNanos());
+    }
+
+    @Test
+    void aOneOffCloseAtARandomAgeDoesNotStopReuse() {
+        // A killed connection (tcpkill, a restart, a middlebox) closes at whatever age it had: were
+        // it trusted, a 5 ms "timeout" would end keep-alive on the route for the whole TTL.
+        var rs = new dev.tether.http.internal.RouteState(dev.tether.net.Endpoint.of("127.0.0.1", 80),
+                Duration.ofMinutes(10), Duration.ofMillis(250), 0.1);
+        rs.observeIdleClose(Duration.ofMillis(5).toNanos(), 0);
+        rs.observeIdleClose(Duration.ofMillis(900).toNanos(), 1);
+        rs.observeIdleClose(Duration.ofMillis(3_400).toNanos(), 2);
+        assertThat(rs.learnedIdleNanos(3)).isEqualTo(-1);
+        assertThat(rs.idleBudgetNanos(-1, 3)).isEqualTo(Long.MAX_VALUE);
     }
 
     /** A server whose second exchange on each connection reads the request and then breaks the connection. */

@@ -217,11 +217,11 @@ public final class HttpProbe implements Probe {
         out.add("    .build();");
         if (advertisedS >= 0 && advertisedS * 1000 > basis + PRECISION_MS) {
             out.add("The server advertises Keep-Alive: timeout=" + advertisedS + " but closed sooner: something in between (a");
-            out.add("load balancer or proxy) has the shorter timeout. tether learns it from the closes too, after the first one.");
+            out.add("load balancer or proxy) has the shorter timeout. tether learns it from the closes too, once two agree.");
         } else if (advertisedS >= 0) {
             out.add("tether also honours the advertised Keep-Alive: timeout=" + advertisedS + " by itself.");
         } else {
-            out.add("Without this setting tether learns the timeout from the first idle close it sees (no request is lost to it).");
+            out.add("Without this setting tether learns the timeout once two idle closes agree (an idle close costs no request).");
         }
         return suggested;
     }

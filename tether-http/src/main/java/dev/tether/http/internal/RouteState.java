@@ -4,6 +4,7 @@ import dev.tether.net.Endpoint;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * What one route (scheme, host, port) knows about its server's keep-alive behaviour, and its counters.
@@ -11,27 +12,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ol>
  *   <li>Each idle close the watcher reports (how long the connection had been idle when the server
  *       closed or reset it) is kept, with when it was seen, in a ring of the last {@value #RING}.</li>
- *   <li>The learned idle timeout is the smallest observation younger than the TTL: a server that
- *       lowers its timeout is learned at the next close, one that raises it once the older, smaller
- *       observations age out (connections then live long enough to be closed at the new value).</li>
+ *   <li>The learned idle timeout is the smallest observation younger than the TTL that a second
+ *       one confirms (within the larger of 50 ms and 10 %): an idle timer closes connections at
+ *       the same idle age again and again, while a one-off close (a server restart, a killed
+ *       connection, a middlebox reset) comes at a random age and, trusted alone, could stop reuse
+ *       of the route for the whole TTL. A server that lowers its timeout is learned at the second
+ *       close at the new value, one that raises it once the older, smaller observations age out
+ *       (connections then live long enough to be closed at the new value).</li>
  *   <li>On each return to the pool the connection gets a deadline of the smaller of the advertised
  *       {@code Keep-Alive: timeout} and the learned timeout, each less its margin: the larger of the
  *       configured minimum and a share of the timeout.</li>
  * </ol>
- * One lock (this object's monitor) guards the ring; it is held for a few array reads, never around I/O.
+ * One lock guards the ring; it is held for a few array reads, never around I/O.
  */
 public final class RouteState {
     static final int RING = 8;
+    /** Two observations confirm each other when they differ by at most this, or 10 % if larger. */
+    private static final long AGREE_NANOS = 50_000_000L;
 
     private final Endpoint endpoint;
     private final long ttlNanos;
     private final long marginNanos;
     private final double marginRatio;
 
-    private final long[] observedIdle = new long[RING];   // guarded by this
-    private final long[] observedAt = new long[RING];     // guarded by this
-    private int next;                                     // guarded by this
-    private int count;                                    // guarded by this
+    private final ReentrantLock lock = new ReentrantLock();
+    private final long[] observedIdle = new long[RING];   // guarded by lock
+    private final long[] observedAt = new long[RING];     // guarded by lock
+    private int next;                                     // guarded by lock
+    private int count;                                    // guarded by lock
     /** The learned timeout in nanos, -1 for none; valid until {@link #learnedValidUntil}. */
     private volatile long learned = -1;
     private volatile long learnedValidUntil = Long.MAX_VALUE;
@@ -56,40 +64,66 @@ public final class RouteState {
     /** The watcher saw the server close a connection that had been idle {@code idleNanos}. */
     public void observeIdleClose(long idleNanos, long nowNanos) {
         idleCloses.incrementAndGet();
-        synchronized (this) {
+        lock.lock();
+        try {
             observedIdle[next] = idleNanos;
             observedAt[next] = nowNanos;
             next = (next + 1) % RING;
             count = Math.min(RING, count + 1);
             recompute(nowNanos);
+        } finally {
+            lock.unlock();
         }
     }
 
     /** The smallest recent idle close in nanos, or -1 when none is known. */
     public long learnedIdleNanos(long nowNanos) {
         if (nowNanos - learnedValidUntil >= 0) {
-            synchronized (this) {
+            lock.lock();
+            try {
                 recompute(nowNanos);
+            } finally {
+                lock.unlock();
             }
         }
         return learned;
     }
 
-    private void recompute(long now) { // caller holds this
+    private void recompute(long now) { // caller holds lock
         long min = -1;
         long validUntil = Long.MAX_VALUE;
         for (int i = 0; i < count; i++) {
             long expires = observedAt[i] + ttlNanos;
-            if (now - expires >= 0) {
+            if (now - expires >= 0 || (min >= 0 && observedIdle[i] >= min) || !confirmed(i, now)) {
                 continue;
             }
-            if (min < 0 || observedIdle[i] < min) {
-                min = observedIdle[i];
+            min = observedIdle[i];
+        }
+        // Valid until the first observation ages out: the answer may change then.
+        for (int i = 0; i < count; i++) {
+            long expires = observedAt[i] + ttlNanos;
+            if (now - expires < 0) {
+                validUntil = Math.min(validUntil, expires);
             }
-            validUntil = Math.min(validUntil, expires);
         }
         learned = min;
         learnedValidUntil = validUntil;
+    }
+
+    /** Whether another live observation agrees with observation {@code i}. */
+    private boolean confirmed(int i, long now) { // caller holds lock
+        for (int j = 0; j < count; j++) {
+            if (j == i || now - (observedAt[j] + ttlNanos) >= 0) {
+                continue;
+            }
+            long a = observedIdle[i];
+            long b = observedIdle[j];
+            long tolerance = Math.max(AGREE_NANOS, Math.max(a, b) / 10);
+            if (Math.abs(a - b) <= tolerance) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void advertised(long timeoutNanos) {
