@@ -62,6 +62,8 @@ public final class ProxyRuntime {
     /** The socket the accept thread takes clients from; null while stopped or stalled. */
     private volatile ServerSocket acceptFrom;
     private ServerSocket listener; // guarded by stateLock
+    /** The thread accepting for the current generation. Guarded by stateLock. */
+    private Thread acceptThread;
     private ServerSocket stalled; // guarded by stateLock
     private InetSocketAddress bound; // guarded by stateLock
 
@@ -116,7 +118,7 @@ public final class ProxyRuntime {
             enabled = true;
             acceptFrom = listener;
             int gen = ++generation;
-            Workers.start("tether-chaos-" + name + "-accept", () -> acceptLoop(gen));
+            acceptThread = Workers.start("tether-chaos-" + name + "-accept", () -> acceptLoop(gen));
             applyAcceptState();
             LOG.debug("proxy {} listening on {} for {}", name, listen, upstream);
         } finally {
@@ -127,6 +129,7 @@ public final class ProxyRuntime {
     /** Closes the listener and every live connection; toxics stay. */
     public void stop(String reason) {
         List<Connection> live;
+        Thread acceptor;
         stateLock.lock();
         try {
             enabled = false;
@@ -136,11 +139,23 @@ public final class ProxyRuntime {
             Sockets.close(stalled, "proxy " + name + ": " + reason);
             listener = null;
             stalled = null;
+            acceptor = acceptThread;
+            acceptThread = null;
             live = new ArrayList<>(connections);
         } finally {
             stateLock.unlock();
         }
         chain.wakeAll(); // lets a stalled accept thread see the new generation
+        // The JDK releases a listener's descriptor only when the thread blocked in its accept()
+        // has left it; until then the kernel still queues connects. Wait for that thread, so that
+        // when stop() returns new connects are refused and the port can be bound again.
+        if (acceptor != null && acceptor != Thread.currentThread()) {
+            try {
+                acceptor.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         for (Connection c : live) {
             c.close(Sockets.Close.FIN, "proxy " + reason);
         }
@@ -267,7 +282,7 @@ public final class ProxyRuntime {
     private static ServerSocket bind(InetSocketAddress address, int backlog) {
         // The JDK closes a listener's descriptor only once the thread blocked in its accept()
         // has left it, so rebinding the port we just closed can fail for a moment: retry briefly.
-        long giveUp = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (true) {
             ServerSocket socket = null;
             try {
