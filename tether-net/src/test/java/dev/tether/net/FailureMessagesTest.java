@@ -24,14 +24,14 @@ class FailureMessagesTest {
 
     @Test
     void refused() {
-        assertThat(message(Kind.REFUSED, NEW, "tried 10.0.0.1:443 refused", null))
-                .startsWith("connection #8 to api.example:443 was refused (tried 10.0.0.1:443 refused)")
+        assertThat(message(Kind.REFUSED, NEW, "tried 127.0.0.9:443 refused", null))
+                .startsWith("connection #8 to api.example:443 was refused (tried 127.0.0.9:443 refused)")
                 .contains("nothing listens on that port", "check the host and port");
     }
 
     @Test
     void connect_timeout() {
-        assertThat(message(Kind.CONNECT_TIMEOUT, NEW, "tried 10.0.0.1:443 timed out, connectTimeout", Duration.ofSeconds(2)))
+        assertThat(message(Kind.CONNECT_TIMEOUT, NEW, "tried 127.0.0.9:443 timed out, connectTimeout", Duration.ofSeconds(2)))
                 .startsWith("connection #8 to api.example:443 could not be opened within 2000 ms")
                 .contains("did not answer", "raise SocketConfig.connectTimeout");
     }
@@ -51,6 +51,13 @@ class FailureMessagesTest {
         assertThat(message(Kind.UNKNOWN_HOST, NEW, null, null))
                 .startsWith("connection #8 to api.example:443 could not be opened: the name api.example did not resolve")
                 .contains("check the host name");
+    }
+
+    @Test
+    void reset_while_opening() {
+        assertThat(message(Kind.RESET, NEW, "tried 127.0.0.9:443 reset", null))
+                .startsWith("connection #8 to api.example:443 could not be opened: the peer accepted it and reset it at once")
+                .contains("nothing was sent", "check the server's logs");
     }
 
     @Test
@@ -86,7 +93,7 @@ class FailureMessagesTest {
 
     @Test
     void tls_handshake() {
-        assertThat(message(Kind.TLS_HANDSHAKE, NEW, "TLS with 10.0.0.1:443 as api.example: No subject alternative DNS name matching", null))
+        assertThat(message(Kind.TLS_HANDSHAKE, NEW, "TLS with 127.0.0.9:443 as api.example: No subject alternative DNS name matching", null))
                 .startsWith("connection #8 to api.example:443 failed its TLS handshake")
                 .contains("No subject alternative DNS name", "matches the host name", "trusted by the SSLContext in TlsSettings");
     }

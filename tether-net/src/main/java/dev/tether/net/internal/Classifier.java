@@ -54,7 +54,15 @@ public final class Classifier {
             case HANDSHAKE:
                 return Kind.TLS_HANDSHAKE;
             case CONNECT:
-                return has(t, ConnectException.class) ? Kind.REFUSED : Kind.UNREACHABLE;
+                if (has(t, ConnectException.class)) {
+                    return Kind.REFUSED;
+                }
+                // The handshake completed and the peer reset the connection at once (a server or a
+                // proxy shedding it): the JDK reports ECONNRESET from pollConnect as a plain
+                // SocketException carrying strerror's text, so only the C library's untranslated
+                // English "Connection reset by peer" can be told from "Network is unreachable"; in
+                // another locale this stays UNREACHABLE (same retry facts: nothing was sent).
+                return resetDuringConnect(t) ? Kind.RESET : Kind.UNREACHABLE;
             case WRITE:
                 return Kind.BROKEN_PIPE;
             case READ:
@@ -85,6 +93,15 @@ public final class Classifier {
                 if (JDK_RESET_TEXT.equals(c.getMessage())) {
                     return true;
                 }
+            }
+        }
+        return false;
+    }
+
+    private static boolean resetDuringConnect(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SocketException && c.getMessage() != null && c.getMessage().startsWith(JDK_RESET_TEXT)) {
+                return true;
             }
         }
         return false;

@@ -44,6 +44,11 @@ public final class Messages {
                         + ": nothing answered any more (keepalive probes or retransmissions timed out, or no route);"
                         + " the host or a middlebox vanished; check the server, and keep SocketConfig.keepAlive on";
             case RESET:
+                if (!f.opened()) {
+                    return conn + " could not be opened: the peer accepted it and reset it at once" + d
+                            + " (a server or proxy shedding connections, or a proxy whose upstream is down);"
+                            + " nothing was sent; check the server's logs and its connection limits";
+                }
                 return conn + " was reset by the peer " + history(f) + d + ": " + closeAdvice(f, "aborted");
             case PEER_CLOSED:
                 return conn + " was closed by the peer " + history(f) + d + ": " + closeAdvice(f, "closed");

@@ -33,6 +33,17 @@ class ClassifierTest {
     }
 
     @Test
+    void a_reset_during_connect_is_reset_where_the_c_library_speaks_english_and_unreachable_elsewhere() {
+        // ECONNRESET from pollConnect: the peer completed the handshake and reset at once (seen
+        // with tether-chaos's refuse toxic). The JDK passes strerror's text on, untyped.
+        assertThat(Classifier.classify(Phase.CONNECT, new SocketException("Connection reset by peer"))).isEqualTo(Kind.RESET);
+        assertThat(Classifier.classify(Phase.CONNECT, new SocketException("Connection reset"))).isEqualTo(Kind.RESET);
+        assertThat(Classifier.classify(Phase.CONNECT, new SocketException("Network is unreachable"))).isEqualTo(Kind.UNREACHABLE);
+        assertThat(Classifier.classify(Phase.CONNECT, new SocketException("Verbindung durch Peer zur\u00fcckgesetzt")))
+                .as("the documented limit: a translated strerror cannot be told apart").isEqualTo(Kind.UNREACHABLE);
+    }
+
+    @Test
     void exchange_phase_kinds_do_not_depend_on_message_language() {
         for (String text : new String[] {"Broken pipe", "Daten\u00fcbergabe unterbrochen (broken pipe)", "パイプが切断されました", null}) {
             assertThat(Classifier.classify(Phase.WRITE, new IOException(text))).isEqualTo(Kind.BROKEN_PIPE);
