@@ -20,10 +20,12 @@ public final class HtmlReport {
         sb.append("<h1>tether lab</h1>\n<p class=\"meta\">").append(report.scenarios().size()).append(" scenarios")
                 .append(report.quick() ? " (--quick)" : "").append(", ").append(String.format("%.1f", report.durationMs() / 1e3))
                 .append(" s, started ").append(esc(report.startedAt()))
-                .append(". Every server, proxy and client ran in one JVM on 127.0.0.1.</p>\n");
+                .append(". Every server, proxy and client ran in one JVM on 127.0.0.1 (the TCP keepalive part of the blackhole, when"
+                        + " it ran, in a child JVM in a private network namespace).</p>\n");
         sb.append("<p class=\"legend\"><span class=\"k ok\"></span>request answered <span class=\"k fail\"></span>request failed"
                 + " <span class=\"k idle\"></span>connections idle <span class=\"k leased\"></span>connections in use"
-                + " <span class=\"k fault\"></span>fault injected (hover for details)</p>\n");
+                + " <span class=\"k fault\"></span>fault injected <span class=\"k notice\"></span>what a client found out,"
+                + " e.g. by TCP keepalive (hover for details)</p>\n");
         sb.append("<p id=\"render-status\">charts not drawn (the page's script did not run)</p>\n");
         for (ScenarioResult s : report.scenarios()) {
             sb.append("<section id=\"s-").append(esc(s.id())).append("\">\n<h2>").append(s.number()).append(". ")
@@ -88,11 +90,12 @@ public final class HtmlReport {
             .chart path.idle { stroke: #1a73e8; fill: none; stroke-width: 1.5; }
             .chart path.leased { stroke: #f29900; fill: none; stroke-width: 1.5; }
             .chart line.fault { stroke: #d93025; stroke-dasharray: 4 3; stroke-width: 1.5; }
+            .chart circle.notice { fill: #1a73e8; stroke: #fff; stroke-width: 1; }
             .chart line.grid { stroke: #eef1f3; } .chart line.base { stroke: #c6ccd2; }
             .chart text.tick { font-size: 10px; fill: #5a6570; text-anchor: middle; } .chart text.lane { font-size: 12px; fill: #1d232a; }
             .legend .k { display: inline-block; width: 14px; height: 8px; margin: 0 4px 0 12px; }
             .k.ok { background: #2e9e4f; } .k.fail { background: #d93025; } .k.idle { background: #1a73e8; height: 2px; }
-            .k.leased { background: #f29900; height: 2px; } .k.fault { border-left: 2px dashed #d93025; width: 0; height: 12px; }
+            .k.leased { background: #f29900; height: 2px; } .k.fault { border-left: 2px dashed #d93025; width: 0; height: 12px; } .k.notice { background: #1a73e8; border-radius: 50%; width: 9px; height: 9px; }
             #render-status { font-size: 12px; color: #5a6570; }
             """;
 
@@ -155,6 +158,9 @@ public final class HtmlReport {
                     } else if (e.kind === 'fault') {
                       var l = el('line', { x1: x(e.t), x2: x(e.t), y1: y0 + 2, y2: yb, 'class': 'fault' }, svg);
                       el('title', {}, l).textContent = (e.t / 1000).toFixed(3) + ' s: ' + e.label;
+                    } else if (e.kind === 'notice') {
+                      var m = el('circle', { cx: x(e.t), cy: y0 + 40, r: 4.5, 'class': 'notice' }, svg);
+                      el('title', {}, m).textContent = (e.t / 1000).toFixed(3) + ' s: ' + e.label;
                     }
                   });
                 });

@@ -86,15 +86,18 @@ public final class LabRunner {
 
     private ScenarioResult runOne(int number, Scenario s, ChaosLab chaos, ScheduledExecutorService sampler) {
         long origin = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(s.clients().size() + 1, r -> daemon(r, "lab-" + s.id()));
+        java.util.concurrent.Callable<?> sideTask = s.side(quick);
+        Future<?> side = sideTask == null ? null : pool.submit(sideTask);
         List<Trial> trials = new ArrayList<>();
         boolean first = true;
         for (ClientKind k : s.clients()) {
-            trials.add(new Trial(s, k, quick, chaos, origin, progress, first));
+            trials.add(new Trial(s, k, quick, chaos, origin, progress, first, side));
             first = false;
         }
         ScheduledFuture<?> sampling = sampler.scheduleAtFixedRate(() -> trials.forEach(Trial::sample), 0, 40, TimeUnit.MILLISECONDS);
-        ExecutorService pool = Executors.newFixedThreadPool(trials.size(), r -> daemon(r, "lab-" + s.id()));
         String error = null;
+        Object sideValue = null;
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (Trial t : trials) {
@@ -114,6 +117,13 @@ public final class LabRunner {
                     error = error != null ? error : "did not finish within 120 s";
                 }
             }
+            if (side != null) {
+                try {
+                    sideValue = side.get(120, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                    side.cancel(true); // the scenario explains its absence; the clients' results stand
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error = "interrupted";
@@ -131,7 +141,7 @@ public final class LabRunner {
         }
         String explanation;
         try {
-            explanation = error == null ? s.explain(byClient) : "the scenario could not run: " + error;
+            explanation = error == null ? s.explain(byClient, sideValue) : "the scenario could not run: " + error;
         } catch (RuntimeException e) {
             explanation = "(no explanation: " + e + ")";
         }

@@ -4,6 +4,7 @@ import dev.tether.http.HttpClientConfig;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * One failure the lab reproduces: a script that sets up servers or proxies, drives a client
@@ -38,9 +39,25 @@ public interface Scenario {
         return HttpClientConfig.builder().name("lab").build();
     }
 
+    /**
+     * A measurement made once per run of the scenario apart from its clients (the blackhole's TCP
+     * keepalive experiment in a child JVM). The runner starts it on a thread of its own when the
+     * scenario starts, beside the clients' scripts, so that it costs no time of its own; scripts
+     * wait for its value with {@link Trial#side(Class)} and {@link #explain(Map, Object)} gets it.
+     * It should not throw: a failure is better reported in its value. Null: none.
+     */
+    default Callable<?> side(boolean quick) {
+        return null;
+    }
+
     /** The script, run once per client kind. */
     void run(Trial t) throws Exception;
 
     /** One sentence on what happened and why, from the results by client label. */
     String explain(Map<String, ClientResult> byClient);
+
+    /** As {@link #explain(Map)}, with the value of {@link #side(boolean)} (null if none or it failed). */
+    default String explain(Map<String, ClientResult> byClient, Object side) {
+        return explain(byClient);
+    }
 }

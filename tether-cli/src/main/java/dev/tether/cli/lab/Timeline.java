@@ -9,7 +9,7 @@ import java.util.List;
  */
 public final class Timeline {
 
-    /** kind: ok, fail, fault, step. */
+    /** kind: ok, fail (requests), fault (injected or ended), step (of the script), notice (what a client found out, not a request). */
     public record Event(long t, long end, String kind, String label) {
     }
 
@@ -27,6 +27,11 @@ public final class Timeline {
 
     public long now() {
         return (System.nanoTime() - origin) / 1_000_000;
+    }
+
+    /** A {@link System#nanoTime()} of this JVM on this timeline, in ms. */
+    public long at(long nanos) {
+        return (nanos - origin) / 1_000_000;
     }
 
     public synchronized void event(long t, long end, String kind, String label) {

@@ -30,6 +30,7 @@ public final class Trial {
     private final Timeline timeline;
     private final LabRunner.Progress progress;
     private final boolean reportsProgress;
+    private final java.util.concurrent.Future<?> side;
     private final List<LabServer> servers = new ArrayList<>();
     private final List<ChaosProxy> proxies = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
@@ -45,7 +46,7 @@ public final class Trial {
     private long requestNanos;
 
     Trial(Scenario scenario, ClientKind kind, boolean quick, ChaosLab chaos, long originNanos, LabRunner.Progress progress,
-          boolean reportsProgress) {
+          boolean reportsProgress, java.util.concurrent.Future<?> side) {
         this.scenario = scenario;
         this.kind = kind;
         this.quick = quick;
@@ -53,6 +54,7 @@ public final class Trial {
         this.timeline = new Timeline(originNanos);
         this.progress = progress;
         this.reportsProgress = reportsProgress;
+        this.side = side;
     }
 
     public ClientKind kind() {
@@ -144,6 +146,38 @@ public final class Trial {
     /** Marks a fault (or its end) on the timeline. */
     public void fault(String label) {
         timeline.event(timeline.now(), timeline.now(), "fault", label);
+    }
+
+    /** Marks a fault at {@code nanos} ({@link System#nanoTime()}), for one seen by a side measurement. */
+    public void faultAt(long nanos, String label) {
+        long t = timeline.at(nanos);
+        timeline.event(t, t, "fault", label);
+    }
+
+    /** Marks what a client found out at {@code nanos} ({@link System#nanoTime()}), not a request: counted nowhere. */
+    public void noticeAt(long nanos, String label) {
+        long t = timeline.at(nanos);
+        timeline.event(t, t, "notice", label);
+    }
+
+    /** Whether the side measurement has its value already (or there is none): waiting for it would not block. */
+    public boolean sideDone() {
+        return side == null || side.isDone();
+    }
+
+    /**
+     * Waits for the scenario's {@link Scenario#side(boolean) side measurement} (at most 120 s) and
+     * returns its value; null if the scenario has none or it failed.
+     */
+    public <T> T side(Class<T> type) throws InterruptedException {
+        if (side == null) {
+            return null;
+        }
+        try {
+            return type.cast(side.get(120, java.util.concurrent.TimeUnit.SECONDS));
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            return null;
+        }
     }
 
     public void sleep(long ms) throws InterruptedException {

@@ -90,6 +90,13 @@ class LabQuickRunTest {
     }
 
     @Test
+    void theQuickRunSaysItSkippedTheKeepalivePartOfTheBlackhole() {
+        // --quick keeps under 15 s without the child JVM; BlackholeKeepaliveTest runs that part.
+        ScenarioResult blackhole = report.scenarios().stream().filter(r -> r.id().equals("blackhole")).findFirst().orElseThrow();
+        assertThat(blackhole.explanation()).contains("TCP keepalive part skipped").contains("the read-timeout part ran");
+    }
+
+    @Test
     void shortConnectionsOpenOnePerRequestAndLeaveTimeWait() {
         ClientResult noPool = result("short-connections", "no pool");
         ClientResult tether = result("short-connections", "tether");
@@ -141,7 +148,7 @@ class LabQuickRunTest {
             Assumptions.abort("chromium is not on PATH; skipping the browser check outside CI");
         }
         Path page = dir.resolve("lab.html");
-        Files.writeString(page, HtmlReport.render(report), StandardCharsets.UTF_8);
+        Files.writeString(page, HtmlReport.render(withKeepaliveNotice(report)), StandardCharsets.UTF_8);
         Path profile = Files.createDirectory(dir.resolve("profile"));
         Path errFile = dir.resolve("chromium.err");
         Process p = new ProcessBuilder(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -156,11 +163,34 @@ class LabQuickRunTest {
         for (ScenarioResult s : report.scenarios()) {
             assertThat(dom).containsPattern("id=\"chart-" + Pattern.quote(s.id()) + "\"[^>]*data-rendered=\"true\"");
         }
-        assertThat(dom).contains("<svg");
+        assertThat(dom).contains("<svg").contains("class=\"notice\"");
         List<String> consoleErrors = stderr.lines()
                 .filter(l -> l.contains("CONSOLE") && (l.toLowerCase().contains("error") || l.contains("Uncaught")))
                 .toList();
         assertThat(consoleErrors).isEmpty();
+    }
+
+    /**
+     * The report with a keepalive notice on the blackhole's tether lane, as a full run draws it: the
+     * quick run skips the keepalive part, and the browser must still draw every kind of event.
+     */
+    private static LabReport withKeepaliveNotice(LabReport r) {
+        List<ScenarioResult> scenarios = new ArrayList<>();
+        for (ScenarioResult s : r.scenarios()) {
+            List<ClientResult> clients = new ArrayList<>();
+            for (ClientResult c : s.clients()) {
+                if (s.id().equals("blackhole") && c.client().equals("tether")) {
+                    List<Timeline.Event> events = new ArrayList<>(c.events());
+                    events.add(new Timeline.Event(100, 100, "fault", "keepalive part: iptables drops every packet from the server"));
+                    events.add(new Timeline.Event(4100, 4100, "notice", "TCP keepalive closed the idle connection 4.0 s after the drop"));
+                    c = new ClientResult(c.client(), c.sent(), c.failed(), c.duplicates(), c.opened(), c.closeWait(), c.timeWait(),
+                            c.recoverMs(), c.detail(), c.firstError(), events, c.samples());
+                }
+                clients.add(c);
+            }
+            scenarios.add(new ScenarioResult(s.number(), s.id(), s.title(), s.fault(), s.durationMs(), clients, s.explanation(), s.error()));
+        }
+        return new LabReport(r.tool(), r.quick(), r.startedAt(), r.durationMs(), scenarios);
     }
 
     static String findOnPath(String name) {
