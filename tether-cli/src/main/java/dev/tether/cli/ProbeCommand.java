@@ -2,6 +2,7 @@ package dev.tether.cli;
 
 import dev.tether.cli.lab.JsonReport;
 import dev.tether.cli.probe.Probe;
+import dev.tether.cli.probe.ProbeTls;
 import dev.tether.cli.probe.Probes;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -23,7 +25,8 @@ import java.util.concurrent.Callable;
                 "that fit (an idle timeout a margin below the server's). Schemes: http, https."},
         footer = {"", "Examples:", "  tether probe http://127.0.0.1:8080/health",
                 "  tether probe https://api.example.internal/ --max-idle 70s",
-                "  tether probe http://127.0.0.1:8080/ --json", "",
+                "  tether probe http://127.0.0.1:8080/ --json",
+                "  tether probe https://127.0.0.1:8443/ --cacert server.pem   a self-signed or private-CA server", "",
                 Main.EXIT_CODES + " 1 includes a server that cannot be reached."})
 public final class ProbeCommand implements Callable<Integer> {
 
@@ -46,6 +49,13 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "Connections held idle at once in each round (default: ${DEFAULT-VALUE}).")
     int parallel;
 
+    @Option(names = {"-k", "--insecure"}, description = "https: accept any certificate and host name (self-signed test servers).")
+    boolean insecure;
+
+    @Option(names = "--cacert", paramLabel = "FILE",
+            description = "https: trust the certificates in FILE (PEM or DER: a private CA or a self-signed server), not the JDK's.")
+    Path caCert;
+
     @Option(names = "--json", description = "Print the findings as JSON.")
     boolean json;
 
@@ -59,20 +69,28 @@ public final class ProbeCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         URI uri;
         Probe probe;
+        ProbeTls tls;
         try {
             uri = new URI(target);
             probe = Probes.forTarget(uri);
             if (maxRequests < 2 || parallel < 1 || parallel > 32 || maxIdle.toMillis() < 500) {
                 throw new IllegalArgumentException("--max-requests >= 2, --parallel 1..32 and --max-idle >= 500ms expected");
             }
+            if (insecure && caCert != null) {
+                throw new IllegalArgumentException("--insecure and --cacert exclude each other: --cacert checks the certificate, --insecure does not");
+            }
+            tls = insecure ? ProbeTls.insecure() : caCert != null ? ProbeTls.trusting(caCert) : ProbeTls.DEFAULT;
         } catch (URISyntaxException | IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        // The command line's streams (System.out and System.err when run as a command, buffers in tests).
+        java.io.PrintWriter out = spec.commandLine().getOut();
+        java.io.PrintWriter err = spec.commandLine().getErr();
         boolean terminal = System.console() != null && !json;
-        Probe.ProbeResult r = probe.run(uri, new Probe.Options(maxIdle, maxRequests, timeout, parallel),
-                line -> System.err.println((terminal ? "  … " : "probe: ") + line));
-        System.out.print(json ? JsonReport.render(r) + System.lineSeparator() : r.text());
-        System.out.flush();
+        Probe.ProbeResult r = probe.run(uri, new Probe.Options(maxIdle, maxRequests, timeout, parallel, tls),
+                line -> err.println((terminal ? "  … " : "probe: ") + line));
+        out.print(json ? JsonReport.render(r) + System.lineSeparator() : r.text());
+        out.flush();
         return 0;
     }
 

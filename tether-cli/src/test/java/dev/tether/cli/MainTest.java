@@ -99,7 +99,8 @@ class MainTest {
         }
         Result r = run("probe", "http://127.0.0.1:" + port + "/");
         assertThat(r.code).isEqualTo(1);
-        assertThat(r.err).startsWith("tether probe: ").contains("refused").doesNotContain("\tat ");
+        // stderr: the probe's progress lines, then the error as one line
+        assertThat(r.err).containsPattern("(?m)^tether probe: .*refused").doesNotContain("\tat ");
         Result v = run("probe", "http://127.0.0.1:" + port + "/", "--verbose");
         assertThat(v.code).isEqualTo(1);
         assertThat(v.err).contains("\tat ");

@@ -2,6 +2,7 @@ package dev.tether.cli.probe;
 
 import dev.tether.cli.wire.MiniHttp;
 
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import java.io.BufferedInputStream;
@@ -42,7 +43,7 @@ public final class HttpProbe implements Probe {
     private static final long PRECISION_MS = 250;
 
     /** Everything the probe found. Durations in ms; null where unknown. */
-    public record Result(String target, String httpVersion, boolean persistent, String keepAliveHeader, Long advertisedTimeoutS,
+    public record Result(String target, String tls, String httpVersion, boolean persistent, String keepAliveHeader, Long advertisedTimeoutS,
                          Long advertisedMax, Integer maxRequests, boolean maxRequestsIsBound, Long idleTimeoutMs,
                          Long idleTimeoutLowMs, Long idleTimeoutHighMs, String idleCloseSignal, boolean idleTimeoutAboveMax,
                          long maxIdleMs, int rounds, int connections, long durationMs, Long suggestedMaxIdleTimeMs,
@@ -52,6 +53,9 @@ public final class HttpProbe implements Probe {
         public String text() {
             StringBuilder sb = new StringBuilder();
             sb.append("tether probe ").append(target).append(String.format(" (%.1f s, %d connections)%n", durationMs / 1e3, connections));
+            if (tls != null) {
+                row(sb, "TLS", tls);
+            }
             row(sb, "connections persist", persistent ? "yes (" + httpVersion + ")" : "no: the server closes after each response");
             row(sb, "advertised Keep-Alive", keepAliveHeader == null ? "none" : keepAliveHeader);
             if (persistent) {
@@ -91,7 +95,7 @@ public final class HttpProbe implements Probe {
     @Override
     public Result run(URI target, Options o, Consumer<String> progress) throws IOException {
         long start = System.nanoTime();
-        Target t = new Target(target, o.timeout());
+        Target t = new Target(target, o.timeout(), o.tls());
         Counter opened = new Counter();
         progress.accept("persistence and advertised Keep-Alive");
         Integer maxRequests = null;
@@ -99,7 +103,11 @@ public final class HttpProbe implements Probe {
         boolean persistent;
         MiniHttp.Response first;
         String version;
+        String tls = null;
         try (Conn c = t.open(opened)) {
+            if (c.socket instanceof SSLSocket ssl) {
+                tls = ssl.getSession().getProtocol() + ", " + o.tls().description();
+            }
             first = c.get();
             version = first.head().version();
             persistent = first.keepAlive();
@@ -189,7 +197,7 @@ public final class HttpProbe implements Probe {
         }
         List<String> suggestions = new ArrayList<>();
         Long suggested = suggest(persistent, idleMs, high, above, ka[0], suggestions, o);
-        return new Result(target.toString(), version, persistent, kaHeader, ka[0] < 0 ? null : ka[0], ka[1] < 0 ? null : ka[1],
+        return new Result(target.toString(), tls, version, persistent, kaHeader, ka[0] < 0 ? null : ka[0], ka[1] < 0 ? null : ka[1],
                 maxRequests, bound, idleMs, low, high, signal, above, o.maxIdle().toMillis(), rounds, opened.n,
                 (System.nanoTime() - start) / 1_000_000, suggested, suggestions);
     }
@@ -302,14 +310,16 @@ public final class HttpProbe implements Probe {
         final boolean tls;
         final String path;
         final Duration timeout;
+        final ProbeTls tlsChecks;
 
-        Target(URI uri, Duration timeout) {
+        Target(URI uri, Duration timeout, ProbeTls tlsChecks) {
             this.host = uri.getHost();
             this.tls = uri.getScheme().equalsIgnoreCase("https");
             this.port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
             String p = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             this.path = uri.getRawQuery() == null ? p : p + "?" + uri.getRawQuery();
             this.timeout = timeout;
+            this.tlsChecks = tlsChecks;
         }
 
         String authority() {
@@ -333,11 +343,22 @@ public final class HttpProbe implements Probe {
             s.setTcpNoDelay(true);
             s.setSoTimeout((int) timeout.toMillis());
             if (tls) {
-                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(s, host, port, true);
-                var params = ssl.getSSLParameters();
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-                ssl.setSSLParameters(params);
-                ssl.startHandshake();
+                SSLSocketFactory factory = tlsChecks.context() != null ? tlsChecks.context().getSocketFactory()
+                        : (SSLSocketFactory) SSLSocketFactory.getDefault();
+                SSLSocket ssl = (SSLSocket) factory.createSocket(s, host, port, true);
+                if (tlsChecks.verifyHostname()) {
+                    var params = ssl.getSSLParameters();
+                    params.setEndpointIdentificationAlgorithm("HTTPS");
+                    ssl.setSSLParameters(params);
+                }
+                try {
+                    ssl.startHandshake();
+                } catch (SSLHandshakeException e) {
+                    ssl.close();
+                    // The JDK's message names the check that failed; say what to do about a private certificate.
+                    throw new SSLHandshakeException("TLS handshake with " + host + ":" + port + " failed: " + e.getMessage()
+                            + " (a self-signed or private-CA certificate: --cacert FILE, or --insecure to skip the check)");
+                }
                 s = ssl;
             }
             return new Conn(this, s);

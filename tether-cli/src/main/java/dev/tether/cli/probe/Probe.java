@@ -24,9 +24,15 @@ public interface Probe {
      * @param maxRequests the most requests sent on one connection to find the server's limit
      * @param timeout     connect and read timeout of each probe connection
      * @param parallel    connections held idle at once in each round of the idle-timeout search
+     * @param tls         how a TLS server's certificate is checked
      */
-    record Options(Duration maxIdle, int maxRequests, Duration timeout, int parallel) {
+    record Options(Duration maxIdle, int maxRequests, Duration timeout, int parallel, ProbeTls tls) {
         public static final Options DEFAULT = new Options(Duration.ofSeconds(120), 100, Duration.ofSeconds(10), 4);
+
+        /** With the JDK's default certificate checks. */
+        public Options(Duration maxIdle, int maxRequests, Duration timeout, int parallel) {
+            this(maxIdle, maxRequests, timeout, parallel, ProbeTls.DEFAULT);
+        }
     }
 
     /** What a probe found: printed as text, or serialized as JSON (its record components). */

@@ -45,6 +45,7 @@ public final class LabServer implements AutoCloseable {
     private final Duration raceWindow;
     private final boolean keepAlive;
     private final Duration advertisedTimeout;
+    private final javax.net.ssl.SSLContext tls;
 
     private final AtomicInteger accepted = new AtomicInteger();
     private final AtomicInteger raced = new AtomicInteger();
@@ -62,6 +63,7 @@ public final class LabServer implements AutoCloseable {
         this.raceWindow = b.raceWindow;
         this.keepAlive = b.keepAlive;
         this.advertisedTimeout = b.advertisedTimeout;
+        this.tls = b.tls;
     }
 
     public static Builder builder() {
@@ -203,7 +205,23 @@ public final class LabServer implements AutoCloseable {
         }
     }
 
-    private void serve(Socket s) {
+    private void serve(Socket plain) {
+        Socket s = plain;
+        if (tls != null) {
+            try {
+                // Server side of TLS over the accepted socket; the handshake runs on the first read.
+                javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tls.getSocketFactory().createSocket(plain, null, true);
+                ssl.setUseClientMode(false);
+                s = ssl;
+            } catch (IOException e) {
+                closeQuietly(plain);
+                return;
+            }
+        }
+        serveOn(s);
+    }
+
+    private void serveOn(Socket s) {
         try (s) {
             s.setTcpNoDelay(true);
             InputStream in = new BufferedInputStream(s.getInputStream());
@@ -341,6 +359,7 @@ public final class LabServer implements AutoCloseable {
         private Duration raceWindow;
         private boolean keepAlive = true;
         private Duration advertisedTimeout;
+        private javax.net.ssl.SSLContext tls;
 
         /** Close connections idle this long (none: never). */
         public Builder idleTimeout(Duration d) { idleTimeout = d; return this; }
@@ -352,6 +371,8 @@ public final class LabServer implements AutoCloseable {
         public Builder keepAlive(boolean on) { keepAlive = on; return this; }
         /** Send {@code Keep-Alive: timeout=N} with every response. */
         public Builder advertise(Duration d) { advertisedTimeout = d; return this; }
+        /** Speak TLS with this context's key (HTTPS); an idle close then sends close_notify before the FIN. */
+        public Builder tls(javax.net.ssl.SSLContext context) { tls = context; return this; }
 
         public LabServer start() throws IOException {
             return new LabServer(this).start();
