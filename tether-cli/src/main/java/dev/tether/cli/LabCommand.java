@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +54,9 @@ public final class LabCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.ParentCommand
+    Main parent;
+
     @Override
     public Integer call() throws IOException {
         List<Scenario> scenarios;
@@ -62,10 +65,11 @@ public final class LabCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        PrintStream err = System.err;
-        LabRunner.Progress progress = LabRunner.Progress.forStream(err, System.console() != null);
+        // The command line's streams: System.out and System.err as a command, buffers in tests.
+        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        LabRunner.Progress progress = LabRunner.Progress.to(err, parent != null && parent.terminal);
         LabReport result = new LabRunner(quick, progress).run(scenarios);
-        PrintStream out = System.out;
         out.print(json ? JsonReport.render(result) + System.lineSeparator() : TextReport.render(result));
         out.flush();
         if (report != null) {

@@ -26,6 +26,13 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Whether the output is a terminal: live progress redrawn in place, or plain lines. Decided once, by the caller. */
+    final boolean terminal;
+
+    Main(boolean terminal) {
+        this.terminal = terminal;
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -37,12 +44,17 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns its exit code (the process exits with it in {@link #main}). */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        return run(args, out, err, System.console() != null);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, saying whether the output is a terminal. */
+    public static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
         boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
         if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
             System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "off");
         }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(terminal);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -66,7 +78,11 @@ public final class Main implements Runnable {
 
     /** The command line with every subcommand, for running and for tests that parse into the command objects. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return commandLine(false);
+    }
+
+    static CommandLine commandLine(boolean terminal) {
+        CommandLine cl = new CommandLine(new Main(terminal));
         cl.setUsageHelpWidth(100);
         return cl;
     }

@@ -65,6 +65,9 @@ public final class ProbeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.ParentCommand
+    Main parent;
+
     @Override
     public Integer call() throws IOException {
         URI uri;
@@ -86,7 +89,7 @@ public final class ProbeCommand implements Callable<Integer> {
         // The command line's streams (System.out and System.err when run as a command, buffers in tests).
         java.io.PrintWriter out = spec.commandLine().getOut();
         java.io.PrintWriter err = spec.commandLine().getErr();
-        boolean terminal = System.console() != null && !json;
+        boolean terminal = parent != null && parent.terminal && !json;
         Probe.ProbeResult r = probe.run(uri, new Probe.Options(maxIdle, maxRequests, timeout, parallel, tls),
                 line -> err.println((terminal ? "  … " : "probe: ") + line));
         out.print(json ? JsonReport.render(r) + System.lineSeparator() : r.text());

@@ -2,11 +2,12 @@ package dev.tether.cli.lab;
 
 import dev.tether.chaos.ChaosLab;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Runs scenarios one after the other:
@@ -41,9 +43,17 @@ public final class LabRunner {
 
         void finish();
 
-        /** A line per event when the output is not a terminal, one redrawn line when it is. */
-        static Progress forStream(PrintStream out, boolean terminal) {
-            return terminal ? new TerminalProgress(out) : new PlainProgress(out);
+        /**
+         * A line per event when the output is not a terminal, one line redrawn in place when it is.
+         * The caller decides which (a command: whether stderr is a console), so both can be tested.
+         */
+        static Progress to(PrintWriter out, boolean terminal) {
+            return to(out, terminal, System::nanoTime);
+        }
+
+        /** As {@link #to(PrintWriter, boolean)}, with the clock the elapsed times are read from. */
+        static Progress to(PrintWriter out, boolean terminal, LongSupplier nanoClock) {
+            return terminal ? new TerminalProgress(out, nanoClock) : new PlainProgress(out, nanoClock);
         }
 
         Progress SILENT = new Progress() {
@@ -168,43 +178,56 @@ public final class LabRunner {
 
     /** One line per scenario and step. */
     static final class PlainProgress implements Progress {
-        private final PrintStream out;
+        private final PrintWriter out;
+        private final LongSupplier clock;
         private long started;
-        private String prefix = "";
 
-        PlainProgress(PrintStream out) {
+        PlainProgress(PrintWriter out, LongSupplier clock) {
             this.out = out;
+            this.clock = clock;
         }
 
         public synchronized void start(int number, int total, String title) {
-            started = System.nanoTime();
-            prefix = "[" + number + "/" + total + "] " + title;
-            out.println(prefix);
+            started = clock.getAsLong();
+            out.println("[" + number + "/" + total + "] " + title);
+            out.flush();
         }
 
         public synchronized void step(String label) {
-            out.printf("      %5.1f s  %s%n", (System.nanoTime() - started) / 1e9, label);
+            out.println(String.format(Locale.ROOT, "      %5.1f s  %s", (clock.getAsLong() - started) / 1e9, label));
+            out.flush();
         }
 
         public synchronized void done(ScenarioResult r) {
-            out.printf("      %5.1f s  done%s%n", r.durationMs() / 1e3, r.error() == null ? "" : " with an error: " + r.error());
+            out.println(String.format(Locale.ROOT, "      %5.1f s  done%s", r.durationMs() / 1e3,
+                    r.error() == null ? "" : " with an error: " + r.error()));
+            out.flush();
         }
 
         public void finish() {
         }
     }
 
-    /** One line, redrawn every 100 ms: scenario, current step, elapsed time. */
+    /**
+     * One line redrawn in place ({@code \r}, then erase the line): scenario, elapsed time, current
+     * step. Redrawn at once on each start and step, and every 100 ms by a ticker thread so that the
+     * elapsed time moves while a step waits; a finished scenario stays as a line of its own.
+     */
     static final class TerminalProgress implements Progress {
-        private final PrintStream out;
+        static final String REDRAW = "\r\033[2K";
+        private static final int WIDTH = 110;
+        private final PrintWriter out;
+        private final LongSupplier clock;
         private final Thread ticker;
-        private volatile String scenario = "";
-        private volatile String step = "";
-        private volatile long started = System.nanoTime();
+        private String scenario = "";
+        private String step = "";
+        private long started;
         private volatile boolean running = true;
 
-        TerminalProgress(PrintStream out) {
+        TerminalProgress(PrintWriter out, LongSupplier clock) {
             this.out = out;
+            this.clock = clock;
+            this.started = clock.getAsLong();
             this.ticker = new Thread(() -> {
                 while (running) {
                     draw();
@@ -219,39 +242,52 @@ public final class LabRunner {
             ticker.start();
         }
 
-        private synchronized void draw() {
+        /** The line as drawn now, cut to the width of a narrow terminal. */
+        synchronized String line() {
+            String line = String.format(Locale.ROOT, "%s  %4.1f s  %s", scenario, (clock.getAsLong() - started) / 1e9, step);
+            return line.length() > WIDTH ? line.substring(0, WIDTH - 1) + "…" : line;
+        }
+
+        synchronized void draw() {
             if (scenario.isEmpty()) {
                 return;
             }
-            String line = String.format("%s  %4.1f s  %s", scenario, (System.nanoTime() - started) / 1e9, step);
-            if (line.length() > 110) {
-                line = line.substring(0, 109) + "…";
-            }
-            out.print("\r\033[2K" + line);
+            out.print(REDRAW + line());
             out.flush();
         }
 
-        public void start(int number, int total, String title) {
-            started = System.nanoTime();
+        public synchronized void start(int number, int total, String title) {
+            started = clock.getAsLong();
             scenario = "[" + number + "/" + total + "] " + title;
             step = "starting";
+            draw();
         }
 
-        public void step(String label) {
+        public synchronized void step(String label) {
             step = label;
+            draw();
         }
 
         public synchronized void done(ScenarioResult r) {
-            out.print("\r\033[2K");
-            out.printf("%s  %.1f s%s%n", scenario, r.durationMs() / 1e3, r.error() == null ? "" : "  error: " + r.error());
+            out.print(REDRAW);
+            out.println(String.format(Locale.ROOT, "%s  %.1f s%s", scenario, r.durationMs() / 1e3,
+                    r.error() == null ? "" : "  error: " + r.error()));
             out.flush();
+            scenario = ""; // nothing to redraw until the next scenario starts
         }
 
-        public synchronized void finish() {
+        public void finish() {
             running = false;
             ticker.interrupt();
-            out.print("\r\033[2K");
-            out.flush();
+            synchronized (this) {
+                out.print(REDRAW);
+                out.flush();
+            }
+        }
+
+        /** Whether the ticker thread still runs (it stops at {@link #finish()}). */
+        boolean ticking() {
+            return ticker.isAlive();
         }
     }
 }
