@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 /**
@@ -178,30 +179,47 @@ public final class LabRunner {
 
     /** One line per scenario and step. */
     static final class PlainProgress implements Progress {
+        // A lock, not a monitor: it is held around console output, and no monitor may be (virtual threads).
+        private final ReentrantLock lock = new ReentrantLock();
         private final PrintWriter out;
         private final LongSupplier clock;
-        private long started;
+        private long started; // guarded by lock
 
         PlainProgress(PrintWriter out, LongSupplier clock) {
             this.out = out;
             this.clock = clock;
         }
 
-        public synchronized void start(int number, int total, String title) {
-            started = clock.getAsLong();
-            out.println("[" + number + "/" + total + "] " + title);
-            out.flush();
+        public void start(int number, int total, String title) {
+            lock.lock();
+            try {
+                started = clock.getAsLong();
+                out.println("[" + number + "/" + total + "] " + title);
+                out.flush();
+            } finally {
+                lock.unlock();
+            }
         }
 
-        public synchronized void step(String label) {
-            out.println(String.format(Locale.ROOT, "      %5.1f s  %s", (clock.getAsLong() - started) / 1e9, label));
-            out.flush();
+        public void step(String label) {
+            lock.lock();
+            try {
+                out.println(String.format(Locale.ROOT, "      %5.1f s  %s", (clock.getAsLong() - started) / 1e9, label));
+                out.flush();
+            } finally {
+                lock.unlock();
+            }
         }
 
-        public synchronized void done(ScenarioResult r) {
-            out.println(String.format(Locale.ROOT, "      %5.1f s  done%s", r.durationMs() / 1e3,
-                    r.error() == null ? "" : " with an error: " + r.error()));
-            out.flush();
+        public void done(ScenarioResult r) {
+            lock.lock();
+            try {
+                out.println(String.format(Locale.ROOT, "      %5.1f s  done%s", r.durationMs() / 1e3,
+                        r.error() == null ? "" : " with an error: " + r.error()));
+                out.flush();
+            } finally {
+                lock.unlock();
+            }
         }
 
         public void finish() {
@@ -216,12 +234,14 @@ public final class LabRunner {
     static final class TerminalProgress implements Progress {
         static final String REDRAW = "\r\033[2K";
         private static final int WIDTH = 110;
+        // A lock, not a monitor: it is held around console output, and no monitor may be (virtual threads).
+        private final ReentrantLock lock = new ReentrantLock();
         private final PrintWriter out;
         private final LongSupplier clock;
         private final Thread ticker;
-        private String scenario = "";
-        private String step = "";
-        private long started;
+        private String scenario = ""; // guarded by lock
+        private String step = "";     // guarded by lock
+        private long started;         // guarded by lock
         private volatile boolean running = true;
 
         TerminalProgress(PrintWriter out, LongSupplier clock) {
@@ -243,45 +263,73 @@ public final class LabRunner {
         }
 
         /** The line as drawn now, cut to the width of a narrow terminal. */
-        synchronized String line() {
-            String line = String.format(Locale.ROOT, "%s  %4.1f s  %s", scenario, (clock.getAsLong() - started) / 1e9, step);
-            return line.length() > WIDTH ? line.substring(0, WIDTH - 1) + "…" : line;
-        }
-
-        synchronized void draw() {
-            if (scenario.isEmpty()) {
-                return;
+        String line() {
+            lock.lock();
+            try {
+                String line = String.format(Locale.ROOT, "%s  %4.1f s  %s", scenario, (clock.getAsLong() - started) / 1e9, step);
+                return line.length() > WIDTH ? line.substring(0, WIDTH - 1) + "…" : line;
+            } finally {
+                lock.unlock();
             }
-            out.print(REDRAW + line());
-            out.flush();
         }
 
-        public synchronized void start(int number, int total, String title) {
-            started = clock.getAsLong();
-            scenario = "[" + number + "/" + total + "] " + title;
-            step = "starting";
-            draw();
+        void draw() {
+            lock.lock();
+            try {
+                if (scenario.isEmpty()) {
+                    return;
+                }
+                out.print(REDRAW + line());
+                out.flush();
+            } finally {
+                lock.unlock();
+            }
         }
 
-        public synchronized void step(String label) {
-            step = label;
-            draw();
+        public void start(int number, int total, String title) {
+            lock.lock();
+            try {
+                started = clock.getAsLong();
+                scenario = "[" + number + "/" + total + "] " + title;
+                step = "starting";
+                draw();
+            } finally {
+                lock.unlock();
+            }
         }
 
-        public synchronized void done(ScenarioResult r) {
-            out.print(REDRAW);
-            out.println(String.format(Locale.ROOT, "%s  %.1f s%s", scenario, r.durationMs() / 1e3,
-                    r.error() == null ? "" : "  error: " + r.error()));
-            out.flush();
-            scenario = ""; // nothing to redraw until the next scenario starts
+        public void step(String label) {
+            lock.lock();
+            try {
+                step = label;
+                draw();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        public void done(ScenarioResult r) {
+            lock.lock();
+            try {
+                out.print(REDRAW);
+                out.println(String.format(Locale.ROOT, "%s  %.1f s%s", scenario, r.durationMs() / 1e3,
+                        r.error() == null ? "" : "  error: " + r.error()));
+                out.flush();
+                scenario = ""; // nothing to redraw until the next scenario starts
+            } finally {
+                lock.unlock();
+            }
         }
 
         public void finish() {
             running = false;
             ticker.interrupt();
-            synchronized (this) {
+            lock.lock();
+            try {
                 out.print(REDRAW);
                 out.flush();
+            } finally {
+                lock.unlock();
             }
         }
 

@@ -1,7 +1,7 @@
 package dev.tether.cli.lab;
 
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * What happened during one client's run, in milliseconds since the scenario began: requests (ok
@@ -18,8 +18,9 @@ public final class Timeline {
     }
 
     private final long origin;
-    private final List<Event> events = new ArrayList<>();
-    private final List<Sample> samples = new ArrayList<>();
+    // Written by the client's thread and the sampler, read at the end: lock-free queues keep order.
+    private final ConcurrentLinkedQueue<Event> events = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
 
     public Timeline(long originNanos) {
         this.origin = originNanos;
@@ -34,19 +35,19 @@ public final class Timeline {
         return (nanos - origin) / 1_000_000;
     }
 
-    public synchronized void event(long t, long end, String kind, String label) {
+    public void event(long t, long end, String kind, String label) {
         events.add(new Event(t, end, kind, label));
     }
 
-    public synchronized void sample(int idle, int leased, int closeWait) {
+    public void sample(int idle, int leased, int closeWait) {
         samples.add(new Sample(now(), idle, leased, closeWait));
     }
 
-    public synchronized List<Event> events() {
+    public List<Event> events() {
         return List.copyOf(events);
     }
 
-    public synchronized List<Sample> samples() {
+    public List<Sample> samples() {
         return List.copyOf(samples);
     }
 }

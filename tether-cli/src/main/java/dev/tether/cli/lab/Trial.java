@@ -31,8 +31,9 @@ public final class Trial {
     private final LabRunner.Progress progress;
     private final boolean reportsProgress;
     private final java.util.concurrent.Future<?> side;
-    private final List<LabServer> servers = new ArrayList<>();
-    private final List<ChaosProxy> proxies = new ArrayList<>();
+    // Added from the script, read and closed at the end: copy-on-write lists, no lock around the closes.
+    private final List<LabServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<ChaosProxy> proxies = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private volatile LabClient client;
     private volatile int watchedPort = -1;
@@ -77,9 +78,7 @@ public final class Trial {
     /** Starts a server that this run owns. */
     public LabServer server(LabServer.Builder b) throws IOException {
         LabServer s = b.start();
-        synchronized (servers) {
-            servers.add(s);
-        }
+        servers.add(s);
         return s;
     }
 
@@ -87,9 +86,7 @@ public final class Trial {
     public ChaosProxy proxy(int upstreamPort) {
         ChaosProxy p = chaos.createProxy(scenario.id() + "-" + kind.name().toLowerCase() + "-" + PROXY_IDS.incrementAndGet(),
                 "127.0.0.1:" + upstreamPort);
-        synchronized (proxies) {
-            proxies.add(p);
-        }
+        proxies.add(p);
         return p;
     }
 
@@ -232,11 +229,9 @@ public final class Trial {
         }
         int opened = 0;
         int duplicates = 0;
-        synchronized (servers) {
-            for (LabServer s : servers) {
-                opened += s.accepted();
-                duplicates += s.duplicates();
-            }
+        for (LabServer s : servers) {
+            opened += s.accepted();
+            duplicates += s.duplicates();
         }
         List<String> details = new ArrayList<>();
         if (client != null && client.detail() != null) {
@@ -272,19 +267,15 @@ public final class Trial {
         if (client != null) {
             client.close();
         }
-        synchronized (proxies) {
-            for (ChaosProxy p : proxies) {
-                try {
-                    p.close();
-                } catch (RuntimeException ignored) {
-                    // the lab is closing anyway
-                }
+        for (ChaosProxy p : proxies) {
+            try {
+                p.close();
+            } catch (RuntimeException ignored) {
+                // the lab is closing anyway
             }
         }
-        synchronized (servers) {
-            for (LabServer s : servers) {
-                s.close();
-            }
+        for (LabServer s : servers) {
+            s.close();
         }
     }
 }

@@ -198,7 +198,7 @@ public final class HttpProbe implements Probe {
         List<String> suggestions = new ArrayList<>();
         Long suggested = suggest(persistent, idleMs, high, above, ka[0], suggestions, o);
         return new Result(target.toString(), tls, version, persistent, kaHeader, ka[0] < 0 ? null : ka[0], ka[1] < 0 ? null : ka[1],
-                maxRequests, bound, idleMs, low, high, signal, above, o.maxIdle().toMillis(), rounds, opened.n,
+                maxRequests, bound, idleMs, low, high, signal, above, o.maxIdle().toMillis(), rounds, opened.get(),
                 (System.nanoTime() - start) / 1_000_000, suggested, suggestions);
     }
 
@@ -296,11 +296,16 @@ public final class HttpProbe implements Probe {
         return String.format(Locale.ROOT, "%.2f s", ms / 1000.0);
     }
 
+    /** Connections the probe opened, counted from the threads that hold idle connections in parallel. */
     private static final class Counter {
-        volatile int n;
+        private final java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
 
-        synchronized void inc() {
-            n++;
+        void inc() {
+            n.incrementAndGet();
+        }
+
+        int get() {
+            return n.get();
         }
     }
 

@@ -39,6 +39,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * full, so that new connects time out.
  */
 public final class LabServer implements AutoCloseable {
+    /** Serialises start, stop, stall and close (they bind and close sockets: a lock, never a monitor). */
+    private final java.util.concurrent.locks.ReentrantLock lifecycle = new java.util.concurrent.locks.ReentrantLock();
 
     private final Duration idleTimeout;
     private final boolean resetOnIdle;
@@ -104,22 +106,32 @@ public final class LabServer implements AutoCloseable {
     }
 
     /** Listens (again) on 127.0.0.1: port 0 the first time, the same port after a stop. */
-    public synchronized LabServer start() throws IOException {
-        ServerSocket ss = bind(port, 50);
-        port = ss.getLocalPort();
-        listener = ss;
-        Thread t = new Thread(() -> acceptLoop(ss), "lab-server-" + port);
-        t.setDaemon(true);
-        t.start();
-        return this;
+    public LabServer start() throws IOException {
+        lifecycle.lock();
+        try {
+            ServerSocket ss = bind(port, 50);
+            port = ss.getLocalPort();
+            listener = ss;
+            Thread t = new Thread(() -> acceptLoop(ss), "lab-server-" + port);
+            t.setDaemon(true);
+            t.start();
+            return this;
+        } finally {
+            lifecycle.unlock();
+        }
     }
 
     /** A shutdown: the listener closes (connects are refused) and live connections get a FIN. */
-    public synchronized void stop() {
-        closeQuietly(listener);
-        listener = null;
-        for (Socket s : live) {
-            closeQuietly(s);
+    public void stop() {
+        lifecycle.lock();
+        try {
+            closeQuietly(listener);
+            listener = null;
+            for (Socket s : live) {
+                closeQuietly(s);
+            }
+        } finally {
+            lifecycle.unlock();
         }
     }
 
@@ -127,30 +139,40 @@ public final class LabServer implements AutoCloseable {
      * The server hangs before accepting: live connections are reset, and the port is held by a
      * listener with backlog 1 whose queue two connections fill, so the next SYNs are dropped.
      */
-    public synchronized void stall() throws IOException {
-        closeQuietly(listener);
-        listener = null;
-        for (Socket s : live) {
-            reset(s);
-        }
-        ServerSocket ss = bind(port, 1);
-        stalled = ss;
-        for (int i = 0; i < 2; i++) {
-            Socket f = new Socket();
-            f.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-            fillers.add(f);
+    public void stall() throws IOException {
+        lifecycle.lock();
+        try {
+            closeQuietly(listener);
+            listener = null;
+            for (Socket s : live) {
+                reset(s);
+            }
+            ServerSocket ss = bind(port, 1);
+            stalled = ss;
+            for (int i = 0; i < 2; i++) {
+                Socket f = new Socket();
+                f.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+                fillers.add(f);
+            }
+        } finally {
+            lifecycle.unlock();
         }
     }
 
     /** Ends a stall: the stalled listener goes away and the server accepts again. */
-    public synchronized void unstall() throws IOException {
-        closeQuietly(stalled);
-        stalled = null;
-        for (Socket f : fillers) {
-            closeQuietly(f);
+    public void unstall() throws IOException {
+        lifecycle.lock();
+        try {
+            closeQuietly(stalled);
+            stalled = null;
+            for (Socket f : fillers) {
+                closeQuietly(f);
+            }
+            fillers.clear();
+            start();
+        } finally {
+            lifecycle.unlock();
         }
-        fillers.clear();
-        start();
     }
 
     /**
@@ -181,11 +203,16 @@ public final class LabServer implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        stop();
-        closeQuietly(stalled);
-        for (Socket f : fillers) {
-            closeQuietly(f);
+    public void close() {
+        lifecycle.lock();
+        try {
+            stop();
+            closeQuietly(stalled);
+            for (Socket f : fillers) {
+                closeQuietly(f);
+            }
+        } finally {
+            lifecycle.unlock();
         }
     }
 
