@@ -7,7 +7,6 @@ import dev.tether.pool.Deadline;
 import dev.tether.pool.Reason;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Objects;
 
 /**
@@ -17,12 +16,13 @@ import java.util.Objects;
  *   <li>{@code open}: resolve, try each address within the connect timeout, set TCP_NODELAY and
  *       keepalive with short timers, and for TLS handshake with SNI and hostname verification.
  *       Every failure is a {@link ConnectionFailure} with a {@link ConnectionFailure.Kind}.</li>
- *   <li>{@code onIdle}: hand the connection to the JVM's one idle watcher, which closes it with
+ *   <li>{@code onIdle}: hand the connection to the JVM's one idle watcher (no system call), which
+ *       registers it a few milliseconds later unless it was leased again, then closes it with
  *       {@link Reason#PEER_CLOSED} as soon as the peer shows any sign (FIN, RST, bytes, an error),
  *       records how long it had been idle and tells the {@link IdleCloseListener}.</li>
  *   <li>{@code onLease}: take it back from the watcher (which has let go when this returns), make
- *       the zero-wait check (one non-blocking read: no byte and no EOF means alive) and switch it
- *       back to blocking mode; {@code isReusable} reports that verdict.</li>
+ *       the zero-wait check (one non-blocking read: no byte and no EOF means alive) and leave it
+ *       in blocking mode; {@code isReusable} reports that verdict.</li>
  *   <li>{@code close}: the one place a connection is closed, with the pool's reason.</li>
  * </ol>
  */
@@ -32,13 +32,14 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
     private final Resolver resolver;
     private final IdleCloseListener listener;
     private final boolean watchIdle;
-    private final IdleWatcher watcher = IdleWatcher.shared();
+    private final IdleWatcher watcher;
 
     private TcpConnector(Builder b) {
         this.socketConfig = b.socketConfig;
         this.resolver = b.resolver;
         this.listener = b.listener;
         this.watchIdle = b.watchIdle;
+        this.watcher = b.watcher;
     }
 
     public static Builder builder() {
@@ -92,12 +93,7 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
         if (!watchIdle) {
             return;
         }
-        try {
-            watcher.watch(c.watch, handle);
-        } catch (IOException e) {
-            throw new UncheckedIOException("connection #" + c.id() + " to " + c.endpoint().authority()
-                    + " could not be handed to the idle watcher", e);
-        }
+        watcher.watch(c.watch, handle);
     }
 
     @Override
@@ -122,6 +118,7 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
         private Resolver resolver = Resolver.SYSTEM;
         private IdleCloseListener listener = IdleCloseListener.NONE;
         private boolean watchIdle = true;
+        private IdleWatcher watcher = IdleWatcher.shared();
 
         private Builder() {
         }
@@ -135,6 +132,9 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
          * buys: without it a closed idle connection sits in CLOSE_WAIT until it is leased again.
          */
         public Builder watchIdle(boolean on) { watchIdle = on; return this; }
+
+        /** Tests only: a watcher of their own (another registration delay) instead of the shared one. */
+        Builder idleWatcher(IdleWatcher w) { watcher = Objects.requireNonNull(w, "idleWatcher"); return this; }
 
         public TcpConnector build() {
             return new TcpConnector(this);

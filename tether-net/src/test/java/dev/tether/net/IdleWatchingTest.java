@@ -141,25 +141,126 @@ class IdleWatchingTest {
         }
     }
 
+    /**
+     * onIdle then onLease with no pause, {@code n} times: a healthy connection must pass every
+     * check and stay usable (blocking I/O every 10,000 cycles and at the end).
+     */
+    private static void tightCycles(TcpConnector connector, Endpoint e, int n) throws IOException {
+        Connection c = connector.open(e);
+        try {
+            exchange(c);
+            for (int i = 0; i < n; i++) {
+                connector.onIdle(c, reason -> false);
+                connector.onLease(c);
+                assertThat(connector.isReusable(c, 0)).as("check %d", i).isTrue();
+                if (i % 10_000 == 0) {
+                    exchange(c);
+                }
+            }
+            exchange(c);
+        } finally {
+            connector.close(c, Reason.POOL_CLOSED);
+        }
+    }
+
+    @Test
+    void tight_idle_lease_cycles_lease_it_while_pending_without_losing_it() throws Exception {
+        // The keep-alive hot path: each lease comes long before the registration delay is over,
+        // so the connection is taken back while PENDING, in blocking mode, never registered.
+        try (TestServer server = TestServer.echo()) {
+            tightCycles(connector, Endpoint.of("localhost", server.port()), 100_000);
+        }
+    }
+
     @Test
     void tight_idle_lease_cycles_race_the_watcher_without_losing_the_connection() throws Exception {
-        // No pause between onIdle and onLease: the watcher registers, and the lease cancels,
-        // in every possible order. A healthy connection must pass every check and stay usable.
+        // No registration delay: the watcher registers, and the lease cancels, in every possible
+        // order (including a stale entry of an earlier idle period meeting a later one).
+        IdleWatcher eager = IdleWatcher.startForTest("eager-watcher", Duration.ZERO);
+        try (TestServer server = TestServer.echo()) {
+            TcpConnector eagerConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(eager).build();
+            tightCycles(eagerConnector, Endpoint.of("localhost", server.port()), 100_000);
+        } finally {
+            eager.stop();
+        }
+    }
+
+    @Test
+    void tight_tls_idle_lease_cycles_race_the_watcher_without_losing_the_connection(@TempDir Path dir) throws Exception {
+        Certs certs = Certs.forSubject(dir, "localhost", "dns:localhost,ip:127.0.0.1");
+        IdleWatcher eager = IdleWatcher.startForTest("eager-watcher", Duration.ZERO);
+        try (TestServer server = TestServer.tlsEcho(certs.server)) {
+            Endpoint e = Endpoint.builder().host("localhost").port(server.port())
+                    .tls(TlsSettings.builder().sslContext(certs.client).build()).build();
+            tightCycles(connector, e, 20_000);
+            tightCycles(TcpConnector.builder().resolver(LOOPBACK).idleWatcher(eager).build(), e, 20_000);
+        } finally {
+            eager.stop();
+        }
+    }
+
+    @Test
+    void a_lease_after_the_registration_delay_takes_it_from_the_selector() throws Exception {
+        // The other path, made certain: wait until the watcher has registered it, then lease.
         try (TestServer server = TestServer.echo()) {
             Connection c = connector.open(Endpoint.of("localhost", server.port()));
             try {
-                for (int i = 0; i < 100_000; i++) {
+                for (int i = 0; i < 20; i++) {
                     connector.onIdle(c, reason -> false);
+                    await().atMost(PATIENCE).pollInterval(Duration.ofMillis(1)).until(c.watch::isWatchedForTest);
                     connector.onLease(c);
                     assertThat(connector.isReusable(c, 0)).as("check %d", i).isTrue();
-                    if (i % 10_000 == 0) {
-                        exchange(c);
-                    }
+                    exchange(c); // back in blocking mode
                 }
-                exchange(c);
             } finally {
                 connector.close(c, Reason.POOL_CLOSED);
             }
+        }
+    }
+
+    @Test
+    void lease_check_sees_a_close_while_the_connection_was_pending() throws Exception {
+        // The deferral window: the watcher has not registered the connection (its delay is an
+        // hour here), the peer closed it, and the lease-time check alone must refuse it.
+        IdleWatcher slow = IdleWatcher.startForTest("slow-watcher", Duration.ofHours(1));
+        try (TestServer server = TestServer.echo()) {
+            TcpConnector slowConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(slow).build();
+            Connection c = slowConnector.open(Endpoint.of("localhost", server.port()));
+            int localPort = c.localAddress().getPort();
+            try {
+                exchange(c);
+                slowConnector.onIdle(c, reason -> false);
+                server.next().close();
+                await().atMost(PATIENCE).until(() -> ProcNet.inCloseWait(localPort)); // our side has the FIN
+                assertThat(c.watch.isPendingForTest()).isTrue();
+                slowConnector.onLease(c);
+                assertThat(slowConnector.isReusable(c, 0)).isFalse();
+                assertThat(c.idleClose().signal()).isEqualTo(PeerSignal.FIN);
+                assertThat(c.idleClose().atLease()).isTrue();
+            } finally {
+                slowConnector.close(c, Reason.NOT_REUSABLE);
+            }
+            assertThat(ProcNet.inCloseWait(localPort)).isFalse();
+        } finally {
+            slow.stop();
+        }
+    }
+
+    @Test
+    void a_close_during_the_registration_delay_is_still_removed_at_once_after_it() throws Exception {
+        try (TestServer server = TestServer.echo()) {
+            Endpoint e = Endpoint.of("localhost", server.port());
+            Connection c = useAndReturn(e);
+            int localPort = c.localAddress().getPort();
+            long closedAt = System.nanoTime();
+            server.next().close(); // most likely still PENDING: returned microseconds ago
+            // The delay is 3 ms; a second leaves room for a loaded machine and still fails a
+            // watcher that forgot a pending connection.
+            await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(1)).until(() -> c.closeReason() != null);
+            long removalMillis = (System.nanoTime() - closedAt) / 1_000_000;
+            assertThat(c.closeReason()).as("removed after %d ms", removalMillis).isEqualTo(Reason.PEER_CLOSED);
+            assertThat(c.idleClose().atLease()).isFalse();
+            await().atMost(PATIENCE).until(() -> !ProcNet.inCloseWait(localPort));
         }
     }
 
@@ -182,33 +283,52 @@ class IdleWatchingTest {
         }
     }
 
+    /** 4 threads lease, use and return up to 4 connections of {@code p}, 500 times each. */
+    private static void concurrentLeases(KeyedPool<Endpoint, Connection> p, Endpoint e) throws Exception {
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        List<Thread> threads = new java.util.ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread th = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 500; i++) {
+                        try (Lease<Connection> lease = p.acquire(e)) {
+                            exchange(lease.get());
+                        }
+                    }
+                } catch (Throwable failure) {
+                    failures.add(failure);
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join(60_000);
+        }
+        assertThat(failures).isEmpty();
+        assertThat(p.stats().closed()).as("closed connections: %s", p.stats()).isZero();
+        assertThat(p.stats().opened()).isLessThanOrEqualTo(4);
+    }
+
     @Test
     void concurrent_leases_with_the_watcher_running_never_lose_a_healthy_connection() throws Exception {
         try (TestServer server = TestServer.echo()) {
-            Endpoint e = Endpoint.of("localhost", server.port());
-            List<Throwable> failures = new CopyOnWriteArrayList<>();
-            List<Thread> threads = new java.util.ArrayList<>();
-            for (int t = 0; t < 4; t++) {
-                Thread th = new Thread(() -> {
-                    try {
-                        for (int i = 0; i < 500; i++) {
-                            try (Lease<Connection> lease = pool.acquire(e)) {
-                                exchange(lease.get());
-                            }
-                        }
-                    } catch (Throwable failure) {
-                        failures.add(failure);
-                    }
-                });
-                threads.add(th);
-                th.start();
-            }
-            for (Thread th : threads) {
-                th.join(60_000);
-            }
-            assertThat(failures).isEmpty();
-            assertThat(pool.stats().closed()).as("closed connections: %s", pool.stats()).isZero();
-            assertThat(pool.stats().opened()).isLessThanOrEqualTo(4);
+            concurrentLeases(pool, Endpoint.of("localhost", server.port()));
+        }
+    }
+
+    @Test
+    void concurrent_leases_racing_an_eager_watcher_never_lose_a_healthy_connection() throws Exception {
+        // No registration delay: every return is registered at once and races the next lease.
+        IdleWatcher eager = IdleWatcher.startForTest("eager-watcher", Duration.ZERO);
+        TcpConnector eagerConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(eager).build();
+        KeyedPool<Endpoint, Connection> eagerPool = KeyedPool.builder(eagerConnector)
+                .config(PoolConfig.builder().name("eager").maxPerKey(4).build()).build();
+        try (TestServer server = TestServer.echo()) {
+            concurrentLeases(eagerPool, Endpoint.of("localhost", server.port()));
+        } finally {
+            eagerPool.close();
+            eager.stop();
         }
     }
 

@@ -39,9 +39,10 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  *   <li>{@code tetherNonBlockingRead}: tether's lease-time check, one non-blocking read of at most
  *       one byte (0 bytes read: alive);</li>
- *   <li>{@code tetherIdleLeaseCycle}: the whole round trip through the connector, onIdle (hand to
- *       the shared watcher: non-blocking mode, register, wake) + onLease (take back, the check,
- *       blocking mode) + isReusable;</li>
+ *   <li>{@code tetherIdleLeaseCycle}: the whole round trip through the connector on the
+ *       keep-alive hot path, onIdle (hand to the shared watcher: mark it pending, due for
+ *       registration a few ms later) + onLease (take it back before it was registered, the check
+ *       with its two mode switches) + isReusable;</li>
  *   <li>{@code hc5BlockingRead1ms}: Apache HttpClient 5's stale check: SO_TIMEOUT 1 ms and a
  *       blocking read that times out;</li>
  *   <li>{@code urllib3ZeroTimeoutPoll}: urllib3's {@code is_connection_dropped}, a poll with zero

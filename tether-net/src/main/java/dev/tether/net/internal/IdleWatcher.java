@@ -13,9 +13,10 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -23,26 +24,39 @@ import java.util.concurrent.locks.LockSupport;
  * An idle connection is never trusted: any readiness on it (FIN, RST, unexpected bytes, a socket
  * error such as exhausted keepalive probes) removes it from its pool at once.
  *
+ * <p>Registration is deferred by a short {@link #DEFAULT_DELAY delay}: a keep-alive connection
+ * is usually leased again within microseconds of its return, and for it a registration, two mode
+ * switches, a wake-up and a key cancel would all be wasted. The lease-time check covers the delay.
+ *
  * <ol>
- *   <li>{@link #watch} (the pool's onIdle): the owner switches the channel to non-blocking, marks
- *       it PENDING, queues it and wakes the selector. Only the watcher thread registers channels:
- *       the JDK refuses to register a channel again while its previous key (cancelled at the last
- *       lease) waits to be flushed by a select, and only that thread knows when one has run.</li>
- *   <li>The thread loops: select; then for each queued connection still PENDING, move it to
- *       REGISTERING, register it for OP_READ, mark it WATCHED.</li>
+ *   <li>{@link #watch} (the pool's onIdle): the owner sets the handle and the connection's due
+ *       time (now + the delay), marks it PENDING and pushes an entry (the Watch and that due time)
+ *       on a lock-free stack. No system call: the channel stays in blocking mode, and the selector
+ *       is woken only if the watcher sleeps with no deadline (nothing pending), since otherwise it
+ *       wakes at a due time no later than this one.</li>
+ *   <li>The thread loops: move the pushed entries, oldest first, to its own FIFO (due times rise
+ *       along it, the delay being constant); for each entry now due whose connection is still
+ *       PENDING and whose due time has passed (a later due time means it was leased and returned
+ *       since, and a later entry speaks for it), move it PENDING -> REGISTERING, switch it to
+ *       non-blocking, register it for OP_READ, mark it WATCHED. Then select until the next due
+ *       time, or with no deadline if no entry is left. Only this thread registers channels: the
+ *       JDK refuses to register a channel again while its previous key (cancelled at a lease)
+ *       waits to be flushed by a select, and only this thread knows when one has run.</li>
  *   <li>For a ready key whose {@link Watch} it can move WATCHED -> EXPIRING, it reads one byte
  *       without blocking: EOF is FIN, a byte is DATA, the JDK's reset is RESET, any other error is
  *       LOST, nothing is a spurious wake-up (back to WATCHED). Exception: a TLS connection that has
  *       read no application data yet may only have received the server's session tickets; the TLS
- *       layer reads them (at most 1 ms) and, if that was all, the connection is queued again.</li>
+ *       layer reads them (at most 1 ms) and, if that was all, the connection is PENDING again,
+ *       due at once.</li>
  *   <li>For a sign of life it cancels the key, tells the owner (which records how long it had been
  *       idle), asks the pool to expire it ({@link IdleHandle#expire}, which closes it on this
  *       thread through the connector), and marks it DEAD.</li>
- *   <li>{@link #release} (the pool's onLease): waits out REGISTERING and EXPIRING (both short),
- *       moves PENDING or WATCHED -> LEASED, cancels the key, makes the lease-time check (one
- *       non-blocking 1-byte read: 0 bytes means alive) and switches back to blocking mode, which
- *       the JDK allows once no valid key is left. After that CAS the thread never touches the
- *       connection; it flushes the cancelled key on its next select.</li>
+ *   <li>{@link #release} (the pool's onLease): waits out REGISTERING and EXPIRING (both short) and
+ *       moves PENDING or WATCHED -> LEASED; after that CAS the thread never touches the connection
+ *       (a stale entry finds it LEASED, a cancelled key is flushed by the next select). If it was
+ *       WATCHED, it cancels the key. Then the lease-time check: one 1-byte read in non-blocking
+ *       mode (0 bytes means alive; a PENDING connection, still blocking, is switched for it), and
+ *       back to blocking mode, which the JDK allows once no valid key is left.</li>
  *   <li>{@link #closed}: the JDK closes the descriptor of a channel that is still registered only
  *       when the selector deregisters it, so a close wakes the selector; otherwise the socket could
  *       linger in CLOSE_WAIT until the next unrelated wake-up.</li>
@@ -51,17 +65,45 @@ import java.util.concurrent.locks.LockSupport;
 public final class IdleWatcher {
     private static final Logger LOG = LoggerFactory.getLogger(IdleWatcher.class);
 
+    /**
+     * How long a returned connection waits before it is registered. Long enough to cover a
+     * keep-alive client's next request, short enough that a peer's close still leaves the socket
+     * in CLOSE_WAIT for only a few milliseconds (the lease-time check covers the wait).
+     */
+    public static final Duration DEFAULT_DELAY = Duration.ofMillis(3);
+
     private static final class Holder {
-        static final IdleWatcher SHARED = new IdleWatcher("tether-idle-watcher");
+        static final IdleWatcher SHARED = new IdleWatcher("tether-idle-watcher", DEFAULT_DELAY.toNanos());
+    }
+
+    /** One onIdle: the connection and when it becomes due for registration. */
+    private static final class Entry {
+        final Watch watch;
+        final long dueNanos;
+        /** Toward older entries while on the stack; toward later ones in the watcher's FIFO. */
+        Entry next;
+
+        Entry(Watch watch, long dueNanos) {
+            this.watch = watch;
+            this.dueNanos = dueNanos;
+        }
     }
 
     private final Selector selector;
     private final Thread thread;
-    private final Queue<Watch> queued = new ConcurrentLinkedQueue<>();
+    private final long delayNanos;
+    /** Entries pushed by owners (newest first); the watcher takes them all at once. */
+    private final AtomicReference<Entry> pushed = new AtomicReference<>();
+    /** Set by the watcher just before a select with no deadline; whoever clears it wakes it. */
+    private final AtomicBoolean sleepsWithoutDeadline = new AtomicBoolean();
+    /** Watcher thread only: entries in due order. */
+    private Entry first;
+    private Entry last;
     /** Only the watcher thread's own buffer: reads of idle channels happen one at a time there. */
     private final ByteBuffer one = ByteBuffer.allocateDirect(1);
 
-    private IdleWatcher(String name) {
+    private IdleWatcher(String name, long delayNanos) {
+        this.delayNanos = delayNanos;
         try {
             selector = Selector.open();
         } catch (IOException e) {
@@ -77,17 +119,40 @@ public final class IdleWatcher {
         return Holder.SHARED;
     }
 
+    /**
+     * A watcher of its own with another registration delay, for tests that must drive a given
+     * path (zero: every connection is registered at once and races its next lease). Stop it with
+     * {@link #stop}.
+     */
+    public static IdleWatcher startForTest(String name, Duration delay) {
+        return new IdleWatcher(name, delay.toNanos());
+    }
+
+    /** Ends a watcher from {@link #startForTest}: its thread exits and its selector is closed. */
+    public void stop() throws IOException {
+        selector.close();
+    }
+
     /** How many channels the selector holds (idle ones plus cancelled ones not yet flushed). */
     public int registered() {
         return selector.keys().size();
     }
 
-    public void watch(Watch w, IdleHandle handle) throws IOException {
+    public void watch(Watch w, IdleHandle handle) {
         w.handle = handle;
-        w.channel.configureBlocking(false);
+        long due = System.nanoTime() + delayNanos;
+        w.dueNanos = due;
         w.state.set(Watch.PENDING);
-        queued.add(w);
-        selector.wakeup();
+        Entry e = new Entry(w, due);
+        Entry head;
+        do {
+            head = pushed.get();
+            e.next = head;
+        } while (!pushed.compareAndSet(head, e));
+        // A watcher with a deadline wakes by this entry's due time anyway (due times only grow).
+        if (sleepsWithoutDeadline.get() && sleepsWithoutDeadline.compareAndSet(true, false)) {
+            selector.wakeup();
+        }
     }
 
     /**
@@ -96,16 +161,19 @@ public final class IdleWatcher {
      */
     public boolean release(Watch w) throws IOException {
         int spins = 0;
+        int from;
         while (true) {
             int s = w.state.get();
             if ((s == Watch.WATCHED || s == Watch.PENDING) && w.state.compareAndSet(s, Watch.LEASED)) {
+                from = s;
                 break;
             }
             if (s == Watch.DEAD) {
                 return false; // the watcher saw the peer go; the pool retires it
             }
             if (s == Watch.LEASED) {
-                break; // never watched: still check it
+                from = s;
+                break; // never handed to the watcher: still check it
             }
             // REGISTERING or EXPIRING: the watcher is in the middle of a short step.
             if (++spins < 100) {
@@ -114,13 +182,15 @@ public final class IdleWatcher {
                 Thread.yield();
             }
         }
-        SelectionKey k = w.key;
-        if (k != null) {
-            k.cancel();
+        if (from == Watch.WATCHED) {
+            SelectionKey k = w.key;
+            if (k != null) {
+                k.cancel();
+            }
         }
         boolean alive = check(w);
         if (alive) {
-            w.channel.configureBlocking(true);
+            w.channel.configureBlocking(true); // no system call if it is already blocking
         }
         return alive;
     }
@@ -132,9 +202,6 @@ public final class IdleWatcher {
         PeerSignal signal;
         IOException error = null;
         try {
-            if (w.channel.isBlocking()) {
-                return w.channel.isOpen();
-            }
             if (w.owner.mayHaveTlsHousekeeping()) {
                 // Never-read TLS: unread session tickets are not a sign of life; the TLS layer
                 // absorbs them (at most 1 ms, once) and leaves the channel in blocking mode.
@@ -143,6 +210,8 @@ public final class IdleWatcher {
                     return true;
                 }
             } else {
+                // Still blocking if it was leased while PENDING: the read must not wait.
+                w.channel.configureBlocking(false);
                 int n = w.channel.read(b);
                 if (n == 0) {
                     return true;
@@ -177,8 +246,19 @@ public final class IdleWatcher {
     private void run() {
         while (true) {
             try {
-                selector.select(this::ready);
-                registerQueued();
+                long waitNanos = registerDue();
+                if (waitNanos > 0) {
+                    // Rounded up: select's 0 would mean "no deadline", and an early wake finds nothing due.
+                    selector.select(this::ready, (waitNanos + 999_999) / 1_000_000);
+                } else {
+                    sleepsWithoutDeadline.set(true);
+                    // Checked after the flag is set: an owner that pushed before it saw the flag
+                    // clear is seen here, and one that pushes after it sees the flag and wakes us.
+                    if (pushed.get() == null) {
+                        selector.select(this::ready);
+                    }
+                    sleepsWithoutDeadline.set(false);
+                }
             } catch (ClosedSelectorException gone) {
                 return;
             } catch (Throwable t) {
@@ -190,33 +270,92 @@ public final class IdleWatcher {
         }
     }
 
-    /** Registers what went idle since the last pass. Watcher thread only, outside select. */
-    private void registerQueued() throws IOException {
-        for (int i = queued.size(); i > 0; i--) {
-            Watch w = queued.poll();
-            if (w == null) {
-                return;
+    /**
+     * Takes what owners pushed, registers every entry now due, and returns the nanos until the
+     * next one is due (0: none left). Watcher thread only, outside select.
+     */
+    private long registerDue() {
+        Entry taken = pushed.getAndSet(null);
+        if (taken != null) {
+            // The stack is newest first: reverse it so that due times rise along the FIFO.
+            Entry newest = taken;
+            Entry chain = null;
+            while (taken != null) {
+                Entry older = taken.next;
+                taken.next = chain;
+                chain = taken;
+                taken = older;
             }
-            if (!w.state.compareAndSet(Watch.PENDING, Watch.REGISTERING)) {
-                continue; // leased or closed while queued
+            if (last == null) {
+                first = chain;
+            } else {
+                last.next = chain;
             }
-            try {
-                SelectionKey k;
-                try {
-                    k = w.channel.register(selector, SelectionKey.OP_READ, w);
-                } catch (CancelledKeyException notFlushedYet) {
-                    // Its previous key was cancelled after this thread's last select ended (a
-                    // lease that came and went within this pass, or the TLS path below); a
-                    // selectNow flushes it, and no new cancel can come while it is REGISTERING.
-                    selector.selectNow(this::ready);
-                    k = w.channel.register(selector, SelectionKey.OP_READ, w);
+            last = newest;
+        }
+        long now = System.nanoTime();
+        Entry e;
+        while ((e = first) != null) {
+            if (e.dueNanos - now > 0) {
+                now = System.nanoTime();
+                if (e.dueNanos - now > 0) {
+                    return e.dueNanos - now;
                 }
-                w.key = k;
-                w.state.set(Watch.WATCHED);
-            } catch (IOException | RuntimeException e) {
-                // Closed meanwhile, or the JDK refused: it cannot be watched, so it must go.
-                finish(w, null, PeerSignal.LOST, e instanceof IOException ? (IOException) e : new IOException(e));
             }
+            first = e.next;
+            if (first == null) {
+                last = null;
+            }
+            e.next = null;
+            register(e);
+        }
+        return 0;
+    }
+
+    private void register(Entry e) {
+        Watch w = e.watch;
+        if (w.state.get() != Watch.PENDING) {
+            return; // leased or closed since; if it went idle again, a later entry speaks for it
+        }
+        if (w.dueNanos - e.dueNanos > 0) {
+            return; // leased and returned since: its later entry registers it when that is due
+        }
+        if (!w.state.compareAndSet(Watch.PENDING, Watch.REGISTERING)) {
+            return; // leased meanwhile
+        }
+        try {
+            w.channel.configureBlocking(false);
+            SelectionKey k;
+            try {
+                k = w.channel.register(selector, SelectionKey.OP_READ, w);
+            } catch (CancelledKeyException notFlushedYet) {
+                // Its previous key was cancelled after this thread's last select ended (a lease
+                // that came and went within this pass, or the TLS path below); a selectNow
+                // flushes it, and no new cancel can come while it is REGISTERING.
+                selector.selectNow(this::ready);
+                k = w.channel.register(selector, SelectionKey.OP_READ, w);
+            }
+            w.key = k;
+            w.state.set(Watch.WATCHED);
+        } catch (IOException | RuntimeException ex) {
+            if (ex instanceof ClosedSelectorException) {
+                throw (ClosedSelectorException) ex; // a test's watcher stopped
+            }
+            // Closed meanwhile, or the JDK refused: it cannot be watched, so it must go.
+            finish(w, null, PeerSignal.LOST, ex instanceof IOException ? (IOException) ex : new IOException(ex));
+        }
+    }
+
+    /** Watcher thread only: queues a connection for registration after this select. */
+    private void requeueNow(Watch w) {
+        long now = System.nanoTime();
+        w.dueNanos = now;
+        w.state.set(Watch.PENDING);
+        Entry e = new Entry(w, now);
+        e.next = first;
+        first = e;
+        if (last == null) {
+            last = e;
         }
     }
 
@@ -231,13 +370,7 @@ public final class IdleWatcher {
             key.cancel();
             PeerSignal signal = w.owner.absorbTlsHousekeeping();
             if (signal == null) {
-                try {
-                    w.channel.configureBlocking(false);
-                    w.state.set(Watch.PENDING);
-                    queued.add(w); // registered again after this select, once its key is flushed
-                } catch (IOException e) {
-                    finish(w, key, PeerSignal.LOST, e);
-                }
+                requeueNow(w); // registered again after this select, once its key is flushed
                 return;
             }
             finish(w, key, signal, null);

@@ -12,13 +12,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One connection's side of idle watching: its channel, its registration, and who owns it now.
  * The state decides between the watcher thread and the connection's owner by compare-and-set:
- * LEASED (the owner's) -> PENDING (idle, queued) -> REGISTERING -> WATCHED (registered) ->
- * EXPIRING (the watcher saw readiness and is deciding) -> DEAD; PENDING or WATCHED -> LEASED when
- * the pool lends it again; anything -> DEAD on close.
+ * LEASED (the owner's) -> PENDING (idle, waiting out the registration delay, channel still in
+ * blocking mode) -> REGISTERING -> WATCHED (non-blocking, registered) -> EXPIRING (the watcher saw
+ * readiness and is deciding) -> DEAD; PENDING or WATCHED -> LEASED when the pool lends it again;
+ * anything -> DEAD on close.
  */
 public final class Watch {
     static final int LEASED = 0;
-    /** Idle, non-blocking, queued for the watcher thread to register. */
+    /** Idle, queued for the watcher thread to register once {@link #dueNanos} has passed. */
     static final int PENDING = 1;
     /** The watcher thread is registering it. */
     static final int REGISTERING = 2;
@@ -54,6 +55,11 @@ public final class Watch {
     final ByteBuffer probe = ByteBuffer.allocate(1);
     volatile SelectionKey key;
     volatile IdleHandle handle;
+    /**
+     * When the latest onIdle wants it registered; written before the state becomes PENDING, so
+     * an entry with an earlier due time knows it is stale.
+     */
+    volatile long dueNanos;
 
     public Watch(SocketChannel channel, Owner owner) {
         this.channel = channel;
@@ -63,6 +69,16 @@ public final class Watch {
     /** For tests that put the channel into the state onIdle leaves it in. */
     public SocketChannel channelForTest() {
         return channel;
+    }
+
+    /** For tests that must know which path a lease takes: still waiting to be registered. */
+    public boolean isPendingForTest() {
+        return state.get() == PENDING;
+    }
+
+    /** For tests: registered with the selector and watched. */
+    public boolean isWatchedForTest() {
+        return state.get() == WATCHED;
     }
 
 }
