@@ -178,7 +178,7 @@ class ApiTest {
         assertError(call("POST", "/proxies", "{\"name\":"), 400, "bad request body");
         assertError(call("POST", "/proxies", "[1]"), 400, "must be a JSON object");
         assertError(call("POST", "/proxies", "{\"name\":\"x\",\"upstream\":\"nocolon\"}"), 400, "upstream: nocolon");
-        assertError(call("POST", "/proxies", "{\"name\":\"x\",\"upstream\":\"127.0.0.1:1\",\"listen\":\"10.1.2.3:0\"}"), 400, "loopback");
+        assertError(call("POST", "/proxies", "{\"name\":\"x\",\"upstream\":\"127.0.0.1:1\",\"listen\":\"192.0.2.1:0\"}"), 400, "loopback");
         assertError(call("POST", "/proxies", "{\"name\":\"x\",\"upstream\":\"127.0.0.1:1\",\"enabled\":\"yes\"}"), 400, "enabled");
         assertError(call("GET", "/proxies/missing", null), 404, "proxy not found: missing");
         assertError(call("PATCH", "/proxies/missing", "{}"), 404, "proxy not found");

@@ -172,7 +172,7 @@ class ProxyTest {
 
     @Test
     void refusesNonLoopbackListenAddressesAndDuplicates() {
-        assertThatThrownBy(() -> lab.createProxy("out", "8.8.8.8:0", echo.address()))
+        assertThatThrownBy(() -> lab.createProxy("out", "192.0.2.1:0", echo.address()))
                 .isInstanceOf(ChaosException.class).hasMessageContaining("loopback")
                 .extracting(e -> ((ChaosException) e).status()).isEqualTo(400);
         lab.createProxy("one", echo.address());

@@ -29,7 +29,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -57,7 +56,7 @@ import java.util.concurrent.TimeUnit;
 @State(Scope.Thread)
 public class LivenessCheckBenchmark {
     private ServerSocket server;
-    private final List<Socket> accepted = new ArrayList<>();
+    private final List<Socket> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
     private SocketChannel nonBlocking;
     private final ByteBuffer one = ByteBuffer.allocateDirect(1);
     private Socket blocking;
@@ -74,10 +73,7 @@ public class LivenessCheckBenchmark {
         Thread acceptor = new Thread(() -> {
             try {
                 while (true) {
-                    Socket s = server.accept();
-                    synchronized (accepted) {
-                        accepted.add(s);
-                    }
+                    accepted.add(server.accept());
                 }
             } catch (IOException closed) {
                 // trial over
@@ -111,10 +107,8 @@ public class LivenessCheckBenchmark {
         privateSelector.close();
         polled.close();
         server.close();
-        synchronized (accepted) {
-            for (Socket s : accepted) {
-                s.close();
-            }
+        for (Socket s : accepted) {
+            s.close();
         }
     }
 
