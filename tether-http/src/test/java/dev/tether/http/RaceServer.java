@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>In duplicate mode it resets a reused connection after applying the request, before answering.</li>
  * </ol>
  */
-final class RaceServer implements AutoCloseable {
+public final class RaceServer implements AutoCloseable {
     private final ServerSocket server;
     private final long idleMillis;
     private final long windowMillis;
@@ -38,8 +38,12 @@ final class RaceServer implements AutoCloseable {
     final Map<String, AtomicInteger> applied = new ConcurrentHashMap<>();
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger raced = new AtomicInteger();
+    /** System.nanoTime() of the last close for idleness (the FIN). */
+    public volatile long lastIdleCloseNanos;
+    /** Connections closed for idleness. */
+    public final AtomicInteger idleClosed = new AtomicInteger();
 
-    RaceServer(long idleMillis, long windowMillis, String keepAliveHeader, boolean resetReusedAfterApplying) throws IOException {
+    public RaceServer(long idleMillis, long windowMillis, String keepAliveHeader, boolean resetReusedAfterApplying) throws IOException {
         this.idleMillis = idleMillis;
         this.windowMillis = windowMillis;
         this.keepAliveHeader = keepAliveHeader;
@@ -50,24 +54,24 @@ final class RaceServer implements AutoCloseable {
         t.start();
     }
 
-    static RaceServer staleRace(boolean keepAliveHeader) throws IOException {
+    public static RaceServer staleRace(boolean keepAliveHeader) throws IOException {
         return new RaceServer(1000, 30, keepAliveHeader ? "Keep-Alive: timeout=1" : null, false);
     }
 
-    static RaceServer duplicating() throws IOException {
+    public static RaceServer duplicating() throws IOException {
         return new RaceServer(60_000, 0, null, true);
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://127.0.0.1:" + server.getLocalPort() + path;
     }
 
-    int port() {
+    public int port() {
         return server.getLocalPort();
     }
 
     /** Request ids applied more than once. */
-    long duplicates() {
+    public long duplicates() {
         return applied.values().stream().filter(n -> n.get() > 1).count();
     }
 
@@ -93,6 +97,8 @@ final class RaceServer implements AutoCloseable {
             for (int exchange = 1; ; exchange++) {
                 long left = (deadline - System.nanoTime()) / 1_000_000L;
                 if (left <= 0) {
+                    lastIdleCloseNanos = System.nanoTime();
+                    idleClosed.incrementAndGet();
                     return; // idle timeout: FIN
                 }
                 s.setSoTimeout((int) left);
@@ -100,6 +106,8 @@ final class RaceServer implements AutoCloseable {
                 try {
                     first = in.read();
                 } catch (SocketTimeoutException idle) {
+                    lastIdleCloseNanos = System.nanoTime();
+                    idleClosed.incrementAndGet();
                     return; // idle timeout: FIN
                 }
                 if (first < 0) {

@@ -1,5 +1,6 @@
 package dev.tether.bench.http;
 
+import dev.tether.http.RaceServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
