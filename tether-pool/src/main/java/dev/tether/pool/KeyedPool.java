@@ -7,7 +7,9 @@ import java.time.Duration;
 /**
  * A pool with one sub-pool per key (a route: host, port, TLS), under a per-key and a total limit.
  * When the total is reached and another key holds idle connections, the least recently used of
- * those is closed ({@link Reason#EVICTED}) to make room.
+ * those is closed ({@link Reason#EVICTED}) to make room. A key with no connection, open or waiter
+ * for an idle timeout (10 min when idle connections never expire) is forgotten: it leaves
+ * {@link PoolStats#perKey()}, its counts stay in the totals, and its next use starts afresh.
  */
 public interface KeyedPool<K, C> extends AutoCloseable {
 

@@ -264,6 +264,7 @@ class PoolFuzzTest {
             long backoff;
             long backoffUntil;
             boolean failedRecently;
+            long emptySince = Long.MIN_VALUE;
 
             int idleCount() {
                 return (int) conns.stream().filter(c -> !c.leased).count();
@@ -423,7 +424,8 @@ class PoolFuzzTest {
                 return Long.MAX_VALUE;
             }
             long next = Long.MAX_VALUE;
-            for (KeyState k : keys.values()) {
+            for (Map.Entry<String, KeyState> ke : new ArrayList<>(keys.entrySet())) {
+                KeyState k = ke.getValue();
                 for (Conn c : new ArrayList<>(k.conns)) {
                     if (!c.leased) {
                         Reason r = c.idleExpiry(now, idle);
@@ -439,6 +441,19 @@ class PoolFuzzTest {
                         } else {
                             next = Math.min(next, c.leasedAt + leak);
                         }
+                    }
+                }
+                // A key whose sub-pool stayed empty for an idle timeout is dropped (it starts afresh).
+                if (!k.conns.isEmpty()) {
+                    k.emptySince = Long.MIN_VALUE;
+                } else {
+                    if (k.emptySince == Long.MIN_VALUE) {
+                        k.emptySince = now;
+                    }
+                    if (now - k.emptySince >= idle) {
+                        keys.remove(ke.getKey());
+                    } else {
+                        next = Math.min(next, k.emptySince + idle);
                     }
                 }
             }

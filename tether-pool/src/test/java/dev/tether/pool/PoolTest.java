@@ -412,6 +412,43 @@ class PoolTest {
     }
 
     @Test
+    void aKeyUnusedForAnIdleTimeoutIsDroppedButItsCountsStayInTheTotals() {
+        KeyedPool<String, FakeConnection> p = keyed(b -> b);
+        p.acquire("a").retire();
+        p.acquire("b").close();
+        assertThat(p.maintain(ticker.now())).as("housekeeping comes back for it").isNotEqualTo(Long.MAX_VALUE);
+        ticker.advance(ofSeconds(10)); // b's idle connection expires now, a has been empty since the first maintain
+        p.maintain(ticker.now());
+        assertThat(p.stats().perKey()).containsOnlyKeys("b");
+        ticker.advance(ofSeconds(10));
+        p.maintain(ticker.now());
+        PoolStats s = p.stats();
+        assertThat(s.perKey()).isEmpty();
+        assertThat(s.opened()).isEqualTo(2);
+        assertThat(s.closed(Reason.BROKEN)).isEqualTo(1);
+        assertThat(s.closed(Reason.IDLE_EXPIRED)).isEqualTo(1);
+        try (Lease<FakeConnection> again = p.acquire("a")) { // a fresh sub-pool for the key
+            assertThat(again.get().key).isEqualTo("a");
+        }
+        assertThat(p.stats().opened()).isEqualTo(3);
+        assertThat(p.stats().forKey("a").opened()).isEqualTo(1);
+    }
+
+    @Test
+    void aPoolsOwnKeyIsNeverDropped() {
+        Pool<FakeConnection> p = pool(b -> b);
+        p.acquire().retire();
+        for (int i = 0; i < 3; i++) {
+            p.maintain(ticker.now());
+            ticker.advance(ofSeconds(20));
+        }
+        try (Lease<FakeConnection> l = p.acquire()) {
+            assertThat(l.get()).isNotNull();
+        }
+        assertThat(p.stats().opened()).isEqualTo(2);
+    }
+
+    @Test
     void opensRunOutsideTheLockAndAreBoundedPerKey() throws Exception {
         Pool<FakeConnection> p = pool(b -> b.maxPerKey(5).maxOpensPerKey(2));
         connector.openGate = new CountDownLatch(1);

@@ -74,6 +74,11 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     /** Sub-pools that may have waiters, in the order they first had one. Guarded. */
     private final List<SubPool<K, C>> waitingSubs = new ArrayList<>();
     private int total; // guarded: entries + opening, all keys
+    /** Opened and closed since the start, all keys (sub-pools of unused keys are dropped, these are not). */
+    private long openedTotal; // guarded
+    private final java.util.concurrent.atomic.AtomicLongArray closedTotal = new java.util.concurrent.atomic.AtomicLongArray(Reason.values().length);
+    /** How long a key's sub-pool stays empty and unused before it is dropped. */
+    private final long dropAfterNanos;
 
     volatile boolean closed;
     /** Waiters of all keys; written under the lock, read without it on the return path. */
@@ -101,11 +106,15 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         this.jitterNanos = nanos(config.lifetimeJitter());
         this.openTimeoutNanos = nanos(config.openTimeout());
         this.acquireTimeoutNanos = nanos(config.acquireTimeout());
+        // A key nobody used for an idle timeout (10 min when idle connections never expire) costs
+        // memory only: a client that talks to many hosts over time must not keep them all.
+        this.dropAfterNanos = idleTimeoutNanos != Long.MAX_VALUE ? idleTimeoutNanos : 600_000_000_000L;
     }
 
     /** A {@link Pool} over this engine's sub-pool for {@code key}. */
     public Pool<C> single(K key) {
         SubPool<K, C> sub = subPool(key);
+        sub.pinned = true; // a Pool holds its one sub-pool for good
         if (config.minIdle() > 0) {
             scheduleAt(ticker.nanoTime());
         }
@@ -128,12 +137,21 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
 
     @Override
     public Lease<C> acquire(K key) {
-        return subPool(key).acquire(acquireTimeoutNanos);
+        return acquire(key, acquireTimeoutNanos);
     }
 
     @Override
     public Lease<C> acquire(K key, Duration timeout) {
-        return subPool(key).acquire(timeoutNanos(timeout));
+        return acquire(key, timeoutNanos(timeout));
+    }
+
+    private Lease<C> acquire(K key, long timeoutNanos) {
+        Lease<C> lease;
+        // null: the sub-pool looked up was dropped meanwhile (unused key); look the key up again.
+        while ((lease = subPool(key).acquire(timeoutNanos)) == null) {
+            Thread.onSpinWait();
+        }
+        return lease;
     }
 
     static long timeoutNanos(Duration timeout) {
@@ -155,8 +173,6 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         try {
             Map<Object, PoolStats> perKey = new LinkedHashMap<>();
             int idle = 0, leased = 0, opening = 0, waiting = 0;
-            long opened = 0;
-            long[] closed = new long[Reason.values().length];
             for (SubPool<K, C> sub : subPools.values()) {
                 PoolStats s = statsLocked(sub);
                 perKey.put(sub.key, s);
@@ -164,12 +180,12 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
                 leased += s.leased();
                 opening += s.opening();
                 waiting += s.waiting();
-                opened += s.opened();
-                for (Reason r : Reason.values()) {
-                    closed[r.ordinal()] += s.closed(r);
-                }
             }
-            return new PoolStats(idle, leased, opening, waiting, opened, closed, perKey);
+            long[] closed = new long[Reason.values().length];
+            for (int i = 0; i < closed.length; i++) {
+                closed[i] = closedTotal.get(i);
+            }
+            return new PoolStats(idle, leased, opening, waiting, openedTotal, closed, perKey);
         } finally {
             lock.unlock();
         }
@@ -242,6 +258,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
                 if (wantsOpen && backingOff(sub, now)) {
                     next = Math.min(next, sub.backoffUntil);
                 }
+                next = Math.min(next, dropIfUnusedLocked(sub, now));
             }
             dispatchLocked(now, actions);
         } finally {
@@ -249,6 +266,29 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         }
         actions.run(this, io);
         return next;
+    }
+
+    /**
+     * Drops {@code sub} once it has stayed empty (no connection, open, or waiter) for
+     * {@code dropAfterNanos}, as seen by housekeeping; returns when to look again. A caller that
+     * still holds the dropped sub-pool finds it {@code retired} under the lock and looks the key up
+     * again, so no connection can be added to a sub-pool the engine no longer sees.
+     */
+    private long dropIfUnusedLocked(SubPool<K, C> sub, long now) {
+        if (sub.pinned || sub.size() > 0 || sub.opening > 0 || !sub.waiters.isEmpty()) {
+            sub.emptySince = Long.MIN_VALUE;
+            return Long.MAX_VALUE;
+        }
+        if (sub.emptySince == Long.MIN_VALUE) {
+            sub.emptySince = now;
+        }
+        if (now - sub.emptySince >= dropAfterNanos) {
+            sub.retired = true;
+            subPools.remove(sub.key, sub);
+            waitingSubs.remove(sub);
+            return Long.MAX_VALUE;
+        }
+        return sub.emptySince + dropAfterNanos;
     }
 
     @Override
@@ -477,6 +517,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
             }
             e = new Entry<>(sub, connection, now, lifetimeEnd, Entry.LEASED);
             sub.opened++;
+            openedTotal++;
             sub.backoffNanos = 0;
             sub.backoffUntilRacy = Long.MIN_VALUE;
             poolClosed = closed;
@@ -590,6 +631,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
             LOG.warn("pool \"{}\": closing {} ({}) failed", config.name(), e.connection, reason, failure);
         }
         e.sub.closedByReason.incrementAndGet(reason.ordinal());
+        closedTotal.incrementAndGet(reason.ordinal());
         listener.closed(e.sub.key, e.connection, reason);
     }
 

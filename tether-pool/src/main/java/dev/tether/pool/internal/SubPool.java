@@ -58,6 +58,12 @@ final class SubPool<K, C> {
     Throwable lastOpenFailure; // guarded
     long lastOpenFailureAt; // guarded
     final AtomicLongArray closedByReason = new AtomicLongArray(Reason.values().length);
+    /** Held by a {@code Pool} for good: never dropped. */
+    volatile boolean pinned;
+    /** When housekeeping first saw it empty; Long.MIN_VALUE while in use. Guarded. */
+    long emptySince = Long.MIN_VALUE;
+    /** Dropped from the engine (unused key): acquirers must look the key up again. Guarded. */
+    boolean retired;
 
     SubPool(Engine<K, C> engine, K key) {
         this.engine = engine;
@@ -209,6 +215,9 @@ final class SubPool<K, C> {
             try {
                 if (en.closed) {
                     throw en.closedException(key);
+                }
+                if (retired) {
+                    return null; // see Engine.dropIfUnusedLocked
                 }
                 if (waiters.isEmpty()) {
                     taken = takeIdle();
