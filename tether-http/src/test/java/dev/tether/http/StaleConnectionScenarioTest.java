@@ -1,5 +1,7 @@
 package dev.tether.http;
 
+import dev.tether.net.ProcNet;
+
 import dev.tether.net.ConnectionFailure;
 import org.junit.jupiter.api.Test;
 
@@ -122,24 +124,6 @@ class StaleConnectionScenarioTest {
 
     /** Client sockets in CLOSE_WAIT towards {@code port}, from /proc/net/tcp (state 08). */
     static int closeWait(int port) throws IOException {
-        int n = 0;
-        for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            Path p = Path.of(file);
-            if (!Files.exists(p)) {
-                continue;
-            }
-            for (String line : Files.readAllLines(p)) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 4 || !f[3].equals("08")) {
-                    continue;
-                }
-                String remote = f[2];
-                int remotePort = Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16);
-                if (remotePort == port) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        return ProcNet.closeWaitTowards(port);
     }
 }

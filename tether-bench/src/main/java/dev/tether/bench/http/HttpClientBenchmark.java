@@ -1,6 +1,7 @@
 package dev.tether.bench.http;
 
 import dev.tether.http.RaceServer;
+import dev.tether.net.ProcNet;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -331,24 +332,7 @@ public final class HttpClientBenchmark {
 
     /** Client sockets in CLOSE_WAIT towards {@code port}, from /proc/net/tcp (state 08). */
     static int closeWait(int port) throws IOException {
-        int n = 0;
-        for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            Path p = Path.of(file);
-            if (!Files.exists(p)) {
-                continue;
-            }
-            for (String line : Files.readAllLines(p)) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 4 || !f[3].equals("08")) {
-                    continue;
-                }
-                String remote = f[2];
-                if (Integer.parseInt(remote.substring(remote.indexOf(':') + 1), 16) == port) {
-                    n++;
-                }
-            }
-        }
-        return n;
+        return ProcNet.closeWaitTowards(port);
     }
 
     private static int paced(String name, RaceServer server, String method, long seed) throws Exception {

@@ -2,6 +2,7 @@ package dev.tether.bench.net;
 
 import dev.tether.net.Connection;
 import dev.tether.net.Endpoint;
+import dev.tether.net.ProcNet;
 import dev.tether.net.TcpConnector;
 import dev.tether.net.internal.IdleWatcher;
 import dev.tether.pool.KeyedPool;
@@ -144,16 +145,9 @@ public final class IdleWatchScale {
             ports.add(c.localAddress().getPort());
         }
         long count = 0;
-        for (String file : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
-            for (String line : Files.readAllLines(Path.of(file))) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length < 4 || f[0].equals("sl")) {
-                    continue;
-                }
-                int localPort = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
-                if (f[3].equals("08") && ports.contains(localPort)) {
-                    count++;
-                }
+        for (ProcNet.Socket s : ProcNet.sockets()) {
+            if (s.state().equals(ProcNet.CLOSE_WAIT) && ports.contains(s.localPort())) {
+                count++;
             }
         }
         return count;
