@@ -17,16 +17,16 @@ import java.util.concurrent.TimeUnit;
  * file in a temp directory ({@code nginx -p dir -c conf -g 'daemon off;'}), killed on close. In CI
  * (CI=true) a missing nginx fails the test; elsewhere the test is skipped with what to install.
  */
-final class Nginx implements AutoCloseable {
+public final class Nginx implements AutoCloseable {
     private final Process process;
-    final Path dir;
+    public final Path dir;
 
     private Nginx(Process process, Path dir) {
         this.process = process;
         this.dir = dir;
     }
 
-    static String binary() {
+    public static String binary() {
         for (String candidate : new String[] {"/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx"}) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return candidate;
@@ -48,14 +48,14 @@ final class Nginx implements AutoCloseable {
         return null;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
     /** Starts nginx with {@code servers} (server blocks) inside an http block of its own; waits for {@code ports}. */
-    static Nginx start(Path dir, String servers, int... ports) throws Exception {
+    public static Nginx start(Path dir, String servers, int... ports) throws Exception {
         String bin = binary();
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("tmp"));
