@@ -22,6 +22,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 
 /** Every failure kind provoked on real loopback sockets, with its message checked. */
@@ -152,7 +153,11 @@ class FailureKindsTest {
             Connection c = open(server.port());
             Socket peer = server.next();
             TestServer.reset(peer);
-            Thread.sleep(50); // let the RST arrive; the read below then fails at once
+            // Wait until the kernel has taken the RST (the socket leaves ESTABLISHED, "01"); the
+            // read below then fails at once.
+            int local = c.localAddress().getPort();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> !ProcNet.statesOfLocalPort(local).contains("01"));
             c.beginExchange();
             ConnectionFailure f = failure(() -> c.input().read());
             assertThat(f.kind()).isEqualTo(Kind.RESET);

@@ -359,8 +359,9 @@ class IdleWatchingTest {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())
                     .tls(TlsSettings.builder().sslContext(certs.client).build()).build();
             Connection c = useAndReturn(e);
-            // Reuse after idling: the TLS layer still works in blocking mode.
-            Thread.sleep(50);
+            // Reuse after idling (registered with the watcher, so switched to non-blocking and
+            // back): the TLS layer still works in blocking mode.
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(1)).until(c.watch::isWatchedForTest);
             try (Lease<Connection> lease = pool.acquire(e)) {
                 assertThat(lease.get()).isSameAs(c);
                 exchange(c);
