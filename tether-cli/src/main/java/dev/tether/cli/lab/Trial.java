@@ -39,7 +39,8 @@ public final class Trial {
     private volatile int watchedPort = -1;
     private volatile int maxCloseWait;
     /** When each socket now in CLOSE_WAIT was first seen so (a socket counts once it stays there 100 ms). */
-    private final java.util.Map<String, Long> closeWaitSince = new java.util.HashMap<>();
+    private final java.util.concurrent.locks.ReentrantLock closeWaitLock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.Map<String, Long> closeWaitSince = new java.util.HashMap<>(); // guarded by closeWaitLock
     private int sent;
     private int failed;
     private int ids;
@@ -205,7 +206,8 @@ public final class Trial {
         java.util.Set<String> now = SocketStates.list(SocketStates.CLOSE_WAIT, port);
         long t = System.nanoTime();
         int held = 0;
-        synchronized (closeWaitSince) {
+        closeWaitLock.lock(); // the sampler thread and finish() both sample
+        try {
             closeWaitSince.keySet().retainAll(now);
             for (String local : now) {
                 long since = closeWaitSince.computeIfAbsent(local, k -> t);
@@ -214,6 +216,8 @@ public final class Trial {
                     held++;
                 }
             }
+        } finally {
+            closeWaitLock.unlock();
         }
         if (held > maxCloseWait) {
             maxCloseWait = held;

@@ -42,7 +42,7 @@ import java.util.random.RandomGenerator;
  * own state (waiter queues, opening counts, the total, backoff, adding and removing entries);
  * entries change hands by CAS (see {@link Entry}), which keeps the common acquire and return off
  * the lock. No connector call, listener call or close ever runs with the lock held: decisions
- * made under it are collected in {@link Actions} and carried out after. No {@code synchronized}
+ * made under it are collected in {@link Actions} and carried out after. No monitor lock
  * anywhere, so virtual threads never pin.
  *
  * <p>Every close goes through {@link #closeEntry}, once per connection, with a {@link Reason}.
