@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ConfigTest {
 
     @Test
-    void defaults_find_a_vanished_peer_within_a_minute() {
+    void defaultsFindAVanishedPeerWithinAMinute() {
         SocketConfig c = SocketConfig.DEFAULT;
         assertThat(c.tcpNoDelay()).isTrue();
         assertThat(c.keepAlive()).isTrue();
@@ -20,7 +20,7 @@ class ConfigTest {
     }
 
     @Test
-    void bad_values_are_rejected_never_corrected() {
+    void badValuesAreRejectedNeverCorrected() {
         assertThatThrownBy(() -> SocketConfig.builder().connectTimeout(Duration.ZERO).build())
                 .hasMessage("connectTimeout: PT0S (expected: >= 1 ms and <= 2147483647 ms)");
         assertThatThrownBy(() -> SocketConfig.builder().keepAliveIdle(Duration.ofMillis(1500)).build())
@@ -35,7 +35,7 @@ class ConfigTest {
     }
 
     @Test
-    void endpoints_are_pool_keys() {
+    void endpointsArePoolKeys() {
         Endpoint a = Endpoint.of("Example.com", 80);
         assertThat(a).isEqualTo(Endpoint.of("example.com", 80)).hasSameHashCodeAs(Endpoint.of("example.com", 80));
         assertThat(a).isNotEqualTo(Endpoint.tls("example.com", 80));

@@ -66,7 +66,7 @@ class FailureKindsTest {
     }
 
     @Test
-    void refused_when_nothing_listens() throws Exception {
+    void refusedWhenNothingListens() throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
@@ -79,7 +79,7 @@ class FailureKindsTest {
     }
 
     @Test
-    void connect_timeout_when_the_accept_queue_is_full() throws Exception {
+    void connectTimeoutWhenTheAcceptQueueIsFull() throws Exception {
         // Backlog 1 and never accepting: once the queue is full, Linux drops further SYNs.
         ServerSocket stalled = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         resources.add(stalled);
@@ -103,7 +103,7 @@ class FailureKindsTest {
     }
 
     @Test
-    void unknown_host_from_a_resolver_that_fails() {
+    void unknownHostFromAResolverThatFails() {
         connector = TcpConnector.builder().resolver(host -> {
             throw new UnknownHostException(host + ": Name oder Dienst nicht bekannt");
         }).build();
@@ -114,7 +114,7 @@ class FailureKindsTest {
     }
 
     @Test
-    void every_resolved_address_is_tried_in_turn() throws Exception {
+    void everyResolvedAddressIsTriedInTurn() throws Exception {
         try (TestServer server = TestServer.echo()) {
             int dead;
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
@@ -131,7 +131,7 @@ class FailureKindsTest {
     }
 
     @Test
-    void reset_while_a_request_is_in_flight() throws Exception {
+    void resetWhileARequestIsInFlight() throws Exception {
         try (TestServer server = TestServer.silent()) {
             Connection c = open(server.port());
             Socket peer = server.next();
@@ -148,7 +148,7 @@ class FailureKindsTest {
     }
 
     @Test
-    void reset_while_idle_then_used_without_a_watcher() throws Exception {
+    void resetWhileIdleThenUsedWithoutAWatcher() throws Exception {
         try (TestServer server = TestServer.silent()) {
             Connection c = open(server.port());
             Socket peer = server.next();
@@ -166,7 +166,7 @@ class FailureKindsTest {
     }
 
     @Test
-    void broken_pipe_when_writing_to_a_peer_that_closed() throws Exception {
+    void brokenPipeWhenWritingToAPeerThatClosed() throws Exception {
         try (TestServer server = TestServer.silent()) {
             Connection c = open(server.port());
             Socket peer = server.next();
@@ -186,7 +186,7 @@ class FailureKindsTest {
     }
 
     @Test
-    void read_timeout_when_the_server_never_answers() throws Exception {
+    void readTimeoutWhenTheServerNeverAnswers() throws Exception {
         connector = connector(SocketConfig.builder().readTimeout(Duration.ofMillis(200)).build());
         try (TestServer server = TestServer.silent()) {
             Connection c = open(server.port());
@@ -200,7 +200,7 @@ class FailureKindsTest {
     }
 
     @Test
-    void half_close_peer_stops_sending_but_keeps_reading() throws Exception {
+    void halfClosePeerStopsSendingButKeepsReading() throws Exception {
         try (TestServer server = TestServer.silent()) {
             Connection c = open(server.port());
             Socket peer = server.next();
@@ -214,7 +214,7 @@ class FailureKindsTest {
     }
 
     @Test
-    void tls_handshake_fails_for_a_certificate_of_another_host(@TempDir Path dir) throws Exception {
+    void tlsHandshakeFailsForACertificateOfAnotherHost(@TempDir Path dir) throws Exception {
         Certs certs = Certs.forSubject(dir, "wrong.example", "dns:wrong.example");
         try (TestServer server = TestServer.tlsEcho(certs.server)) {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())
@@ -227,7 +227,7 @@ class FailureKindsTest {
     }
 
     @Test
-    void tls_with_the_right_certificate_works(@TempDir Path dir) throws Exception {
+    void tlsWithTheRightCertificateWorks(@TempDir Path dir) throws Exception {
         Certs certs = Certs.forSubject(dir, "localhost", "dns:localhost,ip:127.0.0.1");
         try (TestServer server = TestServer.tlsEcho(certs.server)) {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())
@@ -241,7 +241,7 @@ class FailureKindsTest {
     }
 
     @Test
-    void streams_do_not_close_the_connection() throws Exception {
+    void streamsDoNotCloseTheConnection() throws Exception {
         try (TestServer server = TestServer.echo()) {
             Connection c = open(server.port());
             c.input().close();

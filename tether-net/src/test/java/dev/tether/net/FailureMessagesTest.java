@@ -30,7 +30,7 @@ class FailureMessagesTest {
     }
 
     @Test
-    void connect_timeout() {
+    void connectTimeout() {
         assertThat(message(Kind.CONNECT_TIMEOUT, NEW, "tried 127.0.0.9:443 timed out, connectTimeout", Duration.ofSeconds(2)))
                 .startsWith("connection #8 to api.example:443 could not be opened within 2000 ms")
                 .contains("did not answer", "raise SocketConfig.connectTimeout");
@@ -47,21 +47,21 @@ class FailureMessagesTest {
     }
 
     @Test
-    void unknown_host() {
+    void unknownHost() {
         assertThat(message(Kind.UNKNOWN_HOST, NEW, null, null))
                 .startsWith("connection #8 to api.example:443 could not be opened: the name api.example did not resolve")
                 .contains("check the host name");
     }
 
     @Test
-    void reset_while_opening() {
+    void resetWhileOpening() {
         assertThat(message(Kind.RESET, NEW, "tried 127.0.0.9:443 reset", null))
                 .startsWith("connection #8 to api.example:443 could not be opened: the peer accepted it and reset it at once")
                 .contains("nothing was sent", "check the server's logs");
     }
 
     @Test
-    void reset_after_a_long_idle_suggests_the_idle_timeout() {
+    void resetAfterALongIdleSuggestsTheIdleTimeout() {
         // The example from DESIGN.md.
         assertThat(message(Kind.RESET, STALE, null, null))
                 .isEqualTo("connection #7 to api.example:443 was reset by the peer after 61.2 s idle (its 12th use,"
@@ -70,21 +70,21 @@ class FailureMessagesTest {
     }
 
     @Test
-    void peer_closed() {
+    void peerClosed() {
         assertThat(message(Kind.PEER_CLOSED, STALE, null, null))
                 .startsWith("connection #7 to api.example:443 was closed by the peer after 61.2 s idle (its 12th use")
                 .contains("closes idle connections at about 61.2 s", "set the pool's idleTimeout below that");
     }
 
     @Test
-    void broken_pipe() {
+    void brokenPipe() {
         assertThat(message(Kind.BROKEN_PIPE, STALE, null, null))
                 .startsWith("connection #7 to api.example:443 was already gone when the request was written after 61.2 s idle")
                 .contains("120 request bytes written", "set the pool's idleTimeout below that");
     }
 
     @Test
-    void read_timeout() {
+    void readTimeout() {
         ConnectionFacts started = new ConnectionFacts(API, 7, true, Duration.ofMinutes(1), Duration.ZERO, 1, 80, true);
         assertThat(message(Kind.READ_TIMEOUT, started, null, Duration.ofSeconds(30)))
                 .startsWith("connection #7 to api.example:443 received no further response byte within the read timeout of 30000 ms on its first use")
@@ -92,7 +92,7 @@ class FailureMessagesTest {
     }
 
     @Test
-    void tls_handshake() {
+    void tlsHandshake() {
         assertThat(message(Kind.TLS_HANDSHAKE, NEW, "TLS with 127.0.0.9:443 as api.example: No subject alternative DNS name matching", null))
                 .startsWith("connection #8 to api.example:443 failed its TLS handshake")
                 .contains("No subject alternative DNS name", "matches the host name", "trusted by the SSLContext in TlsSettings");
@@ -106,7 +106,7 @@ class FailureMessagesTest {
     }
 
     @Test
-    void every_kind_has_a_test_above() {
+    void everyKindHasATestAbove() {
         assertThat(Kind.values()).hasSize(10);
     }
 }

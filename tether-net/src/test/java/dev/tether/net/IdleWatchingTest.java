@@ -73,7 +73,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void peer_close_while_idle_removes_it_with_no_close_wait_left() throws Exception {
+    void peerCloseWhileIdleRemovesItWithNoCloseWaitLeft() throws Exception {
         try (TestServer server = TestServer.echo()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             Connection c = useAndReturn(e);
@@ -86,7 +86,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void reset_while_idle_removes_it() throws Exception {
+    void resetWhileIdleRemovesIt() throws Exception {
         try (TestServer server = TestServer.echo()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             Connection c = useAndReturn(e);
@@ -96,7 +96,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void unexpected_bytes_while_idle_remove_it() throws Exception {
+    void unexpectedBytesWhileIdleRemoveIt() throws Exception {
         try (TestServer server = TestServer.echo()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             Connection c = useAndReturn(e);
@@ -106,7 +106,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void half_close_while_idle_removes_it() throws Exception {
+    void halfCloseWhileIdleRemovesIt() throws Exception {
         try (TestServer server = TestServer.silent()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             Connection c;
@@ -124,7 +124,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void healthy_idle_connections_are_reused_many_times_with_blocking_io() throws Exception {
+    void healthyIdleConnectionsAreReusedManyTimesWithBlockingIo() throws Exception {
         try (TestServer server = TestServer.echo()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             long first = useAndReturn(e).id();
@@ -164,7 +164,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void tight_idle_lease_cycles_lease_it_while_pending_without_losing_it() throws Exception {
+    void tightIdleLeaseCyclesLeaseItWhilePendingWithoutLosingIt() throws Exception {
         // The keep-alive hot path: each lease comes long before the registration delay is over,
         // so the connection is taken back while PENDING, in blocking mode, never registered.
         try (TestServer server = TestServer.echo()) {
@@ -173,7 +173,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void tight_idle_lease_cycles_race_the_watcher_without_losing_the_connection() throws Exception {
+    void tightIdleLeaseCyclesRaceTheWatcherWithoutLosingTheConnection() throws Exception {
         // No registration delay: the watcher registers, and the lease cancels, in every possible
         // order (including a stale entry of an earlier idle period meeting a later one).
         IdleWatcher eager = IdleWatcher.startForTest("eager-watcher", Duration.ZERO);
@@ -186,7 +186,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void tight_tls_idle_lease_cycles_race_the_watcher_without_losing_the_connection(@TempDir Path dir) throws Exception {
+    void tightTlsIdleLeaseCyclesRaceTheWatcherWithoutLosingTheConnection(@TempDir Path dir) throws Exception {
         Certs certs = Certs.forSubject(dir, "localhost", "dns:localhost,ip:127.0.0.1");
         IdleWatcher eager = IdleWatcher.startForTest("eager-watcher", Duration.ZERO);
         try (TestServer server = TestServer.tlsEcho(certs.server)) {
@@ -200,7 +200,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void a_lease_after_the_registration_delay_takes_it_from_the_selector() throws Exception {
+    void aLeaseAfterTheRegistrationDelayTakesItFromTheSelector() throws Exception {
         // The other path, made certain: wait until the watcher has registered it, then lease.
         try (TestServer server = TestServer.echo()) {
             Connection c = connector.open(Endpoint.of("localhost", server.port()));
@@ -219,7 +219,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void lease_check_sees_a_close_while_the_connection_was_pending() throws Exception {
+    void leaseCheckSeesACloseWhileTheConnectionWasPending() throws Exception {
         // The deferral window: the watcher has not registered the connection (its delay is an
         // hour here), the peer closed it, and the lease-time check alone must refuse it.
         IdleWatcher slow = IdleWatcher.startForTest("slow-watcher", Duration.ofHours(1));
@@ -247,7 +247,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void a_close_during_the_registration_delay_is_still_removed_at_once_after_it() throws Exception {
+    void aCloseDuringTheRegistrationDelayIsStillRemovedAtOnceAfterIt() throws Exception {
         try (TestServer server = TestServer.echo()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             Connection c = useAndReturn(e);
@@ -265,7 +265,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void closing_the_pool_really_closes_watched_sockets() throws Exception {
+    void closingThePoolReallyClosesWatchedSockets() throws Exception {
         // The JDK defers closing a channel's descriptor while a selector still holds its key:
         // unless the watcher is woken, the peer would not see our FIN.
         try (TestServer server = TestServer.silent()) {
@@ -311,14 +311,14 @@ class IdleWatchingTest {
     }
 
     @Test
-    void concurrent_leases_with_the_watcher_running_never_lose_a_healthy_connection() throws Exception {
+    void concurrentLeasesWithTheWatcherRunningNeverLoseAHealthyConnection() throws Exception {
         try (TestServer server = TestServer.echo()) {
             concurrentLeases(pool, Endpoint.of("localhost", server.port()));
         }
     }
 
     @Test
-    void concurrent_leases_racing_an_eager_watcher_never_lose_a_healthy_connection() throws Exception {
+    void concurrentLeasesRacingAnEagerWatcherNeverLoseAHealthyConnection() throws Exception {
         // No registration delay: every return is registered at once and races the next lease.
         IdleWatcher eager = IdleWatcher.startForTest("eager-watcher", Duration.ZERO);
         TcpConnector eagerConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(eager).build();
@@ -333,7 +333,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void lease_check_sees_a_close_the_watcher_has_not_handled() throws Exception {
+    void leaseCheckSeesACloseTheWatcherHasNotHandled() throws Exception {
         try (TestServer server = TestServer.echo()) {
             Connection c = connector.open(Endpoint.of("localhost", server.port()));
             try {
@@ -353,7 +353,7 @@ class IdleWatchingTest {
     }
 
     @Test
-    void tls_idle_connections_are_watched_too(@TempDir Path dir) throws Exception {
+    void tlsIdleConnectionsAreWatchedToo(@TempDir Path dir) throws Exception {
         Certs certs = Certs.forSubject(dir, "localhost", "dns:localhost,ip:127.0.0.1");
         try (TestServer server = TestServer.tlsEcho(certs.server)) {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())

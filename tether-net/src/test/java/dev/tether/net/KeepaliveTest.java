@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KeepaliveTest {
 
     @Test
-    void keepalive_closes_an_idle_connection_to_a_silently_dropped_peer() throws Exception {
+    void keepaliveClosesAnIdleConnectionToASilentlyDroppedPeer() throws Exception {
         String missing = missingPrerequisite();
         if (missing != null) {
             if ("true".equalsIgnoreCase(System.getenv("CI"))) {

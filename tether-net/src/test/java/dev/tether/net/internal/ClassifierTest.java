@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ClassifierTest {
 
     @Test
-    void connect_phase_kinds_do_not_depend_on_message_language() {
+    void connectPhaseKindsDoNotDependOnMessageLanguage() {
         for (String text : new String[] {"Connection refused", "Verbindungsaufbau abgelehnt", "接続を拒否されました", null}) {
             assertThat(Classifier.classify(Phase.CONNECT, new ConnectException(text))).isEqualTo(Kind.REFUSED);
             assertThat(Classifier.classify(Phase.CONNECT, new SocketTimeoutException(text))).isEqualTo(Kind.CONNECT_TIMEOUT);
@@ -33,7 +33,7 @@ class ClassifierTest {
     }
 
     @Test
-    void a_reset_during_connect_is_reset_where_the_c_library_speaks_english_and_unreachable_elsewhere() {
+    void aResetDuringConnectIsResetWhereTheCLibrarySpeaksEnglishAndUnreachableElsewhere() {
         // ECONNRESET from pollConnect: the peer completed the handshake and reset at once (seen
         // with tether-chaos's refuse toxic). The JDK passes strerror's text on, untyped.
         assertThat(Classifier.classify(Phase.CONNECT, new SocketException("Connection reset by peer"))).isEqualTo(Kind.RESET);
@@ -44,7 +44,7 @@ class ClassifierTest {
     }
 
     @Test
-    void exchange_phase_kinds_do_not_depend_on_message_language() {
+    void exchangePhaseKindsDoNotDependOnMessageLanguage() {
         for (String text : new String[] {"Broken pipe", "Daten\u00fcbergabe unterbrochen (broken pipe)", "パイプが切断されました", null}) {
             assertThat(Classifier.classify(Phase.WRITE, new IOException(text))).isEqualTo(Kind.BROKEN_PIPE);
             assertThat(Classifier.classify(Phase.READ, new SocketTimeoutException(text))).isEqualTo(Kind.READ_TIMEOUT);
@@ -56,20 +56,20 @@ class ClassifierTest {
     }
 
     @Test
-    void handshake_failures_are_tls_handshake_whatever_the_text() {
+    void handshakeFailuresAreTlsHandshakeWhateverTheText() {
         assertThat(Classifier.classify(Phase.HANDSHAKE, new SSLHandshakeException("Keine passende Zertifikat"))).isEqualTo(Kind.TLS_HANDSHAKE);
         assertThat(Classifier.classify(Phase.HANDSHAKE, new SocketException("Verbindung zurückgesetzt"))).isEqualTo(Kind.TLS_HANDSHAKE);
         assertThat(Classifier.classify(Phase.HANDSHAKE, new SocketTimeoutException("Zeitüberschreitung"))).isEqualTo(Kind.CONNECT_TIMEOUT);
     }
 
     @Test
-    void causes_are_followed() {
+    void causesAreFollowed() {
         IOException wrapped = new IOException("äußere Hülle", new SSLException("innen", new SocketTimeoutException("Zeit")));
         assertThat(Classifier.classify(Phase.READ, wrapped)).isEqualTo(Kind.READ_TIMEOUT);
     }
 
     @Test
-    void the_jdks_reset_is_recognised_by_origin_not_by_translated_text() {
+    void theJdksResetIsRecognisedByOriginNotByTranslatedText() {
         // What SocketChannelImpl.throwConnectionReset makes: the origin frame identifies it.
         SocketException fromJdk = new SocketException("Verbindung zurückgesetzt");
         fromJdk.setStackTrace(new StackTraceElement[] {
