@@ -2,6 +2,7 @@ package dev.tether.http.internal;
 
 import dev.tether.http.Headers;
 import dev.tether.http.HttpClientConfig;
+import dev.tether.http.KeepAlive;
 import dev.tether.http.RequestBody;
 import dev.tether.net.ConnectionFailure;
 import dev.tether.net.ConnectionFailure.Kind;
@@ -171,18 +172,15 @@ public final class Exchange implements BodyInput.Owner {
         if (!keep) {
             return false;
         }
-        String ka = h.first("Keep-Alive");
-        if (ka != null) {
-            long[] p = Http1.keepAlive(ka);
-            if (p[0] >= 0) {
-                keepAliveTimeoutNanos = p[0] * 1_000_000_000L;
-                route.advertised(keepAliveTimeoutNanos);
-            }
-            // max=M: retired after M exchanges. Read as a total it is also safe for servers that
-            // count down (Apache sends the requests left), which then merely retire it early.
-            if (p[1] >= 0 && hc.conn.useCount() >= p[1]) {
-                return false;
-            }
+        KeepAlive ka = KeepAlive.parse(h.first("Keep-Alive"));
+        if (ka.hasTimeout()) {
+            keepAliveTimeoutNanos = ka.timeoutNanos();
+            route.advertised(keepAliveTimeoutNanos);
+        }
+        // max=M: retired after M exchanges. Read as a total it is also safe for servers that
+        // count down (Apache sends the requests left), which then merely retire it early.
+        if (ka.max() >= 0 && hc.conn.useCount() >= ka.max()) {
+            return false;
         }
         return true;
     }

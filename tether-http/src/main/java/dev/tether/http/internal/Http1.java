@@ -187,39 +187,4 @@ public final class Http1 {
         }
         return size;
     }
-
-    /** Finds {@code timeout=} and {@code max=} in a Keep-Alive header: {timeoutSeconds, max}, -1 where absent. */
-    public static long[] keepAlive(String value) {
-        long[] r = {-1, -1};
-        if (value == null) {
-            return r;
-        }
-        for (String part : value.split(",")) {
-            String p = part.trim();
-            int eq = p.indexOf('=');
-            if (eq < 0) {
-                continue;
-            }
-            String k = p.substring(0, eq).trim();
-            String v = p.substring(eq + 1).trim();
-            if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-                v = v.substring(1, v.length() - 1);
-            }
-            long n;
-            try {
-                n = Long.parseLong(v);
-            } catch (NumberFormatException e) {
-                continue; // an unreadable parameter promises nothing: ignore it
-            }
-            if (n < 0) {
-                continue;
-            }
-            if (k.equalsIgnoreCase("timeout")) {
-                r[0] = n;
-            } else if (k.equalsIgnoreCase("max")) {
-                r[1] = n;
-            }
-        }
-        return r;
-    }
 }
