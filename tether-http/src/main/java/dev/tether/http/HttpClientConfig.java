@@ -3,30 +3,53 @@ package dev.tether.http;
 import dev.tether.net.Resolver;
 import dev.tether.net.SocketConfig;
 import dev.tether.net.TlsSettings;
+import dev.tether.pool.PoolConfig;
+import dev.tether.pool.Ticker;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
- * The client's policy: timeouts, pool limits, keep-alive margins, redirects, decoding, limits on
- * what a server may send. Immutable; build one with {@link #builder()} or change a copy with
- * {@link #toBuilder()}. {@link Builder#build()} checks every value and names the field, the value
- * and the rule of the first bad one; nothing is corrected quietly.
+ * The client's policy. Immutable; build one with {@link #builder()} or change a copy with
+ * {@link #toBuilder()}.
+ *
+ * <p>The layers below HTTP keep their own configuration, held here whole: the pool's limits and
+ * expiry ({@link PoolConfig}: connections per route {@code maxPerKey}, {@code maxTotal},
+ * {@code idleTimeout}, {@code acquireTimeout}, {@code maxWaiters}, lifetimes...) and the socket's
+ * ({@link SocketConfig}: {@code connectTimeout}, {@code readTimeout}, TCP keepalive timers,
+ * buffers). Each is set with the lower layer's own builder and names:
+ *
+ * <pre>{@code
+ * HttpClientConfig.builder()
+ *         .pool(p -> p.maxPerKey(20).idleTimeout(Duration.ofSeconds(30)))
+ *         .socket(s -> s.connectTimeout(Duration.ofSeconds(2)).keepAliveIdle(Duration.ofSeconds(10)))
+ *         .requestTimeout(Duration.ofSeconds(5))
+ *         .build();
+ * }</pre>
+ *
+ * Only what is HTTP's own lives on this class. {@link Builder#build()} validates each layer once,
+ * with that layer's rules, and names the field, the value and the rule of the first bad one
+ * (a pool or socket field prefixed {@code pool.} or {@code socket.}); nothing is corrected quietly.
  */
 public final class HttpClientConfig {
 
+    /** The pool HTTP starts from: {@link PoolConfig#DEFAULT} with HTTP's name and wider limits. */
+    public static final PoolConfig DEFAULT_POOL = PoolConfig.builder()
+            .name("http")
+            .maxPerKey(64)
+            .maxTotal(256)
+            // Eight callers may queue per connection before one is refused: enough to absorb a
+            // burst, few enough that an overloaded route fails fast instead of piling up threads.
+            .maxWaiters(2048)
+            .build();
+
     public static final HttpClientConfig DEFAULT = builder().build();
 
-    private final String name;
-    private final Duration connectTimeout;
-    private final Duration readTimeout;
+    private final PoolConfig pool;
+    private final SocketConfig socket;
+    private final Ticker ticker;
     private final Duration requestTimeout;
-    private final Duration acquireTimeout;
-    private final int maxPerRoute;
-    private final int maxTotal;
-    private final Duration maxIdleTime;
-    private final Duration maxLifetime;
-    private final Duration lifetimeJitter;
     private final Duration keepAliveMargin;
     private final double keepAliveMarginRatio;
     private final boolean learnIdleTimeout;
@@ -41,20 +64,12 @@ public final class HttpClientConfig {
     private final Duration expectContinueTimeout;
     private final TlsSettings tls;
     private final Resolver resolver;
-    private final SocketConfig socketConfig;
-    private final Duration leakDetectionThreshold;
 
-    private HttpClientConfig(Builder b) {
-        name = b.name;
-        connectTimeout = b.connectTimeout;
-        readTimeout = b.readTimeout;
+    private HttpClientConfig(Builder b, PoolConfig pool, SocketConfig socket) {
+        this.pool = pool;
+        this.socket = socket;
+        ticker = b.ticker;
         requestTimeout = b.requestTimeout;
-        acquireTimeout = b.acquireTimeout;
-        maxPerRoute = b.maxPerRoute;
-        maxTotal = b.maxTotal;
-        maxIdleTime = b.maxIdleTime;
-        maxLifetime = b.maxLifetime;
-        lifetimeJitter = b.lifetimeJitter;
         keepAliveMargin = b.keepAliveMargin;
         keepAliveMarginRatio = b.keepAliveMarginRatio;
         learnIdleTimeout = b.learnIdleTimeout;
@@ -69,8 +84,6 @@ public final class HttpClientConfig {
         expectContinueTimeout = b.expectContinueTimeout;
         tls = b.tls;
         resolver = b.resolver;
-        socketConfig = SocketConfig.DEFAULT.toBuilder().connectTimeout(connectTimeout).readTimeout(readTimeout).build();
-        leakDetectionThreshold = b.leakDetectionThreshold;
     }
 
     public static Builder builder() {
@@ -81,29 +94,21 @@ public final class HttpClientConfig {
         return new Builder(this);
     }
 
-    /** A name for messages and the pool. */
-    public String name() { return name; }
-    /** Resolving, connecting and the TLS handshake, together. */
-    public Duration connectTimeout() { return connectTimeout; }
-    /** The longest wait for the next byte of a response. */
-    public Duration readTimeout() { return readTimeout; }
+    /** The pool of each route: limits, waiting, expiry. Its {@code name} is the client's name in messages. */
+    public PoolConfig pool() { return pool; }
+    /** How sockets are opened and tuned: connect and read timeouts, TCP keepalive, buffers. */
+    public SocketConfig socket() { return socket; }
+    /** The one clock of the client: pool, connections, keep-alive deadlines, learning and request deadlines read it. */
+    public Ticker ticker() { return ticker; }
     /** The whole request (pool wait, connect, send, head and body) must finish within this; ZERO: no limit. */
     public Duration requestTimeout() { return requestTimeout; }
-    /** The longest wait for a pooled connection when the route is at its limit. */
-    public Duration acquireTimeout() { return acquireTimeout; }
-    public int maxPerRoute() { return maxPerRoute; }
-    public int maxTotal() { return maxTotal; }
-    /** The client closes a connection idle this long, whatever the server says; below load balancers' 60 s. */
-    public Duration maxIdleTime() { return maxIdleTime; }
-    public Duration maxLifetime() { return maxLifetime; }
-    public Duration lifetimeJitter() { return lifetimeJitter; }
     /** The smallest margin before a server's idle deadline at which a connection is retired. */
     public Duration keepAliveMargin() { return keepAliveMargin; }
     /** The margin as a share of the server's idle timeout; the larger of the two margins applies. */
     public double keepAliveMarginRatio() { return keepAliveMarginRatio; }
     /** Whether a route learns the server's idle timeout from the idle closes it sees. */
     public boolean learnIdleTimeout() { return learnIdleTimeout; }
-    /** How long one observed idle close counts (so that a raised server timeout is learned again). */
+    /** How long one observed idle close counts (so that a raised server timeout is learned again); ZERO: for ever. */
     public Duration learnedIdleTimeoutTtl() { return learnedIdleTimeoutTtl; }
     /** Whether redirects of GET and HEAD (and 303 after any method, as a GET) are followed. */
     public boolean followRedirects() { return followRedirects; }
@@ -121,33 +126,23 @@ public final class HttpClientConfig {
     /** TLS for https routes. */
     public TlsSettings tls() { return tls; }
     public Resolver resolver() { return resolver; }
-    /** The socket settings derived from the timeouts (TCP keepalive on, short timers). */
-    public SocketConfig socketConfig() { return socketConfig; }
-    /** A response held open longer than this is reported as a likely leak; ZERO: never. */
-    public Duration leakDetectionThreshold() { return leakDetectionThreshold; }
 
     @Override
     public String toString() {
-        return "HttpClientConfig{name=" + name + ", connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
-                + ", requestTimeout=" + requestTimeout + ", acquireTimeout=" + acquireTimeout + ", maxPerRoute=" + maxPerRoute
-                + ", maxTotal=" + maxTotal + ", maxIdleTime=" + maxIdleTime + ", maxLifetime=" + maxLifetime
+        return "HttpClientConfig{pool=" + pool + ", socket=" + socket + ", requestTimeout=" + requestTimeout
                 + ", keepAliveMargin=" + keepAliveMargin + ", keepAliveMarginRatio=" + keepAliveMarginRatio
-                + ", learnIdleTimeout=" + learnIdleTimeout + ", followRedirects=" + followRedirects
-                + ", maxRedirects=" + maxRedirects + ", decompress=" + decompress + ", userAgent=" + userAgent + '}';
+                + ", learnIdleTimeout=" + learnIdleTimeout + ", learnedIdleTimeoutTtl=" + learnedIdleTimeoutTtl
+                + ", followRedirects=" + followRedirects + ", maxRedirects=" + maxRedirects + ", decompress=" + decompress
+                + ", userAgent=" + userAgent + ", maxHeaderBytes=" + maxHeaderBytes + ", maxHeaderCount=" + maxHeaderCount
+                + ", expectContinueTimeout=" + expectContinueTimeout + '}';
     }
 
+    /** Collects values; {@link #build()} checks them. Not thread-safe. */
     public static final class Builder {
-        private String name = "http";
-        private Duration connectTimeout = Duration.ofSeconds(10);
-        private Duration readTimeout = Duration.ofSeconds(30);
+        private PoolConfig.Builder pool = DEFAULT_POOL.toBuilder();
+        private SocketConfig.Builder socket = SocketConfig.DEFAULT.toBuilder();
+        private Ticker ticker = Ticker.SYSTEM;
         private Duration requestTimeout = Duration.ZERO;
-        private Duration acquireTimeout = Duration.ofSeconds(30);
-        private int maxPerRoute = 64;
-        private int maxTotal = 256;
-        // Below the common load-balancer idle timeouts (AWS ALB 60 s, nginx 75 s).
-        private Duration maxIdleTime = Duration.ofSeconds(50);
-        private Duration maxLifetime = Duration.ofMinutes(30);
-        private Duration lifetimeJitter = Duration.ofMinutes(1);
         private Duration keepAliveMargin = Duration.ofMillis(250);
         private double keepAliveMarginRatio = 0.10;
         private boolean learnIdleTimeout = true;
@@ -162,22 +157,15 @@ public final class HttpClientConfig {
         private Duration expectContinueTimeout = Duration.ofSeconds(1);
         private TlsSettings tls = TlsSettings.DEFAULT;
         private Resolver resolver = Resolver.SYSTEM;
-        private Duration leakDetectionThreshold = Duration.ZERO;
 
         private Builder() {
         }
 
         private Builder(HttpClientConfig c) {
-            name = c.name;
-            connectTimeout = c.connectTimeout;
-            readTimeout = c.readTimeout;
+            pool = c.pool.toBuilder();
+            socket = c.socket.toBuilder();
+            ticker = c.ticker;
             requestTimeout = c.requestTimeout;
-            acquireTimeout = c.acquireTimeout;
-            maxPerRoute = c.maxPerRoute;
-            maxTotal = c.maxTotal;
-            maxIdleTime = c.maxIdleTime;
-            maxLifetime = c.maxLifetime;
-            lifetimeJitter = c.lifetimeJitter;
             keepAliveMargin = c.keepAliveMargin;
             keepAliveMarginRatio = c.keepAliveMarginRatio;
             learnIdleTimeout = c.learnIdleTimeout;
@@ -192,19 +180,35 @@ public final class HttpClientConfig {
             expectContinueTimeout = c.expectContinueTimeout;
             tls = c.tls;
             resolver = c.resolver;
-            leakDetectionThreshold = c.leakDetectionThreshold;
         }
 
-        public Builder name(String v) { name = v; return this; }
-        public Builder connectTimeout(Duration v) { connectTimeout = v; return this; }
-        public Builder readTimeout(Duration v) { readTimeout = v; return this; }
+        /** Replaces the pool settings with {@code config} (later {@link #pool(Consumer)} calls change it further). */
+        public Builder pool(PoolConfig config) {
+            pool = Objects.requireNonNull(config, "pool").toBuilder();
+            return this;
+        }
+
+        /** Changes pool settings with the pool's own builder: {@code .pool(p -> p.maxPerKey(20).idleTimeout(...))}. */
+        public Builder pool(Consumer<PoolConfig.Builder> change) {
+            change.accept(pool);
+            return this;
+        }
+
+        /** Replaces the socket settings with {@code config}. */
+        public Builder socket(SocketConfig config) {
+            socket = Objects.requireNonNull(config, "socket").toBuilder();
+            return this;
+        }
+
+        /** Changes socket settings with the socket's own builder: {@code .socket(s -> s.readTimeout(...))}. */
+        public Builder socket(Consumer<SocketConfig.Builder> change) {
+            change.accept(socket);
+            return this;
+        }
+
+        /** The client's clock (default {@link Ticker#SYSTEM}); tests pass a fake one and move it. */
+        public Builder ticker(Ticker v) { ticker = v; return this; }
         public Builder requestTimeout(Duration v) { requestTimeout = v; return this; }
-        public Builder acquireTimeout(Duration v) { acquireTimeout = v; return this; }
-        public Builder maxPerRoute(int v) { maxPerRoute = v; return this; }
-        public Builder maxTotal(int v) { maxTotal = v; return this; }
-        public Builder maxIdleTime(Duration v) { maxIdleTime = v; return this; }
-        public Builder maxLifetime(Duration v) { maxLifetime = v; return this; }
-        public Builder lifetimeJitter(Duration v) { lifetimeJitter = v; return this; }
         public Builder keepAliveMargin(Duration v) { keepAliveMargin = v; return this; }
         public Builder keepAliveMarginRatio(double v) { keepAliveMarginRatio = v; return this; }
         public Builder learnIdleTimeout(boolean v) { learnIdleTimeout = v; return this; }
@@ -219,31 +223,26 @@ public final class HttpClientConfig {
         public Builder expectContinueTimeout(Duration v) { expectContinueTimeout = v; return this; }
         public Builder tls(TlsSettings v) { tls = v; return this; }
         public Builder resolver(Resolver v) { resolver = v; return this; }
-        public Builder leakDetectionThreshold(Duration v) { leakDetectionThreshold = v; return this; }
 
         public HttpClientConfig build() {
-            if (name == null || name.isBlank()) {
-                throw new IllegalArgumentException("name: " + (name == null ? "null" : "\"" + name + "\"") + " (expected: not blank)");
+            PoolConfig p = layer("pool", pool::build);
+            SocketConfig s = layer("socket", socket::build);
+            if (s.connectTimeout().compareTo(p.openTimeout()) > 0) {
+                // The pool gives up on an open at openTimeout: a longer connect timeout could never run out.
+                throw new IllegalArgumentException("socket.connectTimeout: " + s.connectTimeout()
+                        + " (expected: <= pool.openTimeout " + p.openTimeout() + ", which bounds every open; raise both)");
             }
-            atLeastMillis("connectTimeout", connectTimeout);
-            atLeastMillis("readTimeout", readTimeout);
+            Objects.requireNonNull(ticker, "ticker: null (expected: a Ticker, Ticker.SYSTEM by default)");
             notNegative("requestTimeout", requestTimeout);
-            notNegative("acquireTimeout", acquireTimeout);
-            notNegative("maxIdleTime", maxIdleTime);
-            notNegative("maxLifetime", maxLifetime);
-            notNegative("lifetimeJitter", lifetimeJitter);
             notNegative("keepAliveMargin", keepAliveMargin);
             notNegative("learnedIdleTimeoutTtl", learnedIdleTimeoutTtl);
-            atLeastMillis("expectContinueTimeout", expectContinueTimeout);
-            notNegative("leakDetectionThreshold", leakDetectionThreshold);
+            if (expectContinueTimeout == null || expectContinueTimeout.compareTo(Duration.ofMillis(1)) < 0
+                    || expectContinueTimeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("expectContinueTimeout: " + expectContinueTimeout
+                        + " (expected: >= 1 ms and <= " + Integer.MAX_VALUE + " ms)");
+            }
             if (!(keepAliveMarginRatio >= 0 && keepAliveMarginRatio < 1)) {
                 throw new IllegalArgumentException("keepAliveMarginRatio: " + keepAliveMarginRatio + " (expected: >= 0 and < 1)");
-            }
-            if (maxPerRoute < 1) {
-                throw new IllegalArgumentException("maxPerRoute: " + maxPerRoute + " (expected: >= 1)");
-            }
-            if (maxTotal < maxPerRoute) {
-                throw new IllegalArgumentException("maxTotal: " + maxTotal + " (expected: >= maxPerRoute " + maxPerRoute + ")");
             }
             if (maxRedirects < 0 || maxRedirects > 20) {
                 throw new IllegalArgumentException("maxRedirects: " + maxRedirects + " (expected: 0..20)");
@@ -260,21 +259,21 @@ public final class HttpClientConfig {
             Objects.requireNonNull(defaultHeaders, "defaultHeaders: null (expected: Headers, possibly Headers.EMPTY)");
             Objects.requireNonNull(tls, "tls: null (expected: TlsSettings)");
             Objects.requireNonNull(resolver, "resolver: null (expected: a Resolver)");
-            if (!maxLifetime.isZero() && lifetimeJitter.compareTo(maxLifetime.dividedBy(2)) > 0) {
-                throw new IllegalArgumentException("lifetimeJitter: " + lifetimeJitter + " (expected: <= half of maxLifetime " + maxLifetime + ")");
+            return new HttpClientConfig(this, p, s);
+        }
+
+        /** Builds a lower layer's config with its own rules; its message gains the layer's prefix. */
+        private static <T> T layer(String prefix, java.util.function.Supplier<T> build) {
+            try {
+                return build.get();
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException(prefix + "." + e.getMessage(), e);
             }
-            return new HttpClientConfig(this);
         }
 
         private static void notNegative(String field, Duration d) {
             if (d == null || d.isNegative()) {
                 throw new IllegalArgumentException(field + ": " + d + " (expected: a Duration >= 0)");
-            }
-        }
-
-        private static void atLeastMillis(String field, Duration d) {
-            if (d == null || d.compareTo(Duration.ofMillis(1)) < 0 || d.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException(field + ": " + d + " (expected: >= 1 ms and <= " + Integer.MAX_VALUE + " ms)");
             }
         }
     }

@@ -124,7 +124,7 @@ class ChaosTest {
     @Test
     void aBlackholeEndsInAReadTimeoutThatIsNotRetried() throws Exception {
         ChaosProxy p = proxy();
-        HttpClient c = client(HttpClientConfig.builder().readTimeout(Duration.ofMillis(300)));
+        HttpClient c = client(HttpClientConfig.builder().socket(s -> s.readTimeout(Duration.ofMillis(300))));
         c.send(HttpRequest.get(url(p, "/"))).string();
         p.addToxic(Toxic.blackhole());
         assertThatThrownBy(() -> c.send(HttpRequest.get(url(p, "/")))).isInstanceOfSatisfying(ConnectionFailure.class, f -> {
@@ -153,7 +153,7 @@ class ChaosTest {
              Socket q1 = new Socket(); Socket q2 = new Socket()) {
             q1.connect(stalled.getLocalSocketAddress(), 1000);
             q2.connect(stalled.getLocalSocketAddress(), 1000);
-            HttpClient c = client(HttpClientConfig.builder().connectTimeout(Duration.ofMillis(300)));
+            HttpClient c = client(HttpClientConfig.builder().socket(s -> s.connectTimeout(Duration.ofMillis(300))));
             String u = "http://127.0.0.1:" + stalled.getLocalPort() + "/";
             assertThatThrownBy(() -> c.send(HttpRequest.get(u))).isInstanceOfSatisfying(ConnectionFailure.class, f -> {
                 assertThat(f.kind()).isEqualTo(Kind.CONNECT_TIMEOUT);

@@ -2,6 +2,7 @@ package dev.tether.http;
 
 import dev.tether.net.ConnectionFailure;
 import dev.tether.net.ConnectionFailure.Kind;
+import dev.tether.net.SocketConfig;
 import dev.tether.pool.Reason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -169,12 +171,16 @@ class HttpClientTest {
     @Test
     void keepAliveTimeoutRetiresTheConnectionBeforeTheServersDeadline() throws Exception {
         TestServer s = server((c, r) -> c.ok("ok", "Keep-Alive: timeout=1, max=100"));
-        HttpClient client = client();
-        long start = System.nanoTime();
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        HttpClient client = client(HttpClientConfig.builder().ticker(now::get));
         client.send(HttpRequest.get(s.url("/"))).string();
-        // 1 s less the larger of 250 ms and 10 %: retired at 750 ms, by housekeeping, with DEADLINE.
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.poolStats().closed(Reason.DEADLINE) == 1);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        // 1 s less the larger of 250 ms and 10 %: reused up to 750 ms idle, counted from each return.
+        now.addAndGet(Duration.ofMillis(749).toNanos());
+        client.send(HttpRequest.get(s.url("/"))).string();
+        now.addAndGet(Duration.ofMillis(751).toNanos());
+        client.send(HttpRequest.get(s.url("/"))).string();
+        assertThat(s.requests).extracting(TestServer.Request::connection).containsExactly(1, 1, 2);
+        assertThat(client.poolStats().closed(Reason.DEADLINE)).isEqualTo(1);
         assertThat(client.routeStats(s.url("/")).advertisedIdleTimeout()).isEqualTo(Duration.ofSeconds(1));
     }
 
@@ -190,75 +196,43 @@ class HttpClientTest {
 
     @Test
     void learnsTheServersIdleTimeoutFromIdleClosesAndAdaptsWhenItChanges() throws Exception {
-        int[] idleMillis = {600};
-        TestServer s = track(new TestServer(c -> {
-            c.socket.setSoTimeout(idleMillis[0]);
-            TestServer.Request r;
-            while ((r = c.readRequest()) != null) {
-                c.ok("ok");
-            }
-        }));
-        HttpClient client = client();
+        // The server closes its idle connections when the test says so, after the test has moved
+        // the client's clock by the server's "idle timeout": what the client measures is exact.
+        TestServer s = server((c, r) -> c.ok("ok"));
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        HttpClient client = client(HttpClientConfig.builder().ticker(now::get));
         // Two idle closes at the same age confirm each other: that is the server's timer.
         client.send(HttpRequest.get(s.url("/"))).string();
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.routeStats(s.url("/")).idleCloses() == 1);
+        serverClosesIdleAfter(Duration.ofMillis(600), now, s, client, 1);
         assertThat(client.routeStats(s.url("/")).learnedIdleTimeout()).as("one close alone is not trusted").isNull();
         client.send(HttpRequest.get(s.url("/"))).string();
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.routeStats(s.url("/")).learnedIdleTimeout() != null);
-        Duration learned = client.routeStats(s.url("/")).learnedIdleTimeout();
-        assertThat(learned).isBetween(Duration.ofMillis(550), Duration.ofMillis(3000));
-        // The next connection is retired by the client before the server's timer fires.
+        serverClosesIdleAfter(Duration.ofMillis(600), now, s, client, 2);
+        assertThat(client.routeStats(s.url("/")).learnedIdleTimeout()).isEqualTo(Duration.ofMillis(600));
+        // The next connection is retired by the client before the server's timer fires: at 600 ms
+        // less the 250 ms margin.
         client.send(HttpRequest.get(s.url("/"))).string();
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.poolStats().closed(Reason.DEADLINE) == 1);
+        now.addAndGet(Duration.ofMillis(351).toNanos());
+        client.send(HttpRequest.get(s.url("/"))).string();
+        assertThat(client.poolStats().closed(Reason.DEADLINE)).isEqualTo(1);
         assertThat(client.routeStats(s.url("/")).idleCloses()).isEqualTo(2);
 
-        idleMillis[0] = 100; // the server's setting drops: the next idle closes teach the new value
-        HttpClient other = client(HttpClientConfig.builder().keepAliveMargin(Duration.ofMillis(10)));
+        // The server's setting drops: the next idle closes teach the new value.
+        HttpClient other = client(HttpClientConfig.builder().ticker(now::get).keepAliveMargin(Duration.ofMillis(10)));
         for (int i = 1; i <= 2; i++) {
-            int closes = i;
             other.send(HttpRequest.get(s.url("/"))).string();
-            await().atMost(Duration.ofSeconds(10)).until(() -> other.routeStats(s.url("/")).idleCloses() == closes);
+            serverClosesIdleAfter(Duration.ofMillis(100), now, s, other, i);
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> other.routeStats(s.url("/")).learnedIdleTimeout() != null);
-        assertThat(other.routeStats(s.url("/")).learnedIdleTimeout()).isLessThan(Duration.ofMillis(550));
+        assertThat(other.routeStats(s.url("/")).learnedIdleTimeout()).isEqualTo(Duration.ofMillis(100));
     }
 
-    @Test
-    void learnedTimeoutDropsToASmallerConfirmedObservationAndExpiresAfterItsTtl() throws Exception {
-        // Unit-level: the ring keeps the smallest recent observation that another one confirms,
-        // and forgets it after the TTL.
-        var rs = new dev.tether.http.internal.RouteState(dev.tether.net.Endpoint.of("127.0.0.1", 80),
-                Duration.ofSeconds(10), Duration.ofMillis(250), 0.1);
-        long t = 0;
-        rs.observeIdleClose(Duration.ofSeconds(5).toNanos(), t);
-        assertThat(rs.learnedIdleNanos(t)).as("a single close proves nothing").isEqualTo(-1);
-        rs.observeIdleClose(Duration.ofMillis(5_300).toNanos(), t);
-        assertThat(rs.learnedIdleNanos(t)).as("5.0 s and 5.3 s agree within 10 %").isEqualTo(Duration.ofSeconds(5).toNanos());
-        rs.observeIdleClose(Duration.ofSeconds(2).toNanos(), t + 1);
-        rs.observeIdleClose(Duration.ofMillis(2_040).toNanos(), t + 1);
-        assertThat(rs.learnedIdleNanos(t + 2)).isEqualTo(Duration.ofSeconds(2).toNanos());
-        assertThat(rs.idleBudgetNanos(-1, t + 2)).isEqualTo(Duration.ofMillis(1750).toNanos());
-        assertThat(rs.idleBudgetNanos(Duration.ofSeconds(10).toNanos(), t + 2)).isEqualTo(Duration.ofMillis(1750).toNanos());
-        assertThat(rs.learnedIdleNanos(t + Duration.ofSeconds(11).toNanos())).isEqualTo(-1);
-        rs.observeIdleClose(Duration.ofSeconds(8).toNanos(), t + Duration.ofSeconds(12).toNanos());
-        rs.observeIdleClose(Duration.ofSeconds(8).toNanos(), t + Duration.ofSeconds(12).toNanos());
-        assertThat(rs.learnedIdleNanos(t + Duration.ofSeconds(12).toNanos())).isEqualTo(Duration.ofSeconds(8).toNanos());
-        // A 10 % margin applies above 2.5 s.
-        assertThat(rs.idleBudgetNanos(Duration.ofSeconds(60).toNanos(), t + Duration.ofSeconds(12).toNanos()))
-                .isEqualTo(Duration.ofMillis(7200).toNanos());
-    }
-
-    @Test
-    void aOneOffCloseAtARandomAgeDoesNotStopReuse() {
-        // A killed connection (tcpkill, a restart, a middlebox) closes at whatever age it had: were
-        // it trusted, a 5 ms "timeout" would end keep-alive on the route for the whole TTL.
-        var rs = new dev.tether.http.internal.RouteState(dev.tether.net.Endpoint.of("127.0.0.1", 80),
-                Duration.ofMinutes(10), Duration.ofMillis(250), 0.1);
-        rs.observeIdleClose(Duration.ofMillis(5).toNanos(), 0);
-        rs.observeIdleClose(Duration.ofMillis(900).toNanos(), 1);
-        rs.observeIdleClose(Duration.ofMillis(3_400).toNanos(), 2);
-        assertThat(rs.learnedIdleNanos(3)).isEqualTo(-1);
-        assertThat(rs.idleBudgetNanos(-1, 3)).isEqualTo(Long.MAX_VALUE);
+    /** Moves the client's clock by {@code idle}, closes the server's side of every connection, waits until the client saw it. */
+    private static void serverClosesIdleAfter(Duration idle, AtomicLong now, TestServer s, HttpClient client, long closes)
+            throws IOException {
+        now.addAndGet(idle.toNanos());
+        for (java.net.Socket socket : s.sockets) {
+            socket.close(); // nothing unread: a FIN, as a server's idle timer sends
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.routeStats(s.url("/")).idleCloses() == closes);
     }
 
     /** A server whose second exchange on each connection reads the request and then breaks the connection. */
@@ -460,7 +434,7 @@ class HttpClientTest {
     @Test
     void aLeakedResponseIsReported() throws Exception {
         TestServer s = server((c, r) -> c.ok("never read"));
-        HttpClient client = client(HttpClientConfig.builder().leakDetectionThreshold(Duration.ofMillis(100)));
+        HttpClient client = client(HttpClientConfig.builder().pool(p -> p.leakDetectionThreshold(Duration.ofMillis(100))));
         HttpResponse leaked = client.send(HttpRequest.get(s.url("/")));
         await().atMost(Duration.ofSeconds(10)).until(() -> client.routeStats(s.url("/")).leaks() == 1);
         leaked.close();
@@ -470,12 +444,41 @@ class HttpClientTest {
     void configValidationNamesFieldValueAndRule() {
         assertThatThrownBy(() -> HttpClientConfig.builder().keepAliveMarginRatio(1.5).build())
                 .hasMessage("keepAliveMarginRatio: 1.5 (expected: >= 0 and < 1)");
-        assertThatThrownBy(() -> HttpClientConfig.builder().readTimeout(Duration.ZERO).build())
-                .hasMessageContaining("readTimeout: PT0S (expected: >= 1 ms");
-        assertThatThrownBy(() -> HttpClientConfig.builder().maxPerRoute(10).maxTotal(5).build())
-                .hasMessage("maxTotal: 5 (expected: >= maxPerRoute 10)");
+        // A lower layer's rule, in its own words, prefixed with where the user set it.
+        assertThatThrownBy(() -> HttpClientConfig.builder().socket(s -> s.readTimeout(Duration.ZERO)).build())
+                .hasMessageContaining("socket.readTimeout: PT0S (expected: >= 1 ms");
+        assertThatThrownBy(() -> HttpClientConfig.builder().pool(p -> p.maxPerKey(10).maxTotal(5)).build())
+                .hasMessage("pool.maxPerKey: 10 (expected: <= maxTotal 5)");
+        assertThatThrownBy(() -> HttpClientConfig.builder().socket(s -> s.connectTimeout(Duration.ofSeconds(30))).build())
+                .hasMessage("socket.connectTimeout: PT30S (expected: <= pool.openTimeout PT10S, which bounds every open; raise both)");
         HttpClientConfig c = HttpClientConfig.DEFAULT.toBuilder().maxRedirects(2).build();
         assertThat(c.maxRedirects()).isEqualTo(2);
-        assertThat(c.maxIdleTime()).isLessThan(Duration.ofSeconds(60));
+        assertThat(c.pool().idleTimeout()).isLessThan(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void everyLayerIsReachableAndComposedNotCopied() {
+        HttpClientConfig c = HttpClientConfig.builder()
+                .pool(p -> p.name("orders").maxPerKey(20).maxWaiters(7).idleTimeout(Duration.ofSeconds(30)))
+                .pool(p -> p.acquireTimeout(Duration.ofSeconds(2)))
+                .socket(s -> s.keepAliveIdle(Duration.ofSeconds(10)).keepAliveInterval(Duration.ofSeconds(2)).keepAliveCount(4))
+                .requestTimeout(Duration.ofSeconds(5))
+                .build();
+        assertThat(c.pool().name()).isEqualTo("orders");
+        assertThat(c.pool().maxPerKey()).isEqualTo(20);
+        assertThat(c.pool().maxWaiters()).isEqualTo(7);
+        assertThat(c.pool().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.pool().acquireTimeout()).as("a later pool(...) changes the same builder").isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.socket().keepAliveDetection()).isEqualTo(Duration.ofSeconds(18));
+        assertThat(c.socket().readTimeout()).isEqualTo(SocketConfig.DEFAULT.readTimeout());
+        // HTTP's defaults for the pool are stated, not computed behind the user's back.
+        assertThat(HttpClientConfig.DEFAULT.pool()).hasToString(HttpClientConfig.DEFAULT_POOL.toString());
+        assertThat(HttpClientConfig.DEFAULT.pool().maxPerKey()).isEqualTo(64);
+        assertThat(HttpClientConfig.DEFAULT.pool().maxWaiters()).isEqualTo(2048);
+        // toBuilder keeps every layer.
+        HttpClientConfig copy = c.toBuilder().pool(p -> p.maxPerKey(3)).build();
+        assertThat(copy.pool().name()).isEqualTo("orders");
+        assertThat(copy.pool().maxPerKey()).isEqualTo(3);
+        assertThat(copy.socket()).isEqualTo(c.socket());
     }
 }

@@ -7,6 +7,7 @@ import dev.tether.net.internal.Messages;
 import dev.tether.net.internal.Phase;
 import dev.tether.net.internal.Watch;
 import dev.tether.pool.Reason;
+import dev.tether.pool.Ticker;
 
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -41,6 +42,8 @@ public final class Connection {
     private final SocketChannel channel;
     private final SSLSocket ssl;
     private final SocketConfig config;
+    private final Ticker ticker;
+    private final SettingNames names;
     private final Instant openedAt;
     private final long openedNanos;
     private final InputStream in;
@@ -49,6 +52,7 @@ public final class Connection {
     private final IdleCloseListener listener;
 
     // Written by the owner (or the watcher while it owns the connection); read by anyone.
+    // Times are on the connector's Ticker.
     private volatile long lastUsedNanos;
     private volatile int useCount;
     private volatile long idleBeforeUseNanos;
@@ -67,18 +71,20 @@ public final class Connection {
         return IDS.incrementAndGet();
     }
 
-    Connection(long id, Endpoint endpoint, SocketConfig config, SocketChannel channel, SSLSocket ssl,
-               InetSocketAddress remote, IdleCloseListener listener) throws IOException {
+    Connection(long id, Endpoint endpoint, SocketConfig config, Ticker ticker, SettingNames names, SocketChannel channel,
+               SSLSocket ssl, InetSocketAddress remote, IdleCloseListener listener) throws IOException {
         this.id = id;
         this.endpoint = endpoint;
         this.config = config;
+        this.ticker = ticker;
+        this.names = names;
         this.channel = channel;
         this.ssl = ssl;
         this.remote = remote;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.listener = listener;
         this.openedAt = Instant.now();
-        this.openedNanos = System.nanoTime();
+        this.openedNanos = ticker.nanoTime();
         this.lastUsedNanos = openedNanos;
         this.readTimeout = config.readTimeout();
         InputStream rawIn = ssl != null ? ssl.getInputStream() : channel.socket().getInputStream();
@@ -87,8 +93,8 @@ public final class Connection {
         this.out = new Output(rawOut);
         this.watch = new Watch(channel, new Watch.Owner() {
             @Override
-            public long lastUsedNanos() {
-                return lastUsedNanos;
+            public long idleNanos() {
+                return ticker.nanoTime() - lastUsedNanos;
             }
 
             @Override
@@ -128,7 +134,7 @@ public final class Connection {
 
     public Instant openedAt() { return openedAt; }
 
-    public Duration age() { return Duration.ofNanos(System.nanoTime() - openedNanos); }
+    public Duration age() { return Duration.ofNanos(ticker.nanoTime() - openedNanos); }
 
     /** When a byte was last read or written (the opening, if none yet). */
     public Instant lastUsed() {
@@ -137,7 +143,7 @@ public final class Connection {
 
     /** How long no byte has gone either way: what a server's idle timer measures. */
     public Duration idleTime() {
-        return Duration.ofNanos(Math.max(0, System.nanoTime() - lastUsedNanos));
+        return Duration.ofNanos(Math.max(0, ticker.nanoTime() - lastUsedNanos));
     }
 
     /** Exchanges begun on this connection ({@link #beginExchange()} calls). */
@@ -176,7 +182,7 @@ public final class Connection {
      * connection sat unused before it, and resets the request/response facts.
      */
     public void beginExchange() {
-        long now = System.nanoTime();
+        long now = ticker.nanoTime();
         idleBeforeUseNanos = now - lastUsedNanos;
         useCount++;
         bytesWritten = 0;
@@ -211,7 +217,7 @@ public final class Connection {
     public ConnectionFailure failure(Kind kind, String detail, Throwable cause) {
         ConnectionFacts f = facts();
         Duration timeout = kind == Kind.READ_TIMEOUT ? readTimeout : null;
-        return new ConnectionFailure(kind, Messages.describe(kind, f, detail, timeout), f, cause);
+        return new ConnectionFailure(kind, Messages.describe(kind, f, detail, timeout, names), f, cause);
     }
 
     /** Turns an I/O exception met while using this connection into a classified failure. */
@@ -297,7 +303,7 @@ public final class Connection {
                 responseStarted = true;
                 everRead = true;
             }
-            lastUsedNanos = System.nanoTime();
+            lastUsedNanos = ticker.nanoTime();
             return n;
         }
 
@@ -333,7 +339,7 @@ public final class Connection {
             } catch (IOException e) {
                 throw failure(e, true);
             } finally {
-                lastUsedNanos = System.nanoTime();
+                lastUsedNanos = ticker.nanoTime();
             }
         }
 

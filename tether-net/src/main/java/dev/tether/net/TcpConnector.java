@@ -5,6 +5,7 @@ import dev.tether.net.internal.IdleWatcher;
 import dev.tether.pool.Connector;
 import dev.tether.pool.Deadline;
 import dev.tether.pool.Reason;
+import dev.tether.pool.Ticker;
 
 import java.io.IOException;
 import java.util.Objects;
@@ -29,17 +30,21 @@ import java.util.Objects;
 public final class TcpConnector implements Connector<Endpoint, Connection> {
 
     private final SocketConfig socketConfig;
-    private final Resolver resolver;
+    private final Ticker ticker;
+    private final SettingNames names;
     private final IdleCloseListener listener;
     private final boolean watchIdle;
     private final IdleWatcher watcher;
+    private final Dialer dialer;
 
     private TcpConnector(Builder b) {
         this.socketConfig = b.socketConfig;
-        this.resolver = b.resolver;
+        this.ticker = b.ticker;
+        this.names = b.names;
         this.listener = b.listener;
         this.watchIdle = b.watchIdle;
         this.watcher = b.watcher;
+        this.dialer = new Dialer(b.socketConfig, b.resolver, b.ticker, b.names);
     }
 
     public static Builder builder() {
@@ -55,23 +60,24 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
         return socketConfig;
     }
 
+    /** The clock that connections measure their age and idle time with. */
+    public Ticker ticker() {
+        return ticker;
+    }
+
     /** Opens a connection within the connect timeout (outside a pool). */
     public Connection open(Endpoint endpoint) throws ConnectionFailure {
         // No caller deadline: connectTimeout alone bounds the open (and is what the message names).
-        return open(endpoint, System.nanoTime() + Long.MAX_VALUE / 4);
+        return open(endpoint, Deadline.none());
     }
 
+    /** Opens a connection within the earlier of {@code deadline} and the connect timeout. */
     @Override
     public Connection open(Endpoint endpoint, Deadline deadline) throws ConnectionFailure {
-        long remaining = deadline.remainingNanos();
-        return open(endpoint, System.nanoTime() + Math.max(0, remaining));
-    }
-
-    private Connection open(Endpoint endpoint, long deadlineNanos) throws ConnectionFailure {
         long id = Connection.nextId();
-        Dialer.Dialed d = Dialer.dial(endpoint, socketConfig, resolver, deadlineNanos, id);
+        Dialer.Dialed d = dialer.dial(endpoint, deadline, id);
         try {
-            return new Connection(id, endpoint, socketConfig, d.channel(), d.ssl(), d.remote(), listener);
+            return new Connection(id, endpoint, socketConfig, ticker, names, d.channel(), d.ssl(), d.remote(), listener);
         } catch (IOException e) {
             try {
                 d.channel().close();
@@ -115,6 +121,8 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
 
     public static final class Builder {
         private SocketConfig socketConfig = SocketConfig.DEFAULT;
+        private Ticker ticker = Ticker.SYSTEM;
+        private SettingNames names = SettingNames.DEFAULT;
         private Resolver resolver = Resolver.SYSTEM;
         private IdleCloseListener listener = IdleCloseListener.NONE;
         private boolean watchIdle = true;
@@ -125,6 +133,18 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
 
         public Builder socketConfig(SocketConfig config) { socketConfig = Objects.requireNonNull(config, "socketConfig"); return this; }
         public Builder resolver(Resolver r) { resolver = Objects.requireNonNull(r, "resolver"); return this; }
+
+        /**
+         * The clock for connections' ages, idle times and connect budgets (default
+         * {@link Ticker#SYSTEM}); give the pool's, so that both read the same time.
+         */
+        public Builder ticker(Ticker t) { ticker = Objects.requireNonNull(t, "ticker"); return this; }
+
+        /**
+         * How failure messages name the settings they advise changing (default
+         * {@link SettingNames#DEFAULT}); a protocol client passes its users' spelling.
+         */
+        public Builder settingNames(SettingNames n) { names = Objects.requireNonNull(n, "settingNames"); return this; }
         public Builder idleCloseListener(IdleCloseListener l) { listener = Objects.requireNonNull(l, "idleCloseListener"); return this; }
 
         /**

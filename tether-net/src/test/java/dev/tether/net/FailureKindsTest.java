@@ -193,7 +193,7 @@ class FailureKindsTest {
             ping(c);
             ConnectionFailure f = failure(() -> c.input().read());
             assertThat(f.kind()).isEqualTo(Kind.READ_TIMEOUT);
-            assertThat(f.getMessage()).contains("no response byte within the read timeout of 200 ms", "raise the read timeout");
+            assertThat(f.getMessage()).contains("no response byte within the read timeout of 200 ms", "raise SocketConfig.readTimeout");
             // A timed-out read leaves the connection usable (the protocol decides whether to keep it).
             assertThat(c.isOpen()).isTrue();
         }

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** One test per kind: the message names the endpoint, the connection's history and a next step. */
 class FailureMessagesTest {
@@ -16,8 +17,16 @@ class FailureMessagesTest {
             Duration.ofMillis(61_200), 12, 120, false);
     private static final ConnectionFacts NEW = ConnectionFacts.notOpened(API, 8);
 
+    /** How an HTTP client's user spells the settings (what tether-http passes). */
+    private static final SettingNames HTTP = new SettingNames("HttpClientConfig.socket(s -> s.%s(...))",
+            "HttpClientConfig.pool(p -> p.%s(...))", "HttpClientConfig.tls(...)");
+
     private static String message(Kind kind, ConnectionFacts facts, String detail, Duration timeout) {
-        ConnectionFailure f = new ConnectionFailure(kind, Messages.describe(kind, facts, detail, timeout), facts, null);
+        return message(kind, facts, detail, timeout, SettingNames.DEFAULT);
+    }
+
+    private static String message(Kind kind, ConnectionFacts facts, String detail, Duration timeout, SettingNames names) {
+        ConnectionFailure f = new ConnectionFailure(kind, Messages.describe(kind, facts, detail, timeout, names), facts, null);
         assertThat(f.kind()).isEqualTo(kind);
         return f.getMessage();
     }
@@ -62,25 +71,43 @@ class FailureMessagesTest {
 
     @Test
     void resetAfterALongIdleSuggestsTheIdleTimeout() {
-        // The example from DESIGN.md.
-        assertThat(message(Kind.RESET, STALE, null, null))
+        // The example from DESIGN.md, as an HTTP client's user reads it (the README quotes it).
+        assertThat(message(Kind.RESET, STALE, null, null, HTTP))
                 .isEqualTo("connection #7 to api.example:443 was reset by the peer after 61.2 s idle (its 12th use,"
                         + " 120 request bytes written, no response byte yet): the server or a load balancer likely"
-                        + " closes idle connections at about 61.2 s; set the pool's idleTimeout below that");
+                        + " closes idle connections at about 61.2 s; set HttpClientConfig.pool(p -> p.idleTimeout(...)) below that");
+    }
+
+    @Test
+    void adviceNamesTheSettingAsTheUserSpellsIt() {
+        assertThat(message(Kind.RESET, STALE, null, null)).endsWith("set PoolConfig.idleTimeout below that");
+        assertThat(message(Kind.CONNECT_TIMEOUT, NEW, null, Duration.ofSeconds(2), HTTP))
+                .endsWith("raise HttpClientConfig.socket(s -> s.connectTimeout(...))");
+        assertThat(message(Kind.READ_TIMEOUT, STALE, null, Duration.ofSeconds(2), HTTP))
+                .contains("raise HttpClientConfig.socket(s -> s.readTimeout(...)) (or the read timeout of this call)");
+        assertThat(message(Kind.UNREACHABLE, STALE, null, null, HTTP)).endsWith("keep HttpClientConfig.socket(s -> s.keepAlive(...)) on");
+        assertThat(message(Kind.TLS_HANDSHAKE, NEW, null, null, HTTP)).contains("trusted by HttpClientConfig.tls(...)");
+    }
+
+    @Test
+    void settingNamesNeedAPlaceForTheField() {
+        assertThatThrownBy(() -> new SettingNames("SocketConfig", "PoolConfig.%s", "tls"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("socketFormat: \"SocketConfig\" (expected: a format with one %s for the field name)");
     }
 
     @Test
     void peerClosed() {
         assertThat(message(Kind.PEER_CLOSED, STALE, null, null))
                 .startsWith("connection #7 to api.example:443 was closed by the peer after 61.2 s idle (its 12th use")
-                .contains("closes idle connections at about 61.2 s", "set the pool's idleTimeout below that");
+                .contains("closes idle connections at about 61.2 s", "set PoolConfig.idleTimeout below that");
     }
 
     @Test
     void brokenPipe() {
         assertThat(message(Kind.BROKEN_PIPE, STALE, null, null))
                 .startsWith("connection #7 to api.example:443 was already gone when the request was written after 61.2 s idle")
-                .contains("120 request bytes written", "set the pool's idleTimeout below that");
+                .contains("120 request bytes written", "set PoolConfig.idleTimeout below that");
     }
 
     @Test
@@ -88,7 +115,7 @@ class FailureMessagesTest {
         ConnectionFacts started = new ConnectionFacts(API, 7, true, Duration.ofMinutes(1), Duration.ZERO, 1, 80, true);
         assertThat(message(Kind.READ_TIMEOUT, started, null, Duration.ofSeconds(30)))
                 .startsWith("connection #7 to api.example:443 received no further response byte within the read timeout of 30000 ms on its first use")
-                .contains("response started", "raise the read timeout");
+                .contains("response started", "raise SocketConfig.readTimeout (or the read timeout of this call)");
     }
 
     @Test

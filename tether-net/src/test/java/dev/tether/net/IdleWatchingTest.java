@@ -1,6 +1,7 @@
 package dev.tether.net;
 
 import dev.tether.net.internal.IdleWatcher;
+import dev.tether.net.internal.TestWatchers;
 import dev.tether.pool.KeyedPool;
 import dev.tether.pool.Lease;
 import dev.tether.pool.PoolConfig;
@@ -176,26 +177,26 @@ class IdleWatchingTest {
     void tightIdleLeaseCyclesRaceTheWatcherWithoutLosingTheConnection() throws Exception {
         // No registration delay: the watcher registers, and the lease cancels, in every possible
         // order (including a stale entry of an earlier idle period meeting a later one).
-        IdleWatcher eager = IdleWatcher.startForTest("eager-watcher", Duration.ZERO);
+        IdleWatcher eager = TestWatchers.start("eager-watcher", Duration.ZERO);
         try (TestServer server = TestServer.echo()) {
             TcpConnector eagerConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(eager).build();
             tightCycles(eagerConnector, Endpoint.of("localhost", server.port()), 100_000);
         } finally {
-            eager.stop();
+            TestWatchers.stop(eager);
         }
     }
 
     @Test
     void tightTlsIdleLeaseCyclesRaceTheWatcherWithoutLosingTheConnection(@TempDir Path dir) throws Exception {
         Certs certs = Certs.forSubject(dir, "localhost", "dns:localhost,ip:127.0.0.1");
-        IdleWatcher eager = IdleWatcher.startForTest("eager-watcher", Duration.ZERO);
+        IdleWatcher eager = TestWatchers.start("eager-watcher", Duration.ZERO);
         try (TestServer server = TestServer.tlsEcho(certs.server)) {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())
                     .tls(TlsSettings.builder().sslContext(certs.client).build()).build();
             tightCycles(connector, e, 20_000);
             tightCycles(TcpConnector.builder().resolver(LOOPBACK).idleWatcher(eager).build(), e, 20_000);
         } finally {
-            eager.stop();
+            TestWatchers.stop(eager);
         }
     }
 
@@ -207,7 +208,7 @@ class IdleWatchingTest {
             try {
                 for (int i = 0; i < 20; i++) {
                     connector.onIdle(c, reason -> false);
-                    await().atMost(PATIENCE).pollInterval(Duration.ofMillis(1)).until(c.watch::isWatchedForTest);
+                    await().atMost(PATIENCE).pollInterval(Duration.ofMillis(1)).until(() -> TestWatchers.isWatched(c.watch));
                     connector.onLease(c);
                     assertThat(connector.isReusable(c, 0)).as("check %d", i).isTrue();
                     exchange(c); // back in blocking mode
@@ -222,7 +223,7 @@ class IdleWatchingTest {
     void leaseCheckSeesACloseWhileTheConnectionWasPending() throws Exception {
         // The deferral window: the watcher has not registered the connection (its delay is an
         // hour here), the peer closed it, and the lease-time check alone must refuse it.
-        IdleWatcher slow = IdleWatcher.startForTest("slow-watcher", Duration.ofHours(1));
+        IdleWatcher slow = TestWatchers.start("slow-watcher", Duration.ofHours(1));
         try (TestServer server = TestServer.echo()) {
             TcpConnector slowConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(slow).build();
             Connection c = slowConnector.open(Endpoint.of("localhost", server.port()));
@@ -232,7 +233,7 @@ class IdleWatchingTest {
                 slowConnector.onIdle(c, reason -> false);
                 server.next().close();
                 await().atMost(PATIENCE).until(() -> ProcNet.inCloseWait(localPort)); // our side has the FIN
-                assertThat(c.watch.isPendingForTest()).isTrue();
+                assertThat(TestWatchers.isPending(c.watch)).isTrue();
                 slowConnector.onLease(c);
                 assertThat(slowConnector.isReusable(c, 0)).isFalse();
                 assertThat(c.idleClose().signal()).isEqualTo(PeerSignal.FIN);
@@ -242,7 +243,7 @@ class IdleWatchingTest {
             }
             assertThat(ProcNet.inCloseWait(localPort)).isFalse();
         } finally {
-            slow.stop();
+            TestWatchers.stop(slow);
         }
     }
 
@@ -320,7 +321,7 @@ class IdleWatchingTest {
     @Test
     void concurrentLeasesRacingAnEagerWatcherNeverLoseAHealthyConnection() throws Exception {
         // No registration delay: every return is registered at once and races the next lease.
-        IdleWatcher eager = IdleWatcher.startForTest("eager-watcher", Duration.ZERO);
+        IdleWatcher eager = TestWatchers.start("eager-watcher", Duration.ZERO);
         TcpConnector eagerConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(eager).build();
         KeyedPool<Endpoint, Connection> eagerPool = KeyedPool.builder(eagerConnector)
                 .config(PoolConfig.builder().name("eager").maxPerKey(4).build()).build();
@@ -328,7 +329,7 @@ class IdleWatchingTest {
             concurrentLeases(eagerPool, Endpoint.of("localhost", server.port()));
         } finally {
             eagerPool.close();
-            eager.stop();
+            TestWatchers.stop(eager);
         }
     }
 
@@ -338,7 +339,7 @@ class IdleWatchingTest {
             Connection c = connector.open(Endpoint.of("localhost", server.port()));
             try {
                 // As if onIdle had just switched it to non-blocking and the watcher were slow.
-                c.watch.channelForTest().configureBlocking(false);
+                TestWatchers.channel(c.watch).configureBlocking(false);
                 server.next().close();
                 await().atMost(PATIENCE).untilAsserted(() -> {
                     boolean alive = IdleWatcher.shared().release(c.watch);
@@ -361,7 +362,7 @@ class IdleWatchingTest {
             Connection c = useAndReturn(e);
             // Reuse after idling (registered with the watcher, so switched to non-blocking and
             // back): the TLS layer still works in blocking mode.
-            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(1)).until(c.watch::isWatchedForTest);
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(1)).until(() -> TestWatchers.isWatched(c.watch));
             try (Lease<Connection> lease = pool.acquire(e)) {
                 assertThat(lease.get()).isSameAs(c);
                 exchange(c);

@@ -4,6 +4,8 @@ import java.time.Duration;
 
 /** A point in time on a {@link Ticker}, by which an operation (such as opening a connection) must finish. */
 public final class Deadline {
+    private static final Deadline NONE = new Deadline(null, Long.MAX_VALUE);
+
     private final Ticker ticker;
     private final long atNanos;
 
@@ -16,6 +18,16 @@ public final class Deadline {
         return new Deadline(ticker, atNanos);
     }
 
+    /** No deadline: never expires; {@link #remainingNanos()} is {@link Long#MAX_VALUE}. */
+    public static Deadline none() {
+        return NONE;
+    }
+
+    /** Whether this is {@link #none()}. */
+    public boolean isNone() {
+        return this == NONE;
+    }
+
     public static Deadline after(Ticker ticker, Duration timeout) {
         return new Deadline(ticker, ticker.nanoTime() + saturatedNanos(timeout));
     }
@@ -26,6 +38,9 @@ public final class Deadline {
     }
 
     public long remainingNanos() {
+        if (this == NONE) {
+            return Long.MAX_VALUE;
+        }
         return atNanos - ticker.nanoTime();
     }
 
@@ -56,6 +71,6 @@ public final class Deadline {
 
     @Override
     public String toString() {
-        return "Deadline[in " + remaining().toMillis() + " ms]";
+        return this == NONE ? "Deadline[none]" : "Deadline[in " + remaining().toMillis() + " ms]";
     }
 }

@@ -36,6 +36,12 @@ public interface Lease<C> extends AutoCloseable {
      */
     void deadline(Duration fromNow);
 
+    /** Sets the connection's deadline to {@code atNanos} on the pool's ticker (see {@link #deadline}). */
+    void deadlineAt(long atNanos);
+
+    /** Removes a deadline set earlier. */
+    void clearDeadline();
+
     /** How many times this connection has been leased, this lease included (1 for a fresh one). */
     int useCount();
 }

@@ -36,7 +36,7 @@ public interface Scenario {
 
     /** tether's settings for this scenario: the defaults unless the failure needs a shorter timeout to show. */
     default HttpClientConfig tetherConfig(boolean quick) {
-        return HttpClientConfig.builder().name("lab").build();
+        return HttpClientConfig.builder().pool(p -> p.name("lab")).build();
     }
 
     /**

@@ -6,8 +6,10 @@ import dev.tether.http.KeepAlive;
 import dev.tether.http.RequestBody;
 import dev.tether.net.ConnectionFailure;
 import dev.tether.net.ConnectionFailure.Kind;
+import dev.tether.pool.Deadline;
 import dev.tether.pool.Lease;
 import dev.tether.pool.Reason;
+import dev.tether.pool.Ticker;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +46,7 @@ public final class Exchange implements BodyInput.Owner {
     private final Lease<HttpConnection> lease;     // null for a connection opened outside the pool
     private final HttpConnection hc;
     private final HttpConnector connector;
+    private final Ticker ticker;
     private boolean released;
     private boolean reusable;
     private long keepAliveTimeoutNanos = -1;
@@ -52,6 +55,7 @@ public final class Exchange implements BodyInput.Owner {
     public Exchange(HttpClientConfig config, RouteState route, Lease<HttpConnection> lease, HttpConnection hc,
                     HttpConnector connector) {
         this.config = config;
+        this.ticker = config.ticker();
         this.route = route;
         this.lease = lease;
         this.hc = hc;
@@ -65,9 +69,9 @@ public final class Exchange implements BodyInput.Owner {
      * @param headers every field to send, Host and framing ones included
      */
     public ResponseHead execute(String method, String target, Headers headers, RequestBody requestBody,
-                                boolean expectContinue, long deadlineNanos, Duration requestTimeout) throws IOException {
+                                boolean expectContinue, Deadline deadline, Duration requestTimeout) throws IOException {
         hc.conn.beginExchange();
-        hc.startExchange(deadlineNanos, requestTimeout);
+        hc.startExchange(deadline, requestTimeout);
         try {
             Out out = hc.out;
             out.ascii(method);
@@ -108,7 +112,7 @@ public final class Exchange implements BodyInput.Owner {
             return head;
         } catch (ConnectionFailure f) {
             release(false, Reason.BROKEN);
-            throw hc.deadlineActive() && f.kind() == Kind.READ_TIMEOUT && hc.deadlineReached() ? hc.deadlinePassed(f) : f;
+            throw f.kind() == Kind.READ_TIMEOUT && hc.deadlineReached() ? hc.deadlinePassed(f) : f;
         } catch (IOException | RuntimeException | Error e) {
             release(false, Reason.BROKEN);
             throw e;
@@ -257,17 +261,18 @@ public final class Exchange implements BodyInput.Owner {
             lease.close(reason);
             return;
         }
-        long budget = route.idleBudgetNanos(keepAliveTimeoutNanos, System.nanoTime());
+        long now = ticker.nanoTime();
+        long budget = route.idleBudgetNanos(keepAliveTimeoutNanos, now);
         if (budget <= 0) {
             lease.close(Reason.DEADLINE);
             return;
         }
         if (budget != Long.MAX_VALUE) {
-            lease.deadline(Duration.ofNanos(budget));
+            lease.deadlineAt(now + budget);
             hc.leaseDeadlineSet = true;
         } else if (hc.leaseDeadlineSet) {
             // An earlier response set a deadline that this one no longer asks for.
-            lease.deadline(Duration.ofDays(365_000));
+            lease.clearDeadline();
             hc.leaseDeadlineSet = false;
         }
         lease.close();

@@ -3,6 +3,7 @@ package dev.tether.http.internal;
 import dev.tether.net.Connection;
 import dev.tether.net.ConnectionFailure;
 import dev.tether.net.ConnectionFailure.Kind;
+import dev.tether.pool.Deadline;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -18,7 +19,7 @@ public final class HttpConnection implements Wire.Hooks {
     final Connection conn;
     final Wire wire;
     final Out out;
-    private long deadlineNanos;       // 0: no request deadline
+    private Deadline deadline = Deadline.none();
     private Duration requestTimeout;
     private boolean timeoutShortened;
     private boolean shortenedByDeadline;
@@ -37,8 +38,8 @@ public final class HttpConnection implements Wire.Hooks {
         return conn;
     }
 
-    void startExchange(long deadlineNanos, Duration requestTimeout) {
-        this.deadlineNanos = deadlineNanos;
+    void startExchange(Deadline deadline, Duration requestTimeout) {
+        this.deadline = deadline;
         this.requestTimeout = requestTimeout;
         this.draining = false;
         out.reset();
@@ -46,7 +47,7 @@ public final class HttpConnection implements Wire.Hooks {
 
     /** Puts the read timeout back after a deadline or an expect-continue wait shortened it. */
     void endExchange() {
-        deadlineNanos = 0;
+        deadline = Deadline.none();
         draining = false;
         restoreReadTimeout();
     }
@@ -74,8 +75,8 @@ public final class HttpConnection implements Wire.Hooks {
         if (draining && conn.input().available() <= 0) {
             throw new IOException("draining stops here: the rest of the body has not arrived");
         }
-        if (deadlineNanos != 0) {
-            long left = deadlineNanos - System.nanoTime();
+        if (!deadline.isNone()) {
+            long left = deadline.remainingNanos();
             if (left <= 0) {
                 throw deadlinePassed(null);
             }
@@ -96,13 +97,9 @@ public final class HttpConnection implements Wire.Hooks {
         return conn.failure(Kind.READ_TIMEOUT, what, null);
     }
 
-    boolean deadlineActive() {
-        return deadlineNanos != 0;
-    }
-
     /** Whether the read timeout that just ran out was the request deadline's. */
     boolean deadlineReached() {
-        return deadlineNanos != 0 && (shortenedByDeadline || deadlineNanos - System.nanoTime() <= 0);
+        return !deadline.isNone() && (shortenedByDeadline || deadline.isExpired());
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.tether.net.TcpConnector;
 import dev.tether.pool.Connector;
 import dev.tether.pool.Deadline;
 import dev.tether.pool.Reason;
-import dev.tether.pool.Ticker;
 
 /**
  * tether-net's {@link TcpConnector} with HTTP's per-connection buffers around each connection.
@@ -26,11 +25,8 @@ public final class HttpConnector implements Connector<Endpoint, HttpConnection> 
     }
 
     /** Opens a connection outside the pool (the one retry after a stale pooled connection failed). */
-    public HttpConnection openFresh(Endpoint key, long deadlineNanos) throws ConnectionFailure {
-        if (deadlineNanos == 0) {
-            return new HttpConnection(tcp.open(key));
-        }
-        return new HttpConnection(tcp.open(key, Deadline.at(Ticker.SYSTEM, deadlineNanos)));
+    public HttpConnection openFresh(Endpoint key, Deadline deadline) throws ConnectionFailure {
+        return new HttpConnection(tcp.open(key, deadline));
     }
 
     @Override

@@ -27,6 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class RouteState {
     static final int RING = 8;
+    /** An observation that never ages out (a TTL of zero). */
+    private static final long FOREVER = Long.MAX_VALUE;
     /** Two observations confirm each other when they differ by at most this, or 10 % if larger. */
     private static final long AGREE_NANOS = 50_000_000L;
 
@@ -40,19 +42,23 @@ public final class RouteState {
     private final long[] observedAt = new long[RING];     // guarded by lock
     private int next;                                     // guarded by lock
     private int count;                                    // guarded by lock
-    /** The learned timeout in nanos, -1 for none; valid until {@link #learnedValidUntil}. */
+    /** The learned timeout in nanos, -1 for none; valid until {@link #learnedValidUntil} if {@link #learnedExpires}. */
     private volatile long learned = -1;
-    private volatile long learnedValidUntil = Long.MAX_VALUE;
+    private volatile boolean learnedExpires;
+    private volatile long learnedValidUntil;
     private volatile long advertised = -1;
 
-    public final AtomicLong requests = new AtomicLong();
-    public final AtomicLong retries = new AtomicLong();
-    public final AtomicLong idleCloses = new AtomicLong();
-    public final AtomicLong leaks = new AtomicLong();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+    private final AtomicLong idleCloses = new AtomicLong();
+    private final AtomicLong leaks = new AtomicLong();
 
+    /**
+     * @param ttl how long one observation counts; {@link Duration#ZERO}: for ever
+     */
     public RouteState(Endpoint endpoint, Duration ttl, Duration margin, double marginRatio) {
         this.endpoint = endpoint;
-        this.ttlNanos = ttl.isZero() ? Long.MAX_VALUE / 4 : ttl.toNanos();
+        this.ttlNanos = ttl.isZero() ? FOREVER : ttl.toNanos();
         this.marginNanos = margin.toNanos();
         this.marginRatio = marginRatio;
     }
@@ -60,6 +66,14 @@ public final class RouteState {
     public Endpoint endpoint() {
         return endpoint;
     }
+
+    public void requestSent() { requests.incrementAndGet(); }
+    public void retried() { retries.incrementAndGet(); }
+    public void leakSuspected() { leaks.incrementAndGet(); }
+    public long requests() { return requests.get(); }
+    public long retries() { return retries.get(); }
+    public long idleCloses() { return idleCloses.get(); }
+    public long leaks() { return leaks.get(); }
 
     /** The watcher saw the server close a connection that had been idle {@code idleNanos}. */
     public void observeIdleClose(long idleNanos, long nowNanos) {
@@ -78,7 +92,7 @@ public final class RouteState {
 
     /** The smallest recent idle close in nanos, or -1 when none is known. */
     public long learnedIdleNanos(long nowNanos) {
-        if (nowNanos - learnedValidUntil >= 0) {
+        if (learnedExpires && nowNanos - learnedValidUntil >= 0) {
             lock.lock();
             try {
                 recompute(nowNanos);
@@ -91,29 +105,37 @@ public final class RouteState {
 
     private void recompute(long now) { // caller holds lock
         long min = -1;
-        long validUntil = Long.MAX_VALUE;
         for (int i = 0; i < count; i++) {
-            long expires = observedAt[i] + ttlNanos;
-            if (now - expires >= 0 || (min >= 0 && observedIdle[i] >= min) || !confirmed(i, now)) {
+            if (!live(i, now) || (min >= 0 && observedIdle[i] >= min) || !confirmed(i, now)) {
                 continue;
             }
             min = observedIdle[i];
         }
-        // Valid until the first observation ages out: the answer may change then.
-        for (int i = 0; i < count; i++) {
-            long expires = observedAt[i] + ttlNanos;
-            if (now - expires < 0) {
-                validUntil = Math.min(validUntil, expires);
+        // Valid until the first live observation ages out: the answer may change then.
+        boolean expires = false;
+        long validUntil = 0;
+        if (ttlNanos != FOREVER) {
+            for (int i = 0; i < count; i++) {
+                if (live(i, now) && (!expires || observedAt[i] + ttlNanos - validUntil < 0)) {
+                    expires = true;
+                    validUntil = observedAt[i] + ttlNanos;
+                }
             }
         }
         learned = min;
         learnedValidUntil = validUntil;
+        learnedExpires = expires;
+    }
+
+    /** Whether observation {@code i} still counts at {@code now}. */
+    private boolean live(int i, long now) { // caller holds lock
+        return ttlNanos == FOREVER || now - observedAt[i] < ttlNanos;
     }
 
     /** Whether another live observation agrees with observation {@code i}. */
     private boolean confirmed(int i, long now) { // caller holds lock
         for (int j = 0; j < count; j++) {
-            if (j == i || now - (observedAt[j] + ttlNanos) >= 0) {
+            if (j == i || !live(j, now)) {
                 continue;
             }
             long a = observedIdle[i];

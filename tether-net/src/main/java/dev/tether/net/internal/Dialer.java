@@ -5,8 +5,11 @@ import dev.tether.net.ConnectionFailure;
 import dev.tether.net.ConnectionFailure.Kind;
 import dev.tether.net.Endpoint;
 import dev.tether.net.Resolver;
+import dev.tether.net.SettingNames;
 import dev.tether.net.SocketConfig;
 import dev.tether.net.TlsSettings;
+import dev.tether.pool.Deadline;
+import dev.tether.pool.Ticker;
 import jdk.net.ExtendedSocketOptions;
 
 import javax.net.ssl.SNIHostName;
@@ -42,19 +45,28 @@ public final class Dialer {
     public record Dialed(SocketChannel channel, SSLSocket ssl, InetSocketAddress remote) {
     }
 
-    private Dialer() {
+    private final SocketConfig config;
+    private final Resolver resolver;
+    private final Ticker ticker;
+    private final SettingNames names;
+
+    public Dialer(SocketConfig config, Resolver resolver, Ticker ticker, SettingNames names) {
+        this.config = config;
+        this.resolver = resolver;
+        this.ticker = ticker;
+        this.names = names;
     }
 
     /**
-     * @param deadlineNanos the caller's deadline on {@link System#nanoTime()}
+     * @param deadline the caller's deadline ({@link Deadline#none()}: only the connect timeout bounds it)
      */
-    public static Dialed dial(Endpoint endpoint, SocketConfig config, Resolver resolver, long deadlineNanos, long id)
-            throws ConnectionFailure {
+    public Dialed dial(Endpoint endpoint, Deadline deadline, long id) throws ConnectionFailure {
         ConnectionFacts facts = ConnectionFacts.notOpened(endpoint, id);
-        long start = System.nanoTime();
+        long start = ticker.nanoTime();
         long budgetEnd = start + config.connectTimeout().toNanos();
-        boolean callerBound = deadlineNanos - budgetEnd < 0;
-        long end = callerBound ? deadlineNanos : budgetEnd;
+        // Compared as a remainder, never as absolute times: "no deadline" must not wrap around.
+        boolean callerBound = deadline.remainingNanos() < budgetEnd - start;
+        long end = callerBound ? start + Math.max(0, deadline.remainingNanos()) : budgetEnd;
         Duration budget = Duration.ofNanos(Math.max(0, end - start));
         String budgetName = callerBound ? "the caller's deadline" : "connectTimeout";
 
@@ -65,14 +77,14 @@ public final class Dialer {
                 throw new java.net.UnknownHostException(endpoint.host() + ": the resolver returned no address");
             }
         } catch (IOException | RuntimeException e) {
-            throw new ConnectionFailure(Kind.UNKNOWN_HOST, Messages.describe(Kind.UNKNOWN_HOST, facts, null, null), facts, e);
+            throw new ConnectionFailure(Kind.UNKNOWN_HOST, Messages.describe(Kind.UNKNOWN_HOST, facts, null, null, names), facts, e);
         }
 
         List<String> outcomes = new ArrayList<>();
         IOException last = null;
         Kind lastKind = Kind.CONNECT_TIMEOUT;
         for (int i = 0; i < addresses.size(); i++) {
-            long left = end - System.nanoTime();
+            long left = end - ticker.nanoTime();
             if (left <= 0) {
                 outcomes.add(addresses.get(i).getHostAddress() + " not tried");
                 lastKind = Kind.CONNECT_TIMEOUT;
@@ -85,7 +97,7 @@ public final class Dialer {
                 ch = SocketChannel.open();
                 configure(ch, config);
                 ch.socket().connect(target, (int) Math.max(1, Math.min(Integer.MAX_VALUE, share / 1_000_000)));
-                return handshake(endpoint, config, ch, target, end, facts, budget, budgetName);
+                return handshake(endpoint, ch, target, end, facts, budget, budgetName);
             } catch (ConnectionFailure f) {
                 closeQuietly(ch);
                 throw f;
@@ -98,7 +110,7 @@ public final class Dialer {
         }
         String detail = "tried " + String.join(", ", outcomes);
         Duration timeout = lastKind == Kind.CONNECT_TIMEOUT ? budget : null;
-        String message = Messages.describe(lastKind, facts, detail + (timeout != null ? ", " + budgetName : ""), timeout);
+        String message = Messages.describe(lastKind, facts, detail + (timeout != null ? ", " + budgetName : ""), timeout, names);
         throw new ConnectionFailure(lastKind, message, facts, last);
     }
 
@@ -121,8 +133,8 @@ public final class Dialer {
         }
     }
 
-    private static Dialed handshake(Endpoint endpoint, SocketConfig config, SocketChannel ch, InetSocketAddress target,
-                                    long end, ConnectionFacts facts, Duration budget, String budgetName) throws IOException {
+    private Dialed handshake(Endpoint endpoint, SocketChannel ch, InetSocketAddress target,
+                             long end, ConnectionFacts facts, Duration budget, String budgetName) throws IOException {
         TlsSettings tls = endpoint.tls();
         int readTimeout = (int) config.readTimeout().toMillis();
         if (tls == null) {
@@ -147,7 +159,7 @@ public final class Dialer {
                 p.setCipherSuites(tls.cipherSuites().toArray(String[]::new));
             }
             ssl.setSSLParameters(p);
-            long left = end - System.nanoTime();
+            long left = end - ticker.nanoTime();
             ssl.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000)));
             ssl.startHandshake();
             ssl.setSoTimeout(readTimeout);
@@ -157,7 +169,7 @@ public final class Dialer {
             Kind kind = Classifier.classify(Phase.HANDSHAKE, e);
             String detail = "TLS with " + describe(target) + " as " + name + ": " + e;
             String message = Messages.describe(kind, facts, kind == Kind.CONNECT_TIMEOUT ? detail + ", " + budgetName : detail,
-                    kind == Kind.CONNECT_TIMEOUT ? budget : null);
+                    kind == Kind.CONNECT_TIMEOUT ? budget : null, names);
             throw new ConnectionFailure(kind, message, facts, e);
         }
     }

@@ -3,6 +3,7 @@ package dev.tether.net.internal;
 import dev.tether.net.PeerSignal;
 import dev.tether.pool.Connector.IdleHandle;
 import dev.tether.pool.Reason;
+import dev.tether.pool.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,6 +103,13 @@ public final class IdleWatcher {
     /** Only the watcher thread's own buffer: reads of idle channels happen one at a time there. */
     private final ByteBuffer one = ByteBuffer.allocateDirect(1);
 
+    /**
+     * The registration delay is a real-time wait on this thread's selector, shared by every pool
+     * in the JVM whatever ticker each client was given, so it reads the system's clock. Idle
+     * ages (what a client learns from) are measured by each connection on its own ticker.
+     */
+    private static final Ticker CLOCK = Ticker.SYSTEM;
+
     private IdleWatcher(String name, long delayNanos) {
         this.delayNanos = delayNanos;
         try {
@@ -120,16 +128,16 @@ public final class IdleWatcher {
     }
 
     /**
-     * A watcher of its own with another registration delay, for tests that must drive a given
-     * path (zero: every connection is registered at once and races its next lease). Stop it with
-     * {@link #stop}.
+     * A watcher of its own with another registration delay (zero: every connection is registered
+     * at once and races its next lease), so a test can drive a given path; package-private, and
+     * reached from tests only. Stop it with {@link #stop}.
      */
-    public static IdleWatcher startForTest(String name, Duration delay) {
+    static IdleWatcher start(String name, Duration delay) {
         return new IdleWatcher(name, delay.toNanos());
     }
 
-    /** Ends a watcher from {@link #startForTest}: its thread exits and its selector is closed. */
-    public void stop() throws IOException {
+    /** Ends a watcher of its own: its thread exits and its selector is closed. */
+    void stop() throws IOException {
         selector.close();
     }
 
@@ -140,7 +148,7 @@ public final class IdleWatcher {
 
     public void watch(Watch w, IdleHandle handle) {
         w.handle = handle;
-        long due = System.nanoTime() + delayNanos;
+        long due = CLOCK.nanoTime() + delayNanos;
         w.dueNanos = due;
         w.state.set(Watch.PENDING);
         Entry e = new Entry(w, due);
@@ -223,7 +231,7 @@ public final class IdleWatcher {
             signal = Classifier.isReset(e) ? PeerSignal.RESET : PeerSignal.LOST;
         }
         w.state.set(Watch.DEAD);
-        w.owner.peerSeen(signal, System.nanoTime() - w.owner.lastUsedNanos(), error, true);
+        w.owner.peerSeen(signal, w.owner.idleNanos(), error, true);
         return false;
     }
 
@@ -293,11 +301,11 @@ public final class IdleWatcher {
             }
             last = newest;
         }
-        long now = System.nanoTime();
+        long now = CLOCK.nanoTime();
         Entry e;
         while ((e = first) != null) {
             if (e.dueNanos - now > 0) {
-                now = System.nanoTime();
+                now = CLOCK.nanoTime();
                 if (e.dueNanos - now > 0) {
                     return e.dueNanos - now;
                 }
@@ -348,7 +356,7 @@ public final class IdleWatcher {
 
     /** Watcher thread only: queues a connection for registration after this select. */
     private void requeueNow(Watch w) {
-        long now = System.nanoTime();
+        long now = CLOCK.nanoTime();
         w.dueNanos = now;
         w.state.set(Watch.PENDING);
         Entry e = new Entry(w, now);
@@ -398,7 +406,7 @@ public final class IdleWatcher {
             key.cancel();
         }
         try {
-            w.owner.peerSeen(signal, System.nanoTime() - w.owner.lastUsedNanos(), error, false);
+            w.owner.peerSeen(signal, w.owner.idleNanos(), error, false);
             IdleHandle h = w.handle;
             if (h != null) {
                 h.expire(Reason.PEER_CLOSED);

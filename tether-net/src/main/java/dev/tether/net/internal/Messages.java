@@ -2,6 +2,7 @@ package dev.tether.net.internal;
 
 import dev.tether.net.ConnectionFacts;
 import dev.tether.net.ConnectionFailure.Kind;
+import dev.tether.net.SettingNames;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -9,7 +10,8 @@ import java.util.Locale;
 /**
  * The text of every {@code ConnectionFailure}: "connection #id to host:port" + what happened +
  * the connection's history + a colon + the most likely cause and what to change. Message text is
- * API (tools grep it), so each kind has one fixed shape.
+ * API (tools grep it), so each kind has one fixed shape. Advice names settings as the user
+ * spells them ({@link SettingNames}, supplied by the protocol client that built the connector).
  */
 public final class Messages {
 
@@ -20,8 +22,9 @@ public final class Messages {
      * @param detail what the caller knows beyond the facts (addresses tried, a protocol's complaint,
      *               the TLS library's reason); may be null
      * @param timeout the timeout that ran out, for the two timeout kinds; may be null
+     * @param names   how the reader spells the settings the advice names
      */
-    public static String describe(Kind kind, ConnectionFacts f, String detail, Duration timeout) {
+    public static String describe(Kind kind, ConnectionFacts f, String detail, Duration timeout, SettingNames names) {
         String conn = "connection #" + f.connectionId() + " to " + f.endpoint().authority();
         String d = detail == null || detail.isBlank() ? "" : " (" + detail + ")";
         switch (kind) {
@@ -31,7 +34,7 @@ public final class Messages {
             case CONNECT_TIMEOUT:
                 return conn + " could not be opened within " + millis(timeout) + d
                         + ": the host did not answer (it is down, a firewall drops the packets, or its accept queue is full);"
-                        + " check that it is reachable, or raise SocketConfig.connectTimeout";
+                        + " check that it is reachable, or raise " + names.socket("connectTimeout");
             case UNKNOWN_HOST:
                 return conn + " could not be opened: the name " + f.endpoint().host() + " did not resolve" + d
                         + "; check the host name and the resolver (DNS, /etc/hosts)";
@@ -42,26 +45,27 @@ public final class Messages {
                 }
                 return conn + " lost its peer " + history(f) + d
                         + ": nothing answered any more (keepalive probes or retransmissions timed out, or no route);"
-                        + " the host or a middlebox vanished; check the server, and keep SocketConfig.keepAlive on";
+                        + " the host or a middlebox vanished; check the server, and keep " + names.socket("keepAlive") + " on";
             case RESET:
                 if (!f.opened()) {
                     return conn + " could not be opened: the peer accepted it and reset it at once" + d
                             + " (a server or proxy shedding connections, or a proxy whose upstream is down);"
                             + " nothing was sent; check the server's logs and its connection limits";
                 }
-                return conn + " was reset by the peer " + history(f) + d + ": " + closeAdvice(f, "aborted");
+                return conn + " was reset by the peer " + history(f) + d + ": " + closeAdvice(f, "aborted", names);
             case PEER_CLOSED:
-                return conn + " was closed by the peer " + history(f) + d + ": " + closeAdvice(f, "closed");
+                return conn + " was closed by the peer " + history(f) + d + ": " + closeAdvice(f, "closed", names);
             case BROKEN_PIPE:
                 return conn + " was already gone when the request was written " + history(f) + d + ": "
-                        + closeAdvice(f, "closed");
+                        + closeAdvice(f, "closed", names);
             case READ_TIMEOUT:
                 return conn + " received no " + (f.responseStarted() ? "further response byte" : "response byte")
                         + " within the read timeout of " + millis(timeout) + " " + history(f) + d
-                        + ": the server is slow or stalled; raise the read timeout for this call if the server is known to be slow, or check the server";
+                        + ": the server is slow or stalled; if it is known to be slow, raise " + names.socket("readTimeout")
+                        + " (or the read timeout of this call); otherwise check the server";
             case TLS_HANDSHAKE:
                 return conn + " failed its TLS handshake" + d
-                        + ": check that the server's certificate matches the host name and is trusted by the SSLContext in TlsSettings,"
+                        + ": check that the server's certificate matches the host name and is trusted by " + names.tls() + ","
                         + " and that the server speaks TLS on this port";
             case PROTOCOL:
             default:
@@ -80,10 +84,10 @@ public final class Messages {
                 + (f.responseStarted() ? "response started" : "no response byte yet") + ")";
     }
 
-    private static String closeAdvice(ConnectionFacts f, String verb) {
+    private static String closeAdvice(ConnectionFacts f, String verb, SettingNames names) {
         if (f.reused() && !f.responseStarted() && f.idleBeforeUse().compareTo(Duration.ofSeconds(1)) >= 0) {
             return "the server or a load balancer likely closes idle connections at about "
-                    + seconds(f.idleBeforeUse()) + "; set the pool's idleTimeout below that";
+                    + seconds(f.idleBeforeUse()) + "; set " + names.pool("idleTimeout") + " below that";
         }
         if (f.responseStarted()) {
             return "the server " + verb + " it in the middle of the response; check the server's logs and limits";

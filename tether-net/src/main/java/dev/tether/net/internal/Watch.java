@@ -29,8 +29,8 @@ public final class Watch {
 
     /** Told what the peer did; implemented by the connection. */
     public interface Owner {
-        /** Nanos ({@link System#nanoTime}) of the last byte read or written. */
-        long lastUsedNanos();
+        /** How long no byte has gone either way, on the connection's own ticker. */
+        long idleNanos();
 
         void peerSeen(PeerSignal signal, long idleNanos, IOException error, boolean atLease);
 
@@ -66,19 +66,13 @@ public final class Watch {
         this.owner = owner;
     }
 
-    /** For tests that put the channel into the state onIdle leaves it in. */
-    public SocketChannel channelForTest() {
-        return channel;
-    }
-
-    /** For tests that must know which path a lease takes: still waiting to be registered. */
-    public boolean isPendingForTest() {
+    /** Still waiting to be registered (the deferred path). */
+    boolean isPending() {
         return state.get() == PENDING;
     }
 
-    /** For tests: registered with the selector and watched. */
-    public boolean isWatchedForTest() {
+    /** Registered with the selector and watched. */
+    boolean isWatched() {
         return state.get() == WATCHED;
     }
-
 }

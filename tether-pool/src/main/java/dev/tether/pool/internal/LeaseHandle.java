@@ -85,6 +85,24 @@ final class LeaseHandle<K, C> implements Lease<C> {
     }
 
     @Override
+    public void deadlineAt(long atNanos) {
+        Entry<K, C> e = entry;
+        if (state != ACTIVE) {
+            throw returned("deadlineAt()");
+        }
+        e.deadline = atNanos;
+    }
+
+    @Override
+    public void clearDeadline() {
+        Entry<K, C> e = entry;
+        if (state != ACTIVE) {
+            throw returned("clearDeadline()");
+        }
+        e.deadline = Long.MAX_VALUE;
+    }
+
+    @Override
     public int useCount() {
         Entry<K, C> e = entry;
         if (state != ACTIVE) {

@@ -41,7 +41,7 @@ public final class Blackhole implements Scenario {
 
     @Override
     public HttpClientConfig tetherConfig(boolean quick) {
-        return HttpClientConfig.builder().name("lab").readTimeout(Duration.ofMillis(quick ? 1000 : 2000)).build();
+        return HttpClientConfig.builder().pool(p -> p.name("lab")).socket(s -> s.readTimeout(Duration.ofMillis(quick ? 1000 : 2000))).build();
     }
 
     /** What the scenario says in --quick, where the keepalive part does not run. */

@@ -23,7 +23,7 @@ public final class ConnectTimeout implements Scenario {
 
     @Override
     public HttpClientConfig tetherConfig(boolean quick) {
-        return HttpClientConfig.builder().name("lab").connectTimeout(Duration.ofSeconds(1)).build();
+        return HttpClientConfig.builder().pool(p -> p.name("lab")).socket(s -> s.connectTimeout(Duration.ofSeconds(1))).build();
     }
 
     public void run(Trial t) throws Exception {

@@ -1,0 +1,86 @@
+package dev.tether.http.internal;
+
+import dev.tether.http.Headers;
+import dev.tether.http.HttpClientConfig;
+import dev.tether.http.HttpRequest;
+import dev.tether.http.RequestBody;
+import dev.tether.http.Route;
+
+import java.net.URI;
+
+/**
+ * Turns the caller's request into what goes on the wire: the request target, and the header
+ * fields in the order they are sent.
+ *
+ * <ol>
+ *   <li>Host, unless the caller set one; User-Agent from the config unless the caller set one;
+ *       Accept-Encoding when the client decodes bodies and the caller did not ask for an encoding.</li>
+ *   <li>The config's default headers whose names the caller did not set, then the caller's own.</li>
+ *   <li>Framing is the client's to state: the caller's Content-Length, Transfer-Encoding and Expect
+ *       are dropped (they could contradict the body sent) and set from the body instead.</li>
+ * </ol>
+ */
+public final class RequestBridge {
+    private final HttpClientConfig config;
+
+    public RequestBridge(HttpClientConfig config) {
+        this.config = config;
+    }
+
+    /** Whether the client decodes this request's response body (and so asks for gzip and deflate). */
+    public boolean decodes(HttpRequest req) {
+        return config.decompress() && !req.headers().contains("Accept-Encoding") && !req.method().equals("HEAD");
+    }
+
+    /** Every header field to send, Host and framing included. */
+    public Headers headers(HttpRequest req, Route route, boolean decode) {
+        Headers given = req.headers();
+        Headers.Builder b = Headers.builder();
+        if (!given.contains("Host")) {
+            b.add("Host", route.hostHeader());
+        }
+        if (config.userAgent() != null && !given.contains("User-Agent")) {
+            b.add("User-Agent", config.userAgent());
+        }
+        if (decode) {
+            b.add("Accept-Encoding", "gzip, deflate");
+        }
+        Headers defaults = config.defaultHeaders();
+        for (int i = 0; i < defaults.size(); i++) {
+            if (!given.contains(defaults.name(i))) {
+                b.add(defaults.name(i), defaults.value(i));
+            }
+        }
+        for (int i = 0; i < given.size(); i++) {
+            String n = given.name(i);
+            if (!n.equalsIgnoreCase("Content-Length") && !n.equalsIgnoreCase("Transfer-Encoding")
+                    && !n.equalsIgnoreCase("Expect")) {
+                b.add(n, given.value(i));
+            }
+        }
+        RequestBody body = req.body();
+        if (body != null) {
+            if (body.length() >= 0) {
+                b.add("Content-Length", Long.toString(body.length()));
+            } else {
+                b.add("Transfer-Encoding", "chunked");
+            }
+            if (req.expectContinue()) {
+                b.add("Expect", "100-continue");
+            }
+        } else if (req.method().equals("POST") || req.method().equals("PUT")) {
+            b.add("Content-Length", "0");
+        }
+        return b.build();
+    }
+
+    /** The request target: the URI's path (or "/") and query, as the URI holds them. */
+    public static String target(URI uri) {
+        String path = uri.getRawPath();
+        if (path == null || path.isEmpty()) {
+            path = "/";
+        }
+        String q = uri.getRawQuery();
+        return q == null ? path : path + "?" + q;
+    }
+}

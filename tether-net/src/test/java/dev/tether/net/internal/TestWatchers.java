@@ -1,0 +1,35 @@
+package dev.tether.net.internal;
+
+import java.io.IOException;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+
+/**
+ * What tests of idle watching need from inside the package, so that the main code exposes nothing
+ * public for tests: a watcher with another registration delay, and a watch's state.
+ */
+public final class TestWatchers {
+    private TestWatchers() {
+    }
+
+    /** A watcher of its own (zero delay: every return registers at once and races the next lease). */
+    public static IdleWatcher start(String name, Duration delay) {
+        return IdleWatcher.start(name, delay);
+    }
+
+    public static void stop(IdleWatcher w) throws IOException {
+        w.stop();
+    }
+
+    public static boolean isPending(Watch w) {
+        return w.isPending();
+    }
+
+    public static boolean isWatched(Watch w) {
+        return w.isWatched();
+    }
+
+    public static SocketChannel channel(Watch w) {
+        return w.channel;
+    }
+}
