@@ -1,0 +1,153 @@
+package dev.tether.readme;
+
+import dev.tether.chaos.ChaosExtension;
+import dev.tether.chaos.ChaosLab;
+import dev.tether.chaos.ChaosProxy;
+import dev.tether.chaos.Stream;
+import dev.tether.chaos.Toxic;
+import dev.tether.http.Headers;
+import dev.tether.http.HttpClient;
+import dev.tether.http.HttpClientConfig;
+import dev.tether.http.HttpRequest;
+import dev.tether.http.HttpResponse;
+import dev.tether.http.RequestBody;
+import dev.tether.net.Connection;
+import dev.tether.net.ConnectionFailure;
+import dev.tether.net.Endpoint;
+import dev.tether.net.SocketConfig;
+import dev.tether.net.TcpConnector;
+import dev.tether.pool.Connector;
+import dev.tether.pool.Deadline;
+import dev.tether.pool.KeyedPool;
+import dev.tether.pool.Lease;
+import dev.tether.pool.Pool;
+import dev.tether.pool.PoolConfig;
+import dev.tether.pool.Reason;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The code the README shows, compiled against the real API. {@link ReadmeExamplesTest} checks that
+ * each region below and its README block are the same text. Nothing here runs (the file name is
+ * not a test's), so the examples may name servers that do not exist.
+ */
+@SuppressWarnings({"unused", "try"})
+final class ReadmeExamples {
+    private static final Logger log = LoggerFactory.getLogger(ReadmeExamples.class);
+
+    void http() throws IOException {
+        // example: http
+        HttpClientConfig config = HttpClientConfig.builder()
+                .pool(p -> p.maxPerKey(20).idleTimeout(Duration.ofSeconds(30)))   // per route; below the server's idle timeout
+                .socket(s -> s.connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ofSeconds(10)))
+                .requestTimeout(Duration.ofSeconds(5))
+                .defaultHeaders(Headers.of("Accept", "application/json"))
+                .build();
+        try (HttpClient client = HttpClient.create(config)) {
+            try (HttpResponse r = client.send(HttpRequest.get("http://127.0.0.1:8080/orders/7"))) {
+                System.out.println(r.status() + " " + r.string());
+            }
+            HttpRequest pay = HttpRequest.builder("http://127.0.0.1:8080/payments")
+                    .POST(RequestBody.of("{\"amount\": 5}"))
+                    .header("Idempotency-Key", "pay-7")          // lets tether re-send it after a stale connection
+                    .build();
+            try (HttpResponse r = client.send(pay)) {
+                r.bytes();
+            } catch (ConnectionFailure f) {
+                boolean maybeApplied = HttpClient.mayHaveBeenApplied(f);   // the message says the same in words
+            }
+            System.out.println(client.routeStats("http://127.0.0.1:8080/").learnedIdleTimeout());
+        }
+        // end
+    }
+
+    static final class ChaosExample {
+        // example: chaos
+        @RegisterExtension
+        static final ChaosExtension chaos = new ChaosExtension();   // one lab per class, toxics removed after each test
+
+        @Test
+        void survivesALoadBalancerThatDropsIdleConnections() throws Exception {
+            ChaosProxy api = chaos.proxy("api", "127.0.0.1:8080");
+            api.addToxic(Toxic.idleClose(Duration.ofSeconds(2), true));   // RST after 2 s without a byte
+            api.addToxic(Toxic.latency(Duration.ofMillis(50)).withStream(Stream.UPSTREAM));
+            try (HttpClient client = HttpClient.create()) {
+                String url = "http://" + api.listen() + "/orders/7";
+                client.send(HttpRequest.get(url)).string();
+                await().atMost(Duration.ofSeconds(10))                    // the balancer's RST, seen while idle
+                        .until(() -> client.routeStats(url).idleCloses() == 1);
+                client.send(HttpRequest.get(url)).string();               // no error: the dead connection was gone
+            }
+        }
+        // end
+    }
+
+    void chaosWithoutJUnit() {
+        // example: chaos-lab
+        try (ChaosLab lab = ChaosLab.create()) {
+            ChaosProxy db = lab.createProxy("db", "127.0.0.1:5432");
+            db.addToxic(Toxic.resetNow());                                // every live connection, idle ones too
+        }
+        // end
+    }
+
+    void net() throws IOException {
+        // example: net
+        TcpConnector connector = TcpConnector.builder()
+                .socketConfig(SocketConfig.builder().connectTimeout(Duration.ofSeconds(2)).readTimeout(Duration.ofSeconds(5)).build())
+                .idleCloseListener((c, close) -> log.info("{} closed by the server after {} idle ({})", c, close.idleFor(), close.signal()))
+                .build();
+        try (KeyedPool<Endpoint, Connection> pool = KeyedPool.builder(connector).ticker(connector.ticker()).build();
+             Lease<Connection> lease = pool.acquire(Endpoint.tls("api.example", 443))) {
+            Connection c = lease.get();
+            c.beginExchange();                 // counts request bytes and notes the first response byte
+            c.output().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            int b = c.input().read();          // never waits longer than the read timeout
+        }
+        // end
+    }
+
+    void pool() throws IOException {
+        // example: pool
+        Connector<String, Socket> connector = new Connector<>() {
+            public Socket open(String hostPort, Deadline deadline) throws IOException {
+                String[] hp = hostPort.split(":");
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])), deadline.remainingMillisAtLeast(1));
+                return s;
+            }
+            public boolean isReusable(Socket s, long idleNanos) { return !s.isClosed(); }
+            public void close(Socket s, Reason reason) {
+                try { s.close(); } catch (IOException ignored) { }
+            }
+        };
+
+        PoolConfig config = PoolConfig.builder()
+                .name("orders")
+                .maxPerKey(10)
+                .acquireTimeout(Duration.ofSeconds(2))
+                .idleTimeout(Duration.ofSeconds(50))
+                .maxLifetime(Duration.ofMinutes(30))
+                .lifetimeJitter(Duration.ofMinutes(1))
+                .build();
+
+        try (Pool<Socket> pool = Pool.builder("db:5432", connector).config(config).build();
+             Lease<Socket> lease = pool.acquire()) {
+            use(lease.get());          // close() returns it; lease.retire() discards a broken one
+        }
+        // end
+    }
+
+    private static void use(Socket s) {
+    }
+}
