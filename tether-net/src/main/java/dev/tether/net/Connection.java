@@ -59,8 +59,9 @@ public final class Connection {
     private volatile long bytesWritten;
     private volatile boolean responseStarted;
     private volatile boolean everRead;
-    /** Watcher thread only: how often TLS housekeeping was absorbed (bounded, so a chatty peer cannot keep it). */
+    /** How often a TLS read found only housekeeping (bounded, so a chatty peer cannot keep it). */
     private int tlsAbsorbs;
+    private static final int MAX_TLS_HOUSEKEEPING = 3;
     private volatile Duration readTimeout;
     private volatile IdleClose idleClose;
     private volatile Reason closeReason;
@@ -109,13 +110,18 @@ public final class Connection {
             }
 
             @Override
-            public boolean mayHaveTlsHousekeeping() {
-                return ssl != null && !everRead && tlsAbsorbs < 3;
+            public boolean isTls() {
+                return ssl != null;
             }
 
             @Override
-            public PeerSignal absorbTlsHousekeeping() {
-                return absorbTls();
+            public boolean mayHaveTlsHousekeeping() {
+                return ssl != null && !everRead && tlsAbsorbs < MAX_TLS_HOUSEKEEPING;
+            }
+
+            @Override
+            public PeerSignal readTls() {
+                return Connection.this.readTls();
             }
         });
     }
@@ -246,22 +252,27 @@ public final class Connection {
     }
 
     /**
-     * On the watcher thread, channel deregistered: a TLS connection that never read may have the
-     * server's post-handshake messages (TLS 1.3 session tickets) in its socket, which are not a
-     * sign of life. Let the TLS layer consume them, waiting at most 1 ms for application data.
-     * Returns null if that was all, otherwise what the peer did.
+     * An idle TLS connection became readable (on the watcher thread, channel deregistered; or at
+     * lease time when bytes wait): let the TLS layer read what arrived, waiting at most 1 ms. The
+     * server's post-handshake messages (TLS 1.3 session tickets) are consumed and are no sign of
+     * life: null, keep watching (at most {@value #MAX_TLS_HOUSEKEEPING} times). A close_notify, or
+     * anything else the TLS layer reads as the end of the stream, is the peer's close: FIN, the
+     * same as on a plain connection, so a client learns from it. Application data is DATA.
      */
-    private PeerSignal absorbTls() {
-        tlsAbsorbs++;
+    private PeerSignal readTls() {
         try {
             channel.configureBlocking(true);
             ssl.setSoTimeout(1);
             int b = ssl.getInputStream().read();
             return b < 0 ? PeerSignal.FIN : PeerSignal.DATA;
         } catch (java.net.SocketTimeoutException onlyHousekeeping) {
-            return null;
+            return ++tlsAbsorbs > MAX_TLS_HOUSEKEEPING ? PeerSignal.DATA : null;
         } catch (IOException e) {
-            return Classifier.isReset(e) ? PeerSignal.RESET : PeerSignal.LOST;
+            if (Classifier.isReset(e)) {
+                return PeerSignal.RESET;
+            }
+            // An alert or a stream cut without close_notify: the TLS layer says the peer is done.
+            return e instanceof javax.net.ssl.SSLException || e instanceof java.io.EOFException ? PeerSignal.FIN : PeerSignal.LOST;
         } finally {
             try {
                 ssl.setSoTimeout((int) readTimeout.toMillis());

@@ -45,10 +45,11 @@ import java.util.concurrent.locks.LockSupport;
  *       waits to be flushed by a select, and only this thread knows when one has run.</li>
  *   <li>For a ready key whose {@link Watch} it can move WATCHED -> EXPIRING, it reads one byte
  *       without blocking: EOF is FIN, a byte is DATA, the JDK's reset is RESET, any other error is
- *       LOST, nothing is a spurious wake-up (back to WATCHED). Exception: a TLS connection that has
- *       read no application data yet may only have received the server's session tickets; the TLS
- *       layer reads them (at most 1 ms) and, if that was all, the connection is PENDING again,
- *       due at once.</li>
+ *       LOST, nothing is a spurious wake-up (back to WATCHED). Exception: the raw bytes of a TLS
+ *       connection cannot be judged (a close_notify alert is bytes too), so the TLS layer reads
+ *       them (at most 1 ms): its end of stream is FIN, as on plain TCP, so a client learns from a
+ *       TLS server's idle close too; session tickets (of a connection that read nothing yet) are no
+ *       sign of life, and the connection is PENDING again, due at once.</li>
  *   <li>For a sign of life it cancels the key, tells the owner (which records how long it had been
  *       idle), asks the pool to expire it ({@link IdleHandle#expire}, which closes it on this
  *       thread through the connector), and marks it DEAD.</li>
@@ -56,7 +57,8 @@ import java.util.concurrent.locks.LockSupport;
  *       moves PENDING or WATCHED -> LEASED; after that CAS the thread never touches the connection
  *       (a stale entry finds it LEASED, a cancelled key is flushed by the next select). If it was
  *       WATCHED, it cancels the key. Then the lease-time check: one 1-byte read in non-blocking
- *       mode (0 bytes means alive; a PENDING connection, still blocking, is switched for it), and
+ *       mode (0 bytes means alive; a PENDING connection, still blocking, is switched for it; on TLS
+ *       with bytes waiting, the TLS layer reads them first, as above), and
  *       back to blocking mode, which the JDK allows once no valid key is left.</li>
  *   <li>{@link #closed}: the JDK closes the descriptor of a channel that is still registered only
  *       when the selector deregisters it, so a close wakes the selector; otherwise the socket could
@@ -213,7 +215,14 @@ public final class IdleWatcher {
             if (w.owner.mayHaveTlsHousekeeping()) {
                 // Never-read TLS: unread session tickets are not a sign of life; the TLS layer
                 // absorbs them (at most 1 ms, once) and leaves the channel in blocking mode.
-                signal = w.owner.absorbTlsHousekeeping();
+                signal = w.owner.readTls();
+                if (signal == null) {
+                    return true;
+                }
+            } else if (w.owner.isTls() && available(w) > 0) {
+                // Bytes wait on an idle TLS connection: a close_notify or data, which only the TLS
+                // layer can tell apart. Rare (the watcher usually saw them first), so its 1 ms is.
+                signal = w.owner.readTls();
                 if (signal == null) {
                     return true;
                 }
@@ -233,6 +242,11 @@ public final class IdleWatcher {
         w.state.set(Watch.DEAD);
         w.owner.peerSeen(signal, w.owner.idleNanos(), error, true);
         return false;
+    }
+
+    /** Unread bytes in the socket, without consuming them (FIONREAD; 0 at end of stream). */
+    private static int available(Watch w) throws IOException {
+        return w.channel.socket().getInputStream().available();
     }
 
     /** Stops watching before the owner closes the channel. */
@@ -372,11 +386,11 @@ public final class IdleWatcher {
         if (!w.state.compareAndSet(Watch.WATCHED, Watch.EXPIRING)) {
             return; // leased or closed since: not ours to touch
         }
-        if (w.owner.mayHaveTlsHousekeeping()) {
-            // Raw bytes of a TLS stream cannot be peeked at: let the TLS layer read them (a
-            // blocking read of at most 1 ms, once per fresh TLS connection) before judging.
+        if (w.owner.isTls()) {
+            // Raw bytes of a TLS stream cannot be judged (a close_notify is bytes too): let the
+            // TLS layer read them, a blocking read of at most 1 ms, before judging.
             key.cancel();
-            PeerSignal signal = w.owner.absorbTlsHousekeeping();
+            PeerSignal signal = w.owner.readTls();
             if (signal == null) {
                 requeueNow(w); // registered again after this select, once its key is flushed
                 return;

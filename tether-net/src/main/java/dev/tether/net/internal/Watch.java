@@ -35,17 +35,25 @@ public final class Watch {
         void peerSeen(PeerSignal signal, long idleNanos, IOException error, boolean atLease);
 
         /**
-         * Whether readiness might be TLS housekeeping rather than a sign of life: a TLS connection
-         * that has read no application data yet may have the server's post-handshake messages
-         * (TLS 1.3 session tickets) unread in its socket. Must be cheap.
+         * Whether the stream is TLS: its raw bytes cannot be judged (a close_notify alert, session
+         * tickets and application data all look like "bytes"), so the TLS layer must read them.
+         */
+        boolean isTls();
+
+        /**
+         * Whether a TLS connection has read no application data yet: it may have the server's
+         * post-handshake messages (TLS 1.3 session tickets) unread in its socket, which make it
+         * readable without any sign of life. Must be cheap.
          */
         boolean mayHaveTlsHousekeeping();
 
         /**
-         * Lets the TLS layer consume what arrived, on the watcher thread, with the channel
-         * deregistered: null if it was only housekeeping (keep watching), otherwise what the peer did.
+         * Lets the TLS layer read what arrived (waiting at most a millisecond, channel in blocking
+         * mode and not registered): null if it was only housekeeping (keep watching; bounded, so a
+         * peer cannot keep a connection busy this way), otherwise what the peer did, a close_notify
+         * or anything else the TLS layer reads as the end of the stream being {@link PeerSignal#FIN}.
          */
-        PeerSignal absorbTlsHousekeeping();
+        PeerSignal readTls();
     }
 
     final SocketChannel channel;
