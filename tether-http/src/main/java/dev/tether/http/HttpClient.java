@@ -149,6 +149,9 @@ public final class HttpClient implements AutoCloseable {
                 rs.requestSent();
                 return new HttpResponse(req, head.minorVersion(), head.status(), head.reason(), head.headers(), ex, decode);
             } catch (ConnectionFailure f) {
+                if (RetryPolicy.metIdleClose(f)) {
+                    rs.observeFailure(f.idleBeforeUse().toNanos(), ticker.nanoTime());
+                }
                 RetryPolicy.Decision d = RetryPolicy.decide(req, f, first);
                 if (!d.retry()) {
                     throw RetryPolicy.explain(req, f, d, first);

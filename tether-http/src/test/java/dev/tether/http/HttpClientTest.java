@@ -208,24 +208,34 @@ class HttpClientTest {
         client.send(HttpRequest.get(s.url("/"))).string();
         serverClosesIdleAfter(Duration.ofMillis(600), now, s, client, 2);
         assertThat(client.routeStats(s.url("/")).learnedIdleTimeout()).isEqualTo(Duration.ofMillis(600));
-        // The next connection is retired by the client before the server's timer fires: at 600 ms
-        // less the 250 ms margin.
+        // No request goes out on a connection idle past 600 ms less the 250 ms margin.
+        client.send(HttpRequest.get(s.url("/"))).string();
+        now.addAndGet(Duration.ofMillis(349).toNanos());
         client.send(HttpRequest.get(s.url("/"))).string();
         now.addAndGet(Duration.ofMillis(351).toNanos());
         client.send(HttpRequest.get(s.url("/"))).string();
-        assertThat(client.poolStats().closed(Reason.DEADLINE)).isEqualTo(1);
+        assertThat(s.requests).extracting(TestServer.Request::connection).containsExactly(1, 2, 3, 3, 4);
         assertThat(client.routeStats(s.url("/")).idleCloses()).isEqualTo(2);
+
+        // The server's setting rises (here: it no longer closes at all). The route's canary, kept
+        // open idle past the learned value, outlives it: the value is dropped.
+        now.addAndGet(Duration.ofMillis(1_601).toNanos());
+        client.send(HttpRequest.get(s.url("/"))).string();
+        assertThat(client.routeStats(s.url("/")).learnedIdleTimeout()).isNull();
 
         // The server's setting drops: the next idle closes teach the new value.
         HttpClient other = client(HttpClientConfig.builder().ticker(now::get).keepAliveMargin(Duration.ofMillis(10)));
         for (int i = 1; i <= 2; i++) {
             other.send(HttpRequest.get(s.url("/"))).string();
-            serverClosesIdleAfter(Duration.ofMillis(100), now, s, other, i);
+            serverClosesIdleAfter(Duration.ofMillis(150), now, s, other, i);
         }
-        assertThat(other.routeStats(s.url("/")).learnedIdleTimeout()).isEqualTo(Duration.ofMillis(100));
+        assertThat(other.routeStats(s.url("/")).learnedIdleTimeout()).isEqualTo(Duration.ofMillis(150));
     }
 
-    /** Moves the client's clock by {@code idle}, closes the server's side of every connection, waits until the client saw it. */
+    /**
+     * Moves the client's clock by {@code idle}, closes the server's side of every connection, waits
+     * until the client saw it, and lets a second pass (so that the next close is another event).
+     */
     private static void serverClosesIdleAfter(Duration idle, AtomicLong now, TestServer s, HttpClient client, long closes)
             throws IOException {
         now.addAndGet(idle.toNanos());
@@ -233,6 +243,7 @@ class HttpClientTest {
             socket.close(); // nothing unread: a FIN, as a server's idle timer sends
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> client.routeStats(s.url("/")).idleCloses() == closes);
+        now.addAndGet(Duration.ofSeconds(1).toNanos());
     }
 
     /** A server whose second exchange on each connection reads the request and then breaks the connection. */

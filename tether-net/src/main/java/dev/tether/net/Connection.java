@@ -152,6 +152,12 @@ public final class Connection {
         return Duration.ofNanos(Math.max(0, ticker.nanoTime() - lastUsedNanos));
     }
 
+    /**
+     * How long it sat unused before the current exchange began, in nanoseconds of the connector's
+     * ticker (what {@link ConnectionFacts#idleBeforeUse()} reports, without allocating).
+     */
+    public long idleBeforeUseNanos() { return Math.max(0, idleBeforeUseNanos); }
+
     /** Exchanges begun on this connection ({@link #beginExchange()} calls). */
     public int useCount() { return useCount; }
 

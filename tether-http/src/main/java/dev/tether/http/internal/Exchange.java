@@ -56,6 +56,7 @@ public final class Exchange implements BodyInput.Owner {
                     HttpConnector connector) {
         this.config = config;
         this.ticker = config.ticker();
+        hc.route = route;
         this.route = route;
         this.lease = lease;
         this.hc = hc;
@@ -100,6 +101,10 @@ public final class Exchange implements BodyInput.Owner {
             out.flush();
             if (head == null) {
                 head = readFinalHead();
+            }
+            if (hc.conn.wasReused() && route.contradicts(hc.conn.idleBeforeUseNanos())) {
+                // It answered after that long idle: the server's timeout is longer than thought.
+                route.aliveAfter(hc.conn.idleBeforeUseNanos(), ticker.nanoTime());
             }
             long framing = Http1.framing(hc.wire, head, method.equals("HEAD"));
             reusable = decideReuse(head, headers, framing) && !bodyWithheld;
@@ -262,10 +267,28 @@ public final class Exchange implements BodyInput.Owner {
             return;
         }
         long now = ticker.nanoTime();
-        long budget = route.idleBudgetNanos(keepAliveTimeoutNanos, now);
-        if (budget <= 0) {
+        long advertisedBudget = route.advertisedBudgetNanos(keepAliveTimeoutNanos);
+        if (advertisedBudget <= 0) {
             lease.close(Reason.DEADLINE);
             return;
+        }
+        long budget = advertisedBudget; // how long it may stay idle before the pool closes it
+        long learned = route.learnedIdleNanos(now);
+        boolean canary = false;
+        if (learned >= 0 && learned - route.marginFor(learned) < advertisedBudget) {
+            long learnedBudget = learned - route.marginFor(learned);
+            canary = route.canaryFor(hc);
+            if (canary) {
+                // Never lent past the learned budget, but left open to test the learned value.
+                hc.reuseBudgetNanos = learnedBudget;
+                budget = Math.min(advertisedBudget, RouteState.canaryHorizonNanos(learned));
+            } else {
+                budget = learnedBudget;
+            }
+        }
+        if (!canary && hc.reuseBudgetNanos != Long.MAX_VALUE) {
+            hc.reuseBudgetNanos = Long.MAX_VALUE;
+            route.closed(hc); // no longer the canary: another connection may be
         }
         if (budget != Long.MAX_VALUE) {
             lease.deadlineAt(now + budget);

@@ -26,6 +26,13 @@ public final class HttpConnection implements Wire.Hooks {
     private final Duration normalReadTimeout;
     boolean draining;
     boolean leaseDeadlineSet;
+    /** The route it serves, known from its first exchange (the pool keys connections by route). */
+    RouteState route;
+    /**
+     * As its route's canary (see {@link RouteState#canaryFor}): the idle time after which it is not
+     * lent any more although it stays open; Long.MAX_VALUE when it is not the canary.
+     */
+    long reuseBudgetNanos = Long.MAX_VALUE;
 
     public HttpConnection(Connection conn) {
         this.conn = conn;

@@ -29,9 +29,21 @@ public final class HttpConnector implements Connector<Endpoint, HttpConnection> 
         return new HttpConnection(tcp.open(key, deadline));
     }
 
+    /**
+     * The lease-time check of tether-net, and for its route's canary the learned budget: past it
+     * the canary is not lent (no request ever races the server's timer on it), and that it is
+     * still alive is evidence about the learned value.
+     */
     @Override
     public boolean isReusable(HttpConnection c, long idleNanos) {
-        return tcp.isReusable(c.conn, idleNanos);
+        if (!tcp.isReusable(c.conn, idleNanos)) {
+            return false;
+        }
+        if (idleNanos > c.reuseBudgetNanos) {
+            c.route.aliveAfter(idleNanos, tcp.ticker().nanoTime());
+            return false;
+        }
+        return true;
     }
 
     @Override
@@ -44,8 +56,19 @@ public final class HttpConnector implements Connector<Endpoint, HttpConnection> 
         tcp.onLease(c.conn);
     }
 
+    /**
+     * Closes through tether-net, the one place. A canary that the pool closes at its horizon while
+     * the server never did was alive all that idle time: the learned value it tested was wrong.
+     */
     @Override
     public void close(HttpConnection c, Reason reason) {
+        RouteState route = c.route;
+        if (route != null && c.reuseBudgetNanos != Long.MAX_VALUE) {
+            route.closed(c);
+            if (reason == Reason.DEADLINE && c.conn.isOpen() && c.conn.idleClose() == null) {
+                route.aliveAfter(c.conn.idleTime().toNanos(), tcp.ticker().nanoTime());
+            }
+        }
         tcp.close(c.conn, reason);
     }
 }

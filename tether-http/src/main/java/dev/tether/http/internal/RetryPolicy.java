@@ -85,6 +85,16 @@ public final class RetryPolicy {
         return e;
     }
 
+    /**
+     * Whether the failure shows the server's idle close: a reused connection that was reset, found
+     * at its end or gone before any response byte. Its idle age is then evidence of the server's
+     * idle timeout, as a close the watcher saw would have been.
+     */
+    public static boolean metIdleClose(ConnectionFailure f) {
+        return !f.duringOpen() && f.wasReused() && !f.responseStarted()
+                && (f.kind() == Kind.RESET || f.kind() == Kind.PEER_CLOSED || f.kind() == Kind.BROKEN_PIPE);
+    }
+
     /** Whether the server may have applied a request that failed so: some of its bytes were written. */
     public static boolean mayHaveBeenApplied(ConnectionFailure f) {
         return !f.duringOpen() && f.requestBytesWritten() > 0;
