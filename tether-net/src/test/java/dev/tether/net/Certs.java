@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +26,21 @@ public final class Certs {
     public final SSLContext client;
     /** The server's certificate. */
     public final X509Certificate certificate;
+    private final PrivateKey key;
 
-    private Certs(SSLContext server, SSLContext client, X509Certificate certificate) {
+    private Certs(SSLContext server, SSLContext client, X509Certificate certificate, PrivateKey key) {
         this.server = server;
         this.client = client;
         this.certificate = certificate;
+        this.key = key;
+    }
+
+    /** Writes the server's private key as a PKCS#8 PEM file (what nginx's ssl_certificate_key reads). */
+    public Path writeKeyPem(Path file) throws Exception {
+        Files.writeString(file, "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(key.getEncoded())
+                + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
+        return file;
     }
 
     /** Writes the certificate as a PEM file (what a user hands to a tool as a CA file). */
@@ -68,6 +79,7 @@ public final class Certs {
         tmf.init(trust);
         SSLContext client = SSLContext.getInstance("TLS");
         client.init(null, tmf.getTrustManagers(), null);
-        return new Certs(server, client, (X509Certificate) keys.getCertificate("server"));
+        return new Certs(server, client, (X509Certificate) keys.getCertificate("server"),
+                (PrivateKey) keys.getKey("server", PASSWORD));
     }
 }
