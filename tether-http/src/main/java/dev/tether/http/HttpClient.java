@@ -102,13 +102,30 @@ public final class HttpClient implements AutoCloseable {
      * pooled connection can also end in the pool's own exceptions (timeout, too many waiters).
      */
     public HttpResponse send(HttpRequest request) throws IOException {
+        return send(request, false);
+    }
+
+    /**
+     * Sends {@code request} and reads the whole response, body included, inside the call: the
+     * returned response holds its body in memory ({@link HttpResponse#isBuffered()}) and no
+     * connection. Because nothing of the response reaches the application before it is complete,
+     * a request that may be repeated (idempotent, or opted in) is also retried, once, on a fresh
+     * connection when the connection fails in the middle of the response, not only before it.
+     * Use it for bodies that fit in memory; {@link #send} streams them.
+     */
+    public HttpResponse sendAndRead(HttpRequest request) throws IOException {
+        return send(request, true);
+    }
+
+    private HttpResponse send(HttpRequest request, boolean whole) throws IOException {
         Duration timeout = request.timeout() != null ? request.timeout()
                 : config.requestTimeout().isZero() ? null : config.requestTimeout();
         Deadline deadline = timeout == null ? Deadline.none() : Deadline.after(ticker, timeout);
         HttpRequest current = request;
         for (int hops = 0; ; hops++) {
-            HttpResponse r = sendOnce(current, deadline, timeout);
-            HttpRequest next = redirects.mayFollow(hops) ? redirects.followUp(current, r) : null;
+            boolean mayFollow = redirects.mayFollow(hops);
+            HttpResponse r = sendOnce(current, deadline, timeout, whole, mayFollow);
+            HttpRequest next = mayFollow ? redirects.followUp(current, r) : null;
             if (next == null) {
                 return r;
             }
@@ -122,7 +139,12 @@ public final class HttpClient implements AutoCloseable {
         return RetryPolicy.mayHaveBeenApplied(failure);
     }
 
-    private HttpResponse sendOnce(HttpRequest req, Deadline deadline, Duration timeout) throws IOException {
+    /**
+     * One request and its retry. With {@code whole}, the body of a final response (not one of a
+     * redirect that will be followed) is read here, inside the retry scope.
+     */
+    private HttpResponse sendOnce(HttpRequest req, Deadline deadline, Duration timeout, boolean whole,
+                                  boolean mayFollow) throws IOException {
         Route route = Route.of(req.uri());
         RouteState rs = routes.get(route);
         boolean decode = bridge.decodes(req);
@@ -143,16 +165,20 @@ public final class HttpClient implements AutoCloseable {
                     throw f;
                 }
             }
-            Exchange ex = new Exchange(config, rs, lease, hc, connector);
+            Exchange ex = new Exchange(config, req, whole, rs, lease, hc, connector);
             try {
                 ResponseHead head = ex.execute(req.method(), target, headers, req.body(), req.expectContinue(), deadline, timeout);
+                HttpResponse r = new HttpResponse(req, head.minorVersion(), head.status(), head.reason(), head.headers(), ex, decode);
+                if (whole && !(mayFollow && redirects.followUp(req, r) != null)) {
+                    r = r.readWhole();
+                }
                 rs.requestSent();
-                return new HttpResponse(req, head.minorVersion(), head.status(), head.reason(), head.headers(), ex, decode);
+                return r;
             } catch (ConnectionFailure f) {
                 if (RetryPolicy.metIdleClose(f)) {
                     rs.observeFailure(f.idleBeforeUse().toNanos(), ticker.nanoTime());
                 }
-                RetryPolicy.Decision d = RetryPolicy.decide(req, f, first);
+                RetryPolicy.Decision d = RetryPolicy.decide(req, f, first, whole);
                 if (!d.retry()) {
                     throw RetryPolicy.explain(req, f, d, first);
                 }

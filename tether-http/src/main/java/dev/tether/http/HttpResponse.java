@@ -16,7 +16,8 @@ import java.util.zip.InflaterInputStream;
  * read to its end has already handed its connection back (close is then free); closing early
  * drains a small remainder that has already arrived, or else discards the connection. A response
  * left open holds its connection, and is reported like a leaked lease when the client's
- * {@code leakDetectionThreshold} is set.
+ * {@code leakDetectionThreshold} is set. A response of {@code HttpClient.sendAndRead} holds its
+ * whole body in memory and no connection ({@link #isBuffered()}).
  *
  * <p>When the client added {@code Accept-Encoding} itself, a gzip or deflate body is decoded and
  * {@code Content-Encoding} and {@code Content-Length} are removed from {@link #headers()}.
@@ -27,9 +28,11 @@ public final class HttpResponse implements AutoCloseable {
     private final String reason;
     private final int minorVersion;
     private final Headers headers;
-    private final Exchange exchange;
+    private final Exchange exchange;   // null once buffered
     private final String decoding;   // "gzip", "deflate" or null
     private InputStream decoded;
+    private final byte[] whole;       // the body of a buffered response, else null
+    private final Headers bufferedTrailers;
 
     HttpResponse(HttpRequest request, int minorVersion, int status, String reason, Headers headers, Exchange exchange,
                  boolean transparentDecoding) {
@@ -46,6 +49,31 @@ public final class HttpResponse implements AutoCloseable {
         }
         this.decoding = d;
         this.headers = d == null ? headers : headers.toBuilder().remove("Content-Encoding").remove("Content-Length").build();
+        this.whole = null;
+        this.bufferedTrailers = null;
+    }
+
+    private HttpResponse(HttpResponse streamed, byte[] whole, Headers trailers) {
+        this.request = streamed.request;
+        this.status = streamed.status;
+        this.reason = streamed.reason;
+        this.minorVersion = streamed.minorVersion;
+        this.headers = streamed.headers;
+        this.exchange = null;
+        this.decoding = null;
+        this.whole = whole;
+        this.bufferedTrailers = trailers;
+    }
+
+    /** Reads the whole body (decoded) and returns the same response holding it; a read failure is thrown as is. */
+    HttpResponse readWhole() throws IOException {
+        byte[] body = bytes();
+        return new HttpResponse(this, body, trailers());
+    }
+
+    /** Whether the whole body is in memory (a response of {@code sendAndRead}): it holds no connection. */
+    public boolean isBuffered() {
+        return whole != null;
     }
 
     public HttpRequest request() { return request; }
@@ -68,12 +96,18 @@ public final class HttpResponse implements AutoCloseable {
 
     /** Trailer fields of a chunked body, once the body was read to its end; else empty. */
     public Headers trailers() {
+        if (whole != null) {
+            return bufferedTrailers;
+        }
         BodyInput b = exchange.rawBody();
         return b == null ? Headers.EMPTY : b.trailers();
     }
 
     /** The body as a stream (decoded if the client asked for the encoding). Closing it closes the response. */
     public InputStream body() throws IOException {
+        if (whole != null) {
+            return new java.io.ByteArrayInputStream(whole);
+        }
         if (decoded == null) {
             InputStream raw = exchange.body();
             if ("gzip".equals(decoding)) {
@@ -89,6 +123,9 @@ public final class HttpResponse implements AutoCloseable {
 
     /** The whole body; closes the response. */
     public byte[] bytes() throws IOException {
+        if (whole != null) {
+            return whole.clone();
+        }
         try {
             BodyInput raw = exchange.rawBody();
             if (raw == null) {
@@ -145,7 +182,9 @@ public final class HttpResponse implements AutoCloseable {
     /** Hands the connection back (body read) or discards it (body not read, beyond a small received remainder). */
     @Override
     public void close() {
-        exchange.close();
+        if (exchange != null) {
+            exchange.close();
+        }
     }
 
     @Override

@@ -246,6 +246,64 @@ class HttpClientTest {
         now.addAndGet(Duration.ofSeconds(1).toNanos());
     }
 
+    /** A server that cuts the body of its first {@code cuts} responses halfway (an RST), then answers in full. */
+    private TestServer cuttingBodies(int cuts) throws IOException {
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        String body = "x".repeat(20_000);
+        return server((c, r) -> {
+            if (seen.incrementAndGet() <= cuts) {
+                c.write("HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body.substring(0, 10_000));
+                c.reset();
+            } else {
+                c.ok(body);
+            }
+        });
+    }
+
+    @Test
+    void sendAndReadRetriesAnIdempotentRequestWhoseResponseWasCut() throws Exception {
+        TestServer s = cuttingBodies(1);
+        HttpClient client = client();
+        HttpResponse r = client.sendAndRead(HttpRequest.get(s.url("/report")));
+        assertThat(r.isBuffered()).isTrue();
+        assertThat(r.string()).hasSize(20_000);
+        assertThat(r.bytes()).as("readable again: it is in memory").hasSize(20_000);
+        assertThat(s.requests).hasSize(2);
+        assertThat(client.routeStats(s.url("/")).retries()).isEqualTo(1);
+        assertThat(client.poolStats().leased()).isZero();
+    }
+
+    @Test
+    void sendAndReadRetriesACutResponseOnceOnlyAndNeverAPost() throws Exception {
+        TestServer s = cuttingBodies(10);
+        HttpClient client = client();
+        assertThatThrownBy(() -> client.sendAndRead(HttpRequest.get(s.url("/report"))))
+                .isInstanceOf(ConnectionFailure.class)
+                .hasMessageContaining("the server had begun to answer")
+                .hasMessageContaining("it had already been retried once on a fresh connection after");
+        assertThatThrownBy(() -> client.sendAndRead(HttpRequest.builder(s.url("/pay")).POST(RequestBody.of("1")).build()))
+                .isInstanceOf(ConnectionFailure.class)
+                .hasMessageContaining("tether did not re-send it because POST is not idempotent");
+        assertThat(s.requests).hasSize(3);
+        assertThat(client.poolStats().leased()).isZero();
+    }
+
+    @Test
+    void aStreamedBodyThatIsCutCarriesTheSameVerdictAsAFailedSend() throws Exception {
+        TestServer s = cuttingBodies(1);
+        HttpClient client = client();
+        try (HttpResponse r = client.send(HttpRequest.get(s.url("/report")))) {
+            assertThatThrownBy(r::string)
+                    .isInstanceOf(ConnectionFailure.class)
+                    .hasMessageStartingWith("GET " + s.url("/report") + " failed: connection #")
+                    .hasMessageContaining("the server had begun to answer, so it has probably applied the request")
+                    .hasMessageContaining("tether did not retry it because the response had begun")
+                    .hasMessageContaining("HttpClient.sendAndRead");
+        }
+        assertThat(s.requests).hasSize(1);
+        assertThat(client.poolStats().leased()).isZero();
+    }
+
     /** A server whose second exchange on each connection reads the request and then breaks the connection. */
     private TestServer staleOnSecondUse(boolean reset) throws IOException {
         return track(new TestServer(c -> {

@@ -2,6 +2,7 @@ package dev.tether.http.internal;
 
 import dev.tether.http.Headers;
 import dev.tether.http.HttpClientConfig;
+import dev.tether.http.HttpRequest;
 import dev.tether.http.KeepAlive;
 import dev.tether.http.RequestBody;
 import dev.tether.net.ConnectionFailure;
@@ -47,14 +48,23 @@ public final class Exchange implements BodyInput.Owner {
     private final HttpConnection hc;
     private final HttpConnector connector;
     private final Ticker ticker;
+    private final HttpRequest request;
+    private final boolean wholeResponse;
     private boolean released;
     private boolean reusable;
     private long keepAliveTimeoutNanos = -1;
     private BodyInput body;
 
-    public Exchange(HttpClientConfig config, RouteState route, Lease<HttpConnection> lease, HttpConnection hc,
-                    HttpConnector connector) {
+    /**
+     * @param wholeResponse whether the client reads the whole response inside the call (then a body
+     *                      failure goes back to it as is, for its retry decision); otherwise a body
+     *                      failure is explained here, as the application sees it
+     */
+    public Exchange(HttpClientConfig config, HttpRequest request, boolean wholeResponse, RouteState route,
+                    Lease<HttpConnection> lease, HttpConnection hc, HttpConnector connector) {
         this.config = config;
+        this.request = request;
+        this.wholeResponse = wholeResponse;
         this.ticker = config.ticker();
         hc.route = route;
         this.route = route;
@@ -228,6 +238,11 @@ public final class Exchange implements BodyInput.Owner {
             out = hc.deadlinePassed((ConnectionFailure) e);
         }
         release(false, hc.draining ? Reason.NOT_REUSABLE : Reason.BROKEN);
+        if (out instanceof ConnectionFailure && !wholeResponse && !hc.draining) {
+            // The application reads the body: it gets the same verdict a failure of send() carries.
+            ConnectionFailure f = (ConnectionFailure) out;
+            out = RetryPolicy.explain(request, f, RetryPolicy.decide(request, f, null, false), null);
+        }
         return out;
     }
 

@@ -11,16 +11,19 @@ import dev.tether.net.ConnectionFailure.Kind;
  *
  * <p>A request is retried once, on a fresh connection, only when all of these hold:
  * <ol>
- *   <li>it has not been retried already;</li>
- *   <li>the connection was open (the failure did not happen while opening it) and had been
- *       reused: a stale pooled connection is the failure a retry cures, a new one failing says
- *       something about the server;</li>
- *   <li>no response byte had arrived (a server that began to answer has acted), no read timeout
- *       ran out (the server may still be working on it), and the response was not malformed;</li>
- *   <li>no request byte had been written (no server can have seen it), or the request may be
- *       repeated (idempotent method, an {@code Idempotency-Key} header, or the caller's flag) and its
- *       body can be sent again.</li>
+ *   <li>it has not been retried already, and the connection was open (the failure did not happen
+ *       while opening it); no read timeout ran out (the server may still be working on it) and the
+ *       response was not malformed;</li>
+ *   <li>either no response byte had arrived, the connection had been reused (a stale pooled
+ *       connection is the failure a retry cures; a new one failing says something about the
+ *       server), and no request byte had been written (no server can have seen it) or the request
+ *       may be repeated;</li>
+ *   <li>or the response had begun but was cut before the whole of it was read inside the call
+ *       ({@code HttpClient.sendAndRead}: nothing of it reached the application), and the request
+ *       may be repeated. A streamed response is the application's once it has it.</li>
  * </ol>
+ * "May be repeated": an idempotent method, an {@code Idempotency-Key} header or the caller's flag,
+ * and a body that can be sent again.
  */
 public final class RetryPolicy {
 
@@ -38,9 +41,11 @@ public final class RetryPolicy {
     }
 
     /**
-     * @param earlier the failure that caused the retry whose attempt failed now; null on a first attempt
+     * @param earlier       the failure that caused the retry whose attempt failed now; null on a first attempt
+     * @param wholeResponse whether the response is read inside the call, so that a body cut before
+     *                      its end has reached nothing of the application
      */
-    public static Decision decide(HttpRequest req, ConnectionFailure f, ConnectionFailure earlier) {
+    public static Decision decide(HttpRequest req, ConnectionFailure f, ConnectionFailure earlier, boolean wholeResponse) {
         String outcome = outcome(f);
         if (earlier != null) {
             return no(outcome, "it had already been retried once on a fresh connection after: " + earlier.getMessage());
@@ -48,12 +53,12 @@ public final class RetryPolicy {
         if (f.duringOpen()) {
             return no(outcome, "tether did not retry it");
         }
+        if (f.responseStarted()) {
+            return decideCutResponse(req, f, outcome, wholeResponse);
+        }
         if (!f.wasReused()) {
             return no(outcome, f.requestBytesWritten() == 0 ? "tether did not retry it"
                     : "tether did not retry it because the connection was new (not a stale pooled one)");
-        }
-        if (f.responseStarted()) {
-            return no(outcome, "tether did not retry it because the response had begun");
         }
         if (f.kind() == Kind.READ_TIMEOUT) {
             return no(outcome, "tether did not retry it because the server may still be working on it");
@@ -64,15 +69,45 @@ public final class RetryPolicy {
         if (f.requestBytesWritten() == 0) {
             return new Decision(true, outcome, "retried once on a fresh connection: none of its bytes had left this client");
         }
-        if (!req.retryable()) {
-            return no(outcome, "tether did not re-send it because " + req.method() + " is not idempotent; to let tether retry it,"
-                    + " send an Idempotency-Key header that the server honours, or set HttpRequest.Builder.idempotent(true)");
-        }
-        if (req.body() != null && !req.body().replayable()) {
-            return no(outcome, "tether did not re-send it because its body can be read only once; use RequestBody.of or ofSupplier");
+        String notRepeatable = notRepeatable(req);
+        if (notRepeatable != null) {
+            return no(outcome, notRepeatable);
         }
         return new Decision(true, outcome, "retried once on a fresh connection: " + req.method()
                 + " may be repeated and the stale pooled connection failed before any response byte");
+    }
+
+    /** The response had begun: only a cut inside the call, of a request that may be repeated, is retried. */
+    private static Decision decideCutResponse(HttpRequest req, ConnectionFailure f, String outcome, boolean wholeResponse) {
+        if (f.kind() == Kind.READ_TIMEOUT) {
+            return no(outcome, "tether did not retry it because the server stalled in the middle of the response");
+        }
+        if (f.kind() == Kind.PROTOCOL) {
+            return no(outcome, "tether did not retry it because the server broke the protocol");
+        }
+        if (!wholeResponse) {
+            return no(outcome, "tether did not retry it because the response had begun and the application reads it as it"
+                    + " arrives; HttpClient.sendAndRead reads the whole response inside the call and retries a request"
+                    + " that may be repeated when the response is cut");
+        }
+        String notRepeatable = notRepeatable(req);
+        if (notRepeatable != null) {
+            return no(outcome, notRepeatable);
+        }
+        return new Decision(true, outcome, "retried once on a fresh connection: the response was cut before any of it"
+                + " reached the application, and " + req.method() + " may be repeated");
+    }
+
+    /** Why {@code req} may not be sent twice, or null if it may. */
+    private static String notRepeatable(HttpRequest req) {
+        if (!req.retryable()) {
+            return "tether did not re-send it because " + req.method() + " is not idempotent; to let tether retry it,"
+                    + " send an Idempotency-Key header that the server honours, or set HttpRequest.Builder.idempotent(true)";
+        }
+        if (req.body() != null && !req.body().replayable()) {
+            return "tether did not re-send it because its body can be read only once; use RequestBody.of or ofSupplier";
+        }
+        return null;
     }
 
     /** The failure as the caller sees it: what happened on the wire, to the request, and why it was (not) retried. */
