@@ -54,9 +54,8 @@ final class ReadmeExamples {
                 .defaultHeaders(Headers.of("Accept", "application/json"))
                 .build();
         try (HttpClient client = HttpClient.create(config)) {
-            try (HttpResponse r = client.send(HttpRequest.get("http://127.0.0.1:8080/orders/7"))) {
-                System.out.println(r.status() + " " + r.string());
-            }
+            HttpResponse order = client.sendAndRead(HttpRequest.get("http://127.0.0.1:8080/orders/7"));   // body read in the call
+            System.out.println(order.status() + " " + order.string());
             HttpRequest pay = HttpRequest.builder("http://127.0.0.1:8080/payments")
                     .POST(RequestBody.of("{\"amount\": 5}"))
                     .header("Idempotency-Key", "pay-7")          // lets tether re-send it after a stale connection
