@@ -1,13 +1,9 @@
 package dev.tether.chaos;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
+import dev.tether.chaos.internal.Populate;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
@@ -92,30 +88,12 @@ public final class ChaosMain {
         }
     }
 
-    /** Reads a populate file: a JSON array of {name, listen, upstream, enabled}. */
+    /**
+     * Reads a populate file: a JSON array of {name, listen, upstream, enabled}, parsed as strictly
+     * as the control API's {@code POST /populate}.
+     */
     public static List<ProxyConfig> readConfig(Path file) {
-        JsonNode root;
-        try {
-            root = new ObjectMapper().readTree(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new ChaosException(400, "config " + file + ": cannot read: " + e.getMessage(), e);
-        }
-        if (root == null || !root.isArray()) {
-            throw ChaosException.badRequest("config " + file + ": expected a JSON array of proxies");
-        }
-        List<ProxyConfig> result = new ArrayList<>();
-        int i = 0;
-        for (JsonNode p : root) {
-            i++;
-            String where = "config " + file + ", proxy " + i + ": ";
-            String name = p.path("name").asText("");
-            String upstream = p.path("upstream").asText("");
-            if (name.isEmpty() || upstream.isEmpty()) {
-                throw ChaosException.badRequest(where + "missing required field: " + (name.isEmpty() ? "name" : "upstream"));
-            }
-            result.add(new ProxyConfig(name, p.path("listen").asText(""), upstream, p.path("enabled").asBoolean(true)));
-        }
-        return result;
+        return Populate.read(file);
     }
 
     /** Parses the command line; unknown arguments and bad values are errors that name them. */

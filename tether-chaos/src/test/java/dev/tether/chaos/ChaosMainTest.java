@@ -70,4 +70,18 @@ class ChaosMainTest {
         assertThatThrownBy(() -> ChaosMain.serve("127.0.0.1", 0, dir.resolve("absent.json")))
                 .hasMessageContaining("absent.json");
     }
+
+    @Test
+    void aConfigFileIsParsedAsStrictlyAsThePopulateEndpoint(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("strict.json");
+        Files.writeString(config, "[{\"name\":\"a\",\"upstream\":\"127.0.0.1:1\"},"
+                + "{\"name\":\"b\",\"upstream\":\"127.0.0.1:1\",\"enabled\":\"yes\"}]");
+        assertThatThrownBy(() -> ChaosMain.readConfig(config))
+                .hasMessage("config " + config + ", proxy 2: enabled: \"yes\" (expected: true or false)");
+        Files.writeString(config, "{\"name\":\"a\"}");
+        assertThatThrownBy(() -> ChaosMain.readConfig(config))
+                .hasMessage("config " + config + ": object (expected: an array of proxies)");
+        Files.writeString(config, "[{\"name\":\"a\",\"upstream\":\"127.0.0.1:1\"} 3");
+        assertThatThrownBy(() -> ChaosMain.readConfig(config)).hasMessageStartingWith("config " + config + ": not JSON: ");
+    }
 }
