@@ -9,8 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -120,25 +118,5 @@ final class TestServers {
     static boolean isReset(IOException e) {
         String m = String.valueOf(e.getMessage()).toLowerCase();
         return e instanceof SocketException && (m.contains("reset") || m.contains("broken pipe"));
-    }
-
-    /**
-     * The TCP state of the local socket bound to {@code localPort} from /proc/net/tcp (Linux):
-     * "08" is CLOSE_WAIT. Null if not found or not on Linux.
-     */
-    static String tcpState(int localPort) throws IOException {
-        for (String file : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
-            Path p = Path.of(file);
-            if (!Files.exists(p)) {
-                continue;
-            }
-            for (String line : Files.readAllLines(p)) {
-                String[] f = line.trim().split("\\s+");
-                if (f.length > 3 && f[1].contains(":") && f[1].endsWith(String.format(":%04X", localPort))) {
-                    return f[3];
-                }
-            }
-        }
-        return null;
     }
 }

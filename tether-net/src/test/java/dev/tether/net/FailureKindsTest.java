@@ -1,5 +1,6 @@
 package dev.tether.net;
 
+import dev.tether.chaos.SocketTable;
 import dev.tether.net.ConnectionFailure.Kind;
 import dev.tether.pool.Reason;
 import org.junit.jupiter.api.AfterEach;
@@ -153,11 +154,11 @@ class FailureKindsTest {
             Connection c = open(server.port());
             Socket peer = server.next();
             TestServer.reset(peer);
-            // Wait until the kernel has taken the RST (the socket leaves ESTABLISHED, "01"); the
-            // read below then fails at once.
+            // Wait until the kernel has taken the RST (the socket leaves ESTABLISHED); the read
+            // below then fails at once.
             int local = c.localAddress().getPort();
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
-                    .until(() -> !ProcNet.statesOfLocalPort(local).contains("01"));
+                    .until(() -> !SocketTable.statesOf(local).contains(SocketTable.State.ESTABLISHED));
             c.beginExchange();
             ConnectionFailure f = failure(() -> c.input().read());
             assertThat(f.kind()).isEqualTo(Kind.RESET);

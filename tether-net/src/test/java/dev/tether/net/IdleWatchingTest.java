@@ -1,5 +1,6 @@
 package dev.tether.net;
 
+import dev.tether.chaos.SocketTable;
 import dev.tether.net.internal.IdleWatcher;
 import dev.tether.pool.KeyedPool;
 import dev.tether.pool.Lease;
@@ -69,7 +70,7 @@ class IdleWatchingTest {
             assertThat(next.get().id()).isNotEqualTo(c.id());
             exchange(next.get());
         }
-        await().atMost(PATIENCE).until(() -> !ProcNet.inCloseWait(localPort));
+        await().atMost(PATIENCE).until(() -> !inCloseWait(localPort));
     }
 
     @Test
@@ -231,7 +232,7 @@ class IdleWatchingTest {
                 exchange(c);
                 slowConnector.onIdle(c, reason -> false);
                 server.next().close();
-                await().atMost(PATIENCE).until(() -> ProcNet.inCloseWait(localPort)); // our side has the FIN
+                await().atMost(PATIENCE).until(() -> inCloseWait(localPort)); // our side has the FIN
                 assertThat(c.watch.isPendingForTest()).isTrue();
                 slowConnector.onLease(c);
                 assertThat(slowConnector.isReusable(c, 0)).isFalse();
@@ -240,7 +241,7 @@ class IdleWatchingTest {
             } finally {
                 slowConnector.close(c, Reason.NOT_REUSABLE);
             }
-            assertThat(ProcNet.inCloseWait(localPort)).isFalse();
+            assertThat(inCloseWait(localPort)).isFalse();
         } finally {
             slow.stop();
         }
@@ -260,7 +261,7 @@ class IdleWatchingTest {
             long removalMillis = (System.nanoTime() - closedAt) / 1_000_000;
             assertThat(c.closeReason()).as("removed after %d ms", removalMillis).isEqualTo(Reason.PEER_CLOSED);
             assertThat(c.idleClose().atLease()).isFalse();
-            await().atMost(PATIENCE).until(() -> !ProcNet.inCloseWait(localPort));
+            await().atMost(PATIENCE).until(() -> !inCloseWait(localPort));
         }
     }
 
@@ -379,7 +380,12 @@ class IdleWatchingTest {
             await().atMost(PATIENCE).until(() -> c.closeReason() != null);
             assertThat(c.closeReason()).isEqualTo(Reason.PEER_CLOSED);
             int localPort = c.localAddress().getPort();
-            await().atMost(PATIENCE).until(() -> !ProcNet.inCloseWait(localPort));
+            await().atMost(PATIENCE).until(() -> !inCloseWait(localPort));
         }
+    }
+
+    /** Whether the socket on this local port is in CLOSE_WAIT (the peer's FIN taken, not closed here). */
+    private static boolean inCloseWait(int localPort) {
+        return SocketTable.statesOf(localPort).contains(SocketTable.State.CLOSE_WAIT);
     }
 }

@@ -2,14 +2,16 @@ package dev.tether.cli.lab;
 
 import dev.tether.chaos.ChaosLab;
 import dev.tether.chaos.ChaosProxy;
+import dev.tether.chaos.SocketTable;
 import dev.tether.cli.lab.support.LabClient;
 import dev.tether.cli.lab.support.LabClient.Outcome;
 import dev.tether.cli.lab.support.LabServer;
 import dev.tether.cli.lab.support.NaiveClient;
-import dev.tether.cli.lab.support.SocketStates;
 import dev.tether.cli.lab.support.TetherClient;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,7 @@ public final class Trial {
     private volatile int maxCloseWait;
     /** When each socket now in CLOSE_WAIT was first seen so (a socket counts once it stays there 100 ms). */
     private final java.util.concurrent.locks.ReentrantLock closeWaitLock = new java.util.concurrent.locks.ReentrantLock();
-    private final java.util.Map<String, Long> closeWaitSince = new java.util.HashMap<>(); // guarded by closeWaitLock
+    private final java.util.Map<InetSocketAddress, Long> closeWaitSince = new java.util.HashMap<>(); // guarded by closeWaitLock
     private int sent;
     private int failed;
     private int ids;
@@ -199,17 +201,24 @@ public final class Trial {
         if (c == null || port < 0) {
             return;
         }
-        if (!SocketStates.available()) {
+        if (!SocketTable.available()) {
             timeline.sample(c.idle(), c.leased(), 0);
             return;
         }
-        java.util.Set<String> now = SocketStates.list(SocketStates.CLOSE_WAIT, port);
+        java.util.Set<InetSocketAddress> now = new java.util.HashSet<>();
+        try {
+            for (SocketTable.Entry e : SocketTable.towards(port, SocketTable.State.CLOSE_WAIT)) {
+                now.add(e.local());
+            }
+        } catch (UncheckedIOException e) {
+            return; // a table that could not be read this time: the next sample, 40 ms on, tries again
+        }
         long t = System.nanoTime();
         int held = 0;
         closeWaitLock.lock(); // the sampler thread and finish() both sample
         try {
             closeWaitSince.keySet().retainAll(now);
-            for (String local : now) {
+            for (InetSocketAddress local : now) {
                 long since = closeWaitSince.computeIfAbsent(local, k -> t);
                 // The moment between a FIN and the close that answers it is not a leak: count sockets left there.
                 if (t - since >= 100_000_000L) {
@@ -229,7 +238,7 @@ public final class Trial {
         sample();
         Integer timeWait = null;
         if (scenario.countsTimeWait() && watchedPort >= 0) {
-            timeWait = SocketStates.count(SocketStates.TIME_WAIT, watchedPort);
+            timeWait = SocketTable.available() ? SocketTable.towards(watchedPort, SocketTable.State.TIME_WAIT).size() : -1;
         }
         int opened = 0;
         int duplicates = 0;
@@ -244,7 +253,7 @@ public final class Trial {
         details.addAll(notes);
         List<Timeline.Event> events = timeline.events();
         return new ClientResult(kind.label(), sent, failed, duplicates, opened,
-                SocketStates.available() ? maxCloseWait : -1, timeWait, recovery(events),
+                SocketTable.available() ? maxCloseWait : -1, timeWait, recovery(events),
                 details.isEmpty() ? null : String.join("; ", details), firstError, events, timeline.samples());
     }
 
