@@ -1,6 +1,6 @@
 package dev.tether.chaos;
 
-import static dev.tether.chaos.TestServers.connect;
+import static dev.tether.chaos.TestSockets.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -20,7 +20,7 @@ class ServeTest {
 
     @Test
     void servesTheProxiesOfAPopulateFile(@TempDir Path dir) throws IOException {
-        try (TestServers.Echo echo = new TestServers.Echo()) {
+        try (EchoServer echo = EchoServer.start()) {
             Path config = dir.resolve("proxies.json");
             Files.writeString(config, "[{\"name\":\"echo\",\"listen\":\"127.0.0.1:0\",\"upstream\":\""
                     + echo.address() + "\",\"comment\":\"ignored\"},{\"name\":\"off\",\"upstream\":\"127.0.0.1:1\",\"enabled\":false}]");

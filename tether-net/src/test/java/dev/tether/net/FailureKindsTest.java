@@ -1,5 +1,6 @@
 package dev.tether.net;
 
+import dev.tether.chaos.EchoServer;
 import dev.tether.chaos.SocketTable;
 import dev.tether.net.ConnectionFailure.Kind;
 import dev.tether.pool.Reason;
@@ -116,7 +117,7 @@ class FailureKindsTest {
 
     @Test
     void everyResolvedAddressIsTriedInTurn() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             int dead;
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
                 dead = s.getLocalPort();
@@ -217,7 +218,7 @@ class FailureKindsTest {
     @Test
     void tlsHandshakeFailsForACertificateOfAnotherHost(@TempDir Path dir) throws Exception {
         Certs certs = Certs.forSubject(dir, "wrong.example", "dns:wrong.example");
-        try (TestServer server = TestServer.tlsEcho(certs.server)) {
+        try (EchoServer server = EchoServer.startTls(certs.server)) {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())
                     .tls(TlsSettings.builder().sslContext(certs.client).build()).build();
             ConnectionFailure f = failure(() -> connector.open(e));
@@ -230,7 +231,7 @@ class FailureKindsTest {
     @Test
     void tlsWithTheRightCertificateWorks(@TempDir Path dir) throws Exception {
         Certs certs = Certs.forSubject(dir, "localhost", "dns:localhost,ip:127.0.0.1");
-        try (TestServer server = TestServer.tlsEcho(certs.server)) {
+        try (EchoServer server = EchoServer.startTls(certs.server)) {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())
                     .tls(TlsSettings.builder().sslContext(certs.client).build()).build();
             Connection c = connector.open(e);
@@ -243,7 +244,7 @@ class FailureKindsTest {
 
     @Test
     void streamsDoNotCloseTheConnection() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Connection c = open(server.port());
             c.input().close();
             c.output().close();

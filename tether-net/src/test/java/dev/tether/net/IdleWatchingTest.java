@@ -1,5 +1,6 @@
 package dev.tether.net;
 
+import dev.tether.chaos.EchoServer;
 import dev.tether.chaos.SocketTable;
 import dev.tether.net.internal.IdleWatcher;
 import dev.tether.pool.KeyedPool;
@@ -75,7 +76,7 @@ class IdleWatchingTest {
 
     @Test
     void peerCloseWhileIdleRemovesItWithNoCloseWaitLeft() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             Connection c = useAndReturn(e);
             Socket peer = server.next();
@@ -88,7 +89,7 @@ class IdleWatchingTest {
 
     @Test
     void resetWhileIdleRemovesIt() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             Connection c = useAndReturn(e);
             TestServer.reset(server.next());
@@ -98,7 +99,7 @@ class IdleWatchingTest {
 
     @Test
     void unexpectedBytesWhileIdleRemoveIt() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             Connection c = useAndReturn(e);
             server.next().getOutputStream().write("surprise".getBytes(StandardCharsets.US_ASCII));
@@ -126,7 +127,7 @@ class IdleWatchingTest {
 
     @Test
     void healthyIdleConnectionsAreReusedManyTimesWithBlockingIo() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             long first = useAndReturn(e).id();
             // Quick lease/return cycles exercise re-registration before the watcher flushed the old key.
@@ -168,7 +169,7 @@ class IdleWatchingTest {
     void tightIdleLeaseCyclesLeaseItWhilePendingWithoutLosingIt() throws Exception {
         // The keep-alive hot path: each lease comes long before the registration delay is over,
         // so the connection is taken back while PENDING, in blocking mode, never registered.
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             tightCycles(connector, Endpoint.of("localhost", server.port()), 100_000);
         }
     }
@@ -178,7 +179,7 @@ class IdleWatchingTest {
         // No registration delay: the watcher registers, and the lease cancels, in every possible
         // order (including a stale entry of an earlier idle period meeting a later one).
         IdleWatcher eager = IdleWatcher.startForTest("eager-watcher", Duration.ZERO);
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             TcpConnector eagerConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(eager).build();
             tightCycles(eagerConnector, Endpoint.of("localhost", server.port()), 100_000);
         } finally {
@@ -190,7 +191,7 @@ class IdleWatchingTest {
     void tightTlsIdleLeaseCyclesRaceTheWatcherWithoutLosingTheConnection(@TempDir Path dir) throws Exception {
         Certs certs = Certs.forSubject(dir, "localhost", "dns:localhost,ip:127.0.0.1");
         IdleWatcher eager = IdleWatcher.startForTest("eager-watcher", Duration.ZERO);
-        try (TestServer server = TestServer.tlsEcho(certs.server)) {
+        try (EchoServer server = EchoServer.startTls(certs.server)) {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())
                     .tls(TlsSettings.builder().sslContext(certs.client).build()).build();
             tightCycles(connector, e, 20_000);
@@ -203,7 +204,7 @@ class IdleWatchingTest {
     @Test
     void aLeaseAfterTheRegistrationDelayTakesItFromTheSelector() throws Exception {
         // The other path, made certain: wait until the watcher has registered it, then lease.
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Connection c = connector.open(Endpoint.of("localhost", server.port()));
             try {
                 for (int i = 0; i < 20; i++) {
@@ -224,7 +225,7 @@ class IdleWatchingTest {
         // The deferral window: the watcher has not registered the connection (its delay is an
         // hour here), the peer closed it, and the lease-time check alone must refuse it.
         IdleWatcher slow = IdleWatcher.startForTest("slow-watcher", Duration.ofHours(1));
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             TcpConnector slowConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(slow).build();
             Connection c = slowConnector.open(Endpoint.of("localhost", server.port()));
             int localPort = c.localAddress().getPort();
@@ -249,7 +250,7 @@ class IdleWatchingTest {
 
     @Test
     void aCloseDuringTheRegistrationDelayIsStillRemovedAtOnceAfterIt() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             Connection c = useAndReturn(e);
             int localPort = c.localAddress().getPort();
@@ -313,7 +314,7 @@ class IdleWatchingTest {
 
     @Test
     void concurrentLeasesWithTheWatcherRunningNeverLoseAHealthyConnection() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             concurrentLeases(pool, Endpoint.of("localhost", server.port()));
         }
     }
@@ -325,7 +326,7 @@ class IdleWatchingTest {
         TcpConnector eagerConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(eager).build();
         KeyedPool<Endpoint, Connection> eagerPool = KeyedPool.builder(eagerConnector)
                 .config(PoolConfig.builder().name("eager").maxPerKey(4).build()).build();
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             concurrentLeases(eagerPool, Endpoint.of("localhost", server.port()));
         } finally {
             eagerPool.close();
@@ -335,7 +336,7 @@ class IdleWatchingTest {
 
     @Test
     void leaseCheckSeesACloseTheWatcherHasNotHandled() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Connection c = connector.open(Endpoint.of("localhost", server.port()));
             try {
                 // As if onIdle had just switched it to non-blocking and the watcher were slow.
@@ -356,7 +357,7 @@ class IdleWatchingTest {
     @Test
     void tlsIdleConnectionsAreWatchedToo(@TempDir Path dir) throws Exception {
         Certs certs = Certs.forSubject(dir, "localhost", "dns:localhost,ip:127.0.0.1");
-        try (TestServer server = TestServer.tlsEcho(certs.server)) {
+        try (EchoServer server = EchoServer.startTls(certs.server)) {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())
                     .tls(TlsSettings.builder().sslContext(certs.client).build()).build();
             Connection c = useAndReturn(e);
