@@ -20,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One client kind's run of a scenario: what a scenario script calls. It owns the servers,
  * proxies and the client it creates (closed by the runner), counts what the application saw and
- * records the timeline.
+ * records the timeline. Scripts send every request through it ({@link #send}, or {@link #gets}
+ * and {@link #getsFor} for a paced series), so each one is counted, timed and put on the timeline
+ * in one place, and mark the faults there ({@link #fault}, {@link #faultAfter}).
  */
 public final class Trial {
     private static final AtomicInteger PROXY_IDS = new AtomicInteger();
@@ -133,6 +135,37 @@ public final class Trial {
 
     public Outcome get() {
         return send("GET", "/");
+    }
+
+    /** Sends {@code n} GETs, {@code pauseMs} apart (0: back to back), each recorded as {@link #send} does. */
+    public void gets(int n, long pauseMs) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            if (i > 0 && pauseMs > 0) {
+                sleep(pauseMs);
+            }
+            get();
+        }
+    }
+
+    /**
+     * Sends a GET and pauses {@code pauseMs}, again and again until {@code forMs} have passed:
+     * requests into an outage, as an application keeps making them.
+     */
+    public void getsFor(long forMs, long pauseMs) throws InterruptedException {
+        long until = System.nanoTime() + forMs * 1_000_000;
+        while (System.nanoTime() < until) {
+            get();
+            sleep(pauseMs);
+        }
+    }
+
+    /**
+     * Waits {@code ms}, then marks {@code label} on the timeline: a fault that fires by itself
+     * (a server's or a load balancer's idle timer), marked when the script knows it has fired.
+     */
+    public void faultAfter(long ms, String label) throws InterruptedException {
+        sleep(ms);
+        fault(label);
     }
 
     /** Names the script's current step (shown live and on the timeline). */
