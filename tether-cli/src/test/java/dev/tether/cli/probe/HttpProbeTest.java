@@ -34,7 +34,7 @@ class HttpProbeTest {
             assertThat(r.idleTimeoutMs()).isBetween(2500L, 3500L);
             assertThat(r.idleCloseSignal()).contains("FIN");
             assertThat(r.suggestedMaxIdleTimeMs()).isLessThan(r.idleTimeoutMs());
-            assertThat(r.text()).contains("idle timeout (measured)").contains(".maxIdleTime(Duration.ofMillis(");
+            assertThat(r.text()).contains("idle timeout (measured)").contains(".pool(p -> p.idleTimeout(Duration.ofMillis(");
         }
     }
 
