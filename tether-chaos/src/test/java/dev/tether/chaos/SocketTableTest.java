@@ -18,19 +18,22 @@ class SocketTableTest {
     @Test
     void seesAClientSocketWhosePeerClosedInCloseWaitUntilItCloses() throws Exception {
         Assumptions.assumeTrue(SocketTable.available(), "no /proc/net/tcp on this system");
-        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             Socket client = new Socket(InetAddress.getLoopbackAddress(), ss.getLocalPort())) {
+        try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = ss.getLocalPort();
-            assertThat(SocketTable.towards(port, State.CLOSE_WAIT)).isEmpty();
-            assertThat(SocketTable.statesOf(port)).contains(State.LISTEN);
-            ss.accept().close(); // the server's FIN: the client's socket is now in CLOSE_WAIT until it closes
-            await().atMost(Duration.ofSeconds(10)).until(() -> SocketTable.towards(port, State.CLOSE_WAIT).size() == 1);
-            SocketTable.Entry e = SocketTable.towards(port, State.CLOSE_WAIT).get(0);
-            assertThat(e.local()).isEqualTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), client.getLocalPort()));
-            assertThat(e.remote()).isEqualTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-            assertThat(e).hasToString("127.0.0.1:" + client.getLocalPort() + " -> 127.0.0.1:" + port + " CLOSE_WAIT");
-            assertThat(SocketTable.statesOf(client.getLocalPort())).contains(State.CLOSE_WAIT);
-            client.close();
+            Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
+            try {
+                assertThat(SocketTable.towards(port, State.CLOSE_WAIT)).isEmpty();
+                assertThat(SocketTable.statesOf(port)).contains(State.LISTEN);
+                ss.accept().close(); // the server's FIN: the client's socket is now in CLOSE_WAIT until it closes
+                await().atMost(Duration.ofSeconds(10)).until(() -> SocketTable.towards(port, State.CLOSE_WAIT).size() == 1);
+                SocketTable.Entry e = SocketTable.towards(port, State.CLOSE_WAIT).get(0);
+                assertThat(e.local()).isEqualTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), client.getLocalPort()));
+                assertThat(e.remote()).isEqualTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                assertThat(e).hasToString("127.0.0.1:" + client.getLocalPort() + " -> 127.0.0.1:" + port + " CLOSE_WAIT");
+                assertThat(SocketTable.statesOf(client.getLocalPort())).contains(State.CLOSE_WAIT);
+            } finally {
+                client.close();
+            }
             await().atMost(Duration.ofSeconds(10)).until(() -> SocketTable.towards(port, State.CLOSE_WAIT).isEmpty());
         }
     }
@@ -49,7 +52,7 @@ class SocketTableTest {
         try (ServerSocket ss = new ServerSocket(0, 1, v6);
              Socket client = new Socket(v6, ss.getLocalPort());
              Socket accepted = ss.accept()) {
-            int port = ss.getLocalPort();
+            int port = accepted.getLocalPort();
             await().atMost(Duration.ofSeconds(10)).until(() -> SocketTable.towards(port, State.ESTABLISHED).size() == 1);
             SocketTable.Entry e = SocketTable.towards(port, State.ESTABLISHED).get(0);
             assertThat(e.local()).isEqualTo(new InetSocketAddress(v6, client.getLocalPort()));
