@@ -3,6 +3,8 @@ package dev.tether.chaos.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.chaos.ChaosException;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Strict field access on the JSON trees of the control API and of populate files: a missing or
@@ -24,35 +26,26 @@ public final class JsonFields {
     }
 
     public static String text(ObjectNode object, String field, String fallback) {
-        JsonNode v = object.get(field);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isTextual()) {
-            throw ChaosException.badRequest(field + ": " + v + " (expected: a string)");
-        }
-        return v.textValue();
+        return field(object, field, fallback, JsonNode::isTextual, JsonNode::textValue, "a string");
     }
 
     public static boolean bool(ObjectNode object, String field, boolean fallback) {
-        JsonNode v = object.get(field);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isBoolean()) {
-            throw ChaosException.badRequest(field + ": " + v + " (expected: true or false)");
-        }
-        return v.booleanValue();
+        return field(object, field, fallback, JsonNode::isBoolean, JsonNode::booleanValue, "true or false");
     }
 
     public static double number(ObjectNode object, String field, double fallback) {
+        return field(object, field, fallback, JsonNode::isNumber, JsonNode::doubleValue, "a number");
+    }
+
+    private static <T> T field(ObjectNode object, String field, T fallback, Predicate<JsonNode> isType,
+                               Function<JsonNode, T> value, String expected) {
         JsonNode v = object.get(field);
         if (v == null || v.isNull()) {
             return fallback;
         }
-        if (!v.isNumber()) {
-            throw ChaosException.badRequest(field + ": " + v + " (expected: a number)");
+        if (!isType.test(v)) {
+            throw ChaosException.badRequest(field + ": " + v + " (expected: " + expected + ")");
         }
-        return v.doubleValue();
+        return value.apply(v);
     }
 }
