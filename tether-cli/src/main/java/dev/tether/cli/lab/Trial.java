@@ -271,7 +271,7 @@ public final class Trial {
         sample();
         Integer timeWait = null;
         if (scenario.countsTimeWait() && watchedPort >= 0) {
-            timeWait = SocketTable.available() ? SocketTable.towards(watchedPort, SocketTable.State.TIME_WAIT).size() : -1;
+            timeWait = timeWait(watchedPort);
         }
         int opened = 0;
         int duplicates = 0;
@@ -288,6 +288,15 @@ public final class Trial {
         return new ClientResult(kind.label(), sent, failed, duplicates, opened,
                 SocketTable.available() ? maxCloseWait : -1, timeWait, recovery(events),
                 details.isEmpty() ? null : String.join("; ", details), firstError, events, timeline.samples());
+    }
+
+    /** Sockets towards {@code port} in TIME_WAIT; -1 ("n/a" in the table) where the table cannot be read. */
+    private static int timeWait(int port) {
+        try {
+            return SocketTable.available() ? SocketTable.towards(port, SocketTable.State.TIME_WAIT).size() : -1;
+        } catch (UncheckedIOException e) {
+            return -1;
+        }
     }
 
     /** The longest span from the first failure of a streak to the end of the success after it. */

@@ -267,8 +267,8 @@ public final class HttpProbe implements Probe {
                     c.in.read();
                     // End of stream (FIN), or a stray byte that no next response would survive: the end either way.
                     return new long[] {CLOSED_FIN, (System.nanoTime() - idleSince) / 1_000_000};
-                } catch (ConnectionFailure f) {
-                    if (f.kind() != Kind.READ_TIMEOUT) {
+                } catch (IOException e) {
+                    if (!(e instanceof ConnectionFailure f && f.kind() == Kind.READ_TIMEOUT)) {
                         return new long[] {CLOSED_RST, (System.nanoTime() - idleSince) / 1_000_000};
                     }
                     // still open; loop to check the time
