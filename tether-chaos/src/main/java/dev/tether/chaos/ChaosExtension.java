@@ -38,6 +38,10 @@ public final class ChaosExtension implements BeforeAllCallback, AfterEachCallbac
     private volatile ChaosLab lab;
     private volatile boolean classScoped;
 
+    /** An extension whose lab starts with the test class, or at first use. */
+    public ChaosExtension() {
+    }
+
     /** The lab, started on first use. */
     public ChaosLab lab() {
         ChaosLab current = lab;

@@ -1,9 +1,12 @@
 package dev.tether.chaos;
 
+import dev.tether.chaos.internal.Addresses;
 import dev.tether.chaos.internal.ApiServer;
+import dev.tether.chaos.internal.Populate;
 import dev.tether.chaos.internal.ProxyRuntime;
 import dev.tether.chaos.internal.Workers;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *     connectTo(db.listenAddress());
  * }
  * }</pre>
+ *
+ * <p>Standalone, as Toxiproxy's drop-in ({@code tether proxy}): {@link #serve} starts a lab with
+ * its control API and the proxies of a populate file, and {@link #describe} says what runs.
  *
  * <p>Locking: one lock over the name-to-proxy map makes create, populate, delete and reset
  * atomic with respect to each other; a proxy's own traffic never takes it.
@@ -50,6 +56,31 @@ public final class ChaosLab implements AutoCloseable {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A lab with the defaults, its control API on {@code host:port} and the proxies of a populate
+     * file: what {@code tether proxy --host HOST --port PORT --config FILE} runs. Close it to stop
+     * everything.
+     *
+     * @param port 0 picks a free port; Toxiproxy's is 8474
+     * @param populateFile a JSON array in Toxiproxy's populate format ({@link #populate(Path)}),
+     *     or null for a lab without proxies
+     * @throws ChaosException naming the file and the proxy when the file cannot be read or breaks
+     *     the format, and when a proxy or the API cannot listen; nothing is left running
+     */
+    public static ChaosLab serve(String host, int port, Path populateFile) {
+        // Read before anything listens: a broken file starts nothing.
+        List<ProxyConfig> proxies = populateFile == null ? List.of() : Populate.read(populateFile);
+        ChaosLab lab = create();
+        try {
+            lab.populate(proxies);
+            lab.startApi(host, port);
+            return lab;
+        } catch (RuntimeException e) {
+            lab.close();
+            throw e;
+        }
     }
 
     /** Creates and starts a proxy on a free loopback port. */
@@ -114,6 +145,18 @@ public final class ChaosLab implements AutoCloseable {
             result.add(populate(config));
         }
         return result;
+    }
+
+    /**
+     * {@link #populate(List)} with the proxies of a file in Toxiproxy's populate format: a JSON
+     * array of {@code {name, upstream, listen, enabled}}, read as strictly as the control API's
+     * {@code POST /populate} reads its body (unknown fields are ignored).
+     *
+     * @throws ChaosException 400 naming the file, and the proxy by its index from 1, when the file
+     *     cannot be read or breaks the format (then no proxy of it is created)
+     */
+    public List<ChaosProxy> populate(Path file) {
+        return populate(Populate.read(file));
     }
 
     // guarded by lock
@@ -213,6 +256,23 @@ public final class ChaosLab implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * What runs, as {@code tether proxy} prints it when it starts: a first line with the control
+     * API's address (or that it does not run) and the number of proxies, then one line per proxy,
+     * {@code name: listen -> upstream}, marked {@code (disabled)} when it is.
+     */
+    public List<String> describe() {
+        List<ChaosProxy> all = proxies();
+        List<String> lines = new ArrayList<>();
+        String api = apiAddress().map(a -> "control API on " + Addresses.format(a.getAddress(), a.getPort()))
+                .orElse("no control API");
+        lines.add(api + ", " + all.size() + (all.size() == 1 ? " proxy" : " proxies"));
+        for (ChaosProxy p : all) {
+            lines.add(p.name() + ": " + p.listen() + " -> " + p.upstream() + (p.isEnabled() ? "" : " (disabled)"));
+        }
+        return lines;
     }
 
     private void ensureOpen() {

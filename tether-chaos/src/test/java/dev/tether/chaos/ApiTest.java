@@ -21,14 +21,14 @@ class ApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static ChaosLab lab;
-    private static TestServers.Echo echo;
+    private static EchoServer echo;
     private static String base;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws IOException {
         lab = ChaosLab.create();
-        echo = new TestServers.Echo();
+        echo = EchoServer.start();
         base = "http://127.0.0.1:" + lab.startApi("127.0.0.1", 0).getPort();
     }
 

@@ -1,6 +1,6 @@
 package dev.tether.chaos;
 
-import static dev.tether.chaos.TestServers.connect;
+import static dev.tether.chaos.TestSockets.connect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -21,12 +21,12 @@ class ChaosExtensionTest {
     @RegisterExtension
     static final ChaosExtension CHAOS = new ChaosExtension();
 
-    private static TestServers.Echo echo;
+    private static EchoServer echo;
     private static int firstPort;
 
     @BeforeAll
     static void startEcho() throws IOException {
-        echo = new TestServers.Echo();
+        echo = EchoServer.start();
     }
 
     @AfterAll

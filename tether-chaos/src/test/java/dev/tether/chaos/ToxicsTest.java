@@ -1,8 +1,8 @@
 package dev.tether.chaos;
 
-import static dev.tether.chaos.TestServers.connect;
-import static dev.tether.chaos.TestServers.random;
-import static dev.tether.chaos.TestServers.readExactly;
+import static dev.tether.chaos.TestSockets.connect;
+import static dev.tether.chaos.TestSockets.random;
+import static dev.tether.chaos.TestSockets.readExactly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -29,13 +29,13 @@ class ToxicsTest {
     private static final long GENEROUS_MS = 5_000;
 
     private ChaosLab lab;
-    private TestServers.Echo echo;
+    private EchoServer echo;
     private ChaosProxy proxy;
 
     @BeforeEach
     void setUp() throws IOException {
         lab = ChaosLab.create();
-        echo = new TestServers.Echo();
+        echo = EchoServer.start();
         proxy = lab.createProxy("echo", echo.address());
     }
 
@@ -202,7 +202,7 @@ class ToxicsTest {
         try (Socket s = connect(proxy)) {
             byte[] data = random(100);
             s.getOutputStream().write(data);
-            assertThat(TestServers.readAll(s)).isEqualTo(data);
+            assertThat(TestSockets.readAll(s)).isEqualTo(data);
         }
     }
 
@@ -212,7 +212,7 @@ class ToxicsTest {
         try (Socket s = connect(proxy)) {
             byte[] data = random(150);
             s.getOutputStream().write(data);
-            byte[] got = TestServers.readAll(s);
+            byte[] got = TestSockets.readAll(s);
             assertThat(got).hasSize(100).isEqualTo(java.util.Arrays.copyOf(data, 100));
         }
     }

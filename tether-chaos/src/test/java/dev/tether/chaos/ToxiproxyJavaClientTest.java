@@ -1,6 +1,6 @@
 package dev.tether.chaos;
 
-import static dev.tether.chaos.TestServers.readExactly;
+import static dev.tether.chaos.TestSockets.readExactly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,13 +21,13 @@ import org.junit.jupiter.api.Test;
 class ToxiproxyJavaClientTest {
 
     private ChaosLab lab;
-    private TestServers.Echo echo;
+    private EchoServer echo;
     private ToxiproxyClient client;
 
     @BeforeEach
     void setUp() throws IOException {
         lab = ChaosLab.create();
-        echo = new TestServers.Echo();
+        echo = EchoServer.start();
         client = new ToxiproxyClient("127.0.0.1", lab.startApi("127.0.0.1", 0).getPort());
     }
 
@@ -123,13 +123,13 @@ class ToxiproxyJavaClientTest {
             assertThat(roundTripMillis(s)).isLessThan(300);
         }
 
-        try (TestServers.Echo other = new TestServers.Echo()) {
+        try (EchoServer other = EchoServer.start()) {
             proxy.setUpstream(other.address());
             assertThat(proxy.getUpstream()).isEqualTo(other.address());
             try (Socket s = connect(proxy)) {
                 roundTripMillis(s);
             }
-            assertThat(other.accepted.get()).isEqualTo(1);
+            assertThat(other.accepted()).isEqualTo(1);
         }
 
         proxy.delete();

@@ -1,14 +1,13 @@
 package dev.tether.cli;
 
 import dev.tether.chaos.ChaosLab;
-import dev.tether.chaos.ChaosMain;
-import dev.tether.chaos.ChaosProxy;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -36,10 +35,14 @@ public final class ProxyCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors and the proxy's logs.")
     boolean verbose;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws InterruptedException {
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("--port: " + port + " (expected: 0 to 65535)");
+            // A wrong command line (exit code 2), as every other bad option value is.
+            throw new CommandLine.ParameterException(spec.commandLine(), "--port: " + port + " (expected: 0 to 65535)");
         }
         ChaosLab lab = start();
         printStarted(lab, System.out);
@@ -54,15 +57,14 @@ public final class ProxyCommand implements Callable<Integer> {
 
     /** Starts the lab and its API as configured; the caller closes it. */
     ChaosLab start() {
-        return ChaosMain.serve(host, port, config);
+        return ChaosLab.serve(host, port, config);
     }
 
     static void printStarted(ChaosLab lab, PrintStream out) {
-        InetSocketAddress api = lab.apiAddress().orElseThrow();
-        out.println("tether proxy (" + ChaosLab.VERSION + "): control API on " + api.getHostString() + ":" + api.getPort()
-                + ", " + lab.proxies().size() + " proxies; Ctrl-C stops it");
-        for (ChaosProxy p : lab.proxies()) {
-            out.println("  " + p.name() + ": " + p.listen() + " -> " + p.upstream() + (p.isEnabled() ? "" : " (disabled)"));
+        List<String> lines = lab.describe();
+        out.println("tether proxy (" + ChaosLab.VERSION + "): " + lines.get(0) + "; Ctrl-C stops it");
+        for (String proxy : lines.subList(1, lines.size())) {
+            out.println("  " + proxy);
         }
         out.flush();
     }

@@ -1,11 +1,14 @@
 package dev.tether.cli;
 
+import dev.tether.chaos.ChaosLab;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,6 +66,35 @@ class MainTest {
         assertThat(proxy.host).isEqualTo("127.0.0.2");
         assertThat(proxy.port).isZero();
         assertThat(proxy.config).isEqualTo(Path.of("p.json"));
+    }
+
+    @Test
+    void proxyStartsWithItsPopulateFileAndSaysWhatRuns(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("proxies.json"),
+                "[{\"name\": \"redis\", \"upstream\": \"127.0.0.1:6379\", \"enabled\": false}]");
+        ProxyCommand proxy = parse(ProxyCommand.class, "proxy", "--port", "0", "--config", config.toString());
+        try (ChaosLab lab = proxy.start()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ProxyCommand.printStarted(lab, new PrintStream(out, true, StandardCharsets.UTF_8));
+            assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                    "tether proxy (" + ChaosLab.VERSION + "): control API on 127.0.0.1:" + lab.apiAddress().orElseThrow().getPort()
+                            + ", 1 proxy; Ctrl-C stops it",
+                    "  redis: 127.0.0.1:0 -> 127.0.0.1:6379 (disabled)");
+        }
+    }
+
+    @Test
+    void aWrongProxyCommandLineNamesTheProblemWithExitCode2(@TempDir Path dir) throws Exception {
+        Result r = run("proxy", "--port", "99999");
+        assertThat(r.code).isEqualTo(2);
+        assertThat(r.err).startsWith("tether: --port: 99999 (expected: 0 to 65535)");
+        assertThat(run("proxy", "--port").err).contains("Missing required parameter for option '--port'");
+        assertThat(run("proxy", "--verbose-please").err).startsWith("tether: Unknown option: '--verbose-please'");
+        // A broken populate file is the command failing (exit code 1), named with the file and the proxy.
+        Path config = Files.writeString(dir.resolve("bad.json"), "[{\"upstream\": \"127.0.0.1:6379\"}]");
+        r = run("proxy", "--port", "0", "--config", config.toString());
+        assertThat(r.code).isEqualTo(1);
+        assertThat(r.err).startsWith("tether proxy: config " + config + ", proxy 1: missing required field: name");
     }
 
     @Test

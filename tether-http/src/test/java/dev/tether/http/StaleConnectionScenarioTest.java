@@ -1,7 +1,6 @@
 package dev.tether.http;
 
-import dev.tether.net.ProcNet;
-
+import dev.tether.chaos.SocketTable;
 import dev.tether.net.ConnectionFailure;
 import org.junit.jupiter.api.Test;
 
@@ -122,8 +121,8 @@ class StaleConnectionScenarioTest {
         }
     }
 
-    /** Client sockets in CLOSE_WAIT towards {@code port}, from /proc/net/tcp (state 08). */
-    static int closeWait(int port) throws IOException {
-        return ProcNet.closeWaitTowards(port);
+    /** Client sockets in CLOSE_WAIT towards {@code port}, from the kernel's socket table. */
+    static int closeWait(int port) {
+        return SocketTable.towards(port, SocketTable.State.CLOSE_WAIT).size();
     }
 }

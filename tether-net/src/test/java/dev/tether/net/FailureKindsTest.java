@@ -1,5 +1,7 @@
 package dev.tether.net;
 
+import dev.tether.chaos.EchoServer;
+import dev.tether.chaos.SocketTable;
 import dev.tether.net.ConnectionFailure.Kind;
 import dev.tether.pool.Reason;
 import org.junit.jupiter.api.AfterEach;
@@ -115,7 +117,7 @@ class FailureKindsTest {
 
     @Test
     void everyResolvedAddressIsTriedInTurn() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             int dead;
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.2"))) {
                 dead = s.getLocalPort();
@@ -153,11 +155,11 @@ class FailureKindsTest {
             Connection c = open(server.port());
             Socket peer = server.next();
             TestServer.reset(peer);
-            // Wait until the kernel has taken the RST (the socket leaves ESTABLISHED, "01"); the
-            // read below then fails at once.
+            // Wait until the kernel has taken the RST (the socket leaves ESTABLISHED); the read
+            // below then fails at once.
             int local = c.localAddress().getPort();
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
-                    .until(() -> !ProcNet.statesOfLocalPort(local).contains("01"));
+                    .until(() -> !SocketTable.statesOf(local).contains(SocketTable.State.ESTABLISHED));
             c.beginExchange();
             ConnectionFailure f = failure(() -> c.input().read());
             assertThat(f.kind()).isEqualTo(Kind.RESET);
@@ -216,7 +218,7 @@ class FailureKindsTest {
     @Test
     void tlsHandshakeFailsForACertificateOfAnotherHost(@TempDir Path dir) throws Exception {
         Certs certs = Certs.forSubject(dir, "wrong.example", "dns:wrong.example");
-        try (TestServer server = TestServer.tlsEcho(certs.server)) {
+        try (EchoServer server = EchoServer.startTls(certs.server)) {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())
                     .tls(TlsSettings.builder().sslContext(certs.client).build()).build();
             ConnectionFailure f = failure(() -> connector.open(e));
@@ -229,7 +231,7 @@ class FailureKindsTest {
     @Test
     void tlsWithTheRightCertificateWorks(@TempDir Path dir) throws Exception {
         Certs certs = Certs.forSubject(dir, "localhost", "dns:localhost,ip:127.0.0.1");
-        try (TestServer server = TestServer.tlsEcho(certs.server)) {
+        try (EchoServer server = EchoServer.startTls(certs.server)) {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())
                     .tls(TlsSettings.builder().sslContext(certs.client).build()).build();
             Connection c = connector.open(e);
@@ -242,7 +244,7 @@ class FailureKindsTest {
 
     @Test
     void streamsDoNotCloseTheConnection() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Connection c = open(server.port());
             c.input().close();
             c.output().close();

@@ -1,5 +1,7 @@
 package dev.tether.net;
 
+import dev.tether.chaos.EchoServer;
+import dev.tether.chaos.SocketTable;
 import dev.tether.net.internal.IdleWatcher;
 import dev.tether.net.internal.TestWatchers;
 import dev.tether.pool.KeyedPool;
@@ -75,12 +77,12 @@ class IdleWatchingTest {
             assertThat(next.get().id()).isNotEqualTo(c.id());
             exchange(next.get());
         }
-        await().atMost(PATIENCE).until(() -> !ProcNet.inCloseWait(localPort));
+        await().atMost(PATIENCE).until(() -> !inCloseWait(localPort));
     }
 
     @Test
     void peerCloseWhileIdleRemovesItWithNoCloseWaitLeft() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             Connection c = useAndReturn(e);
             Socket peer = server.next();
@@ -93,7 +95,7 @@ class IdleWatchingTest {
 
     @Test
     void resetWhileIdleRemovesIt() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             Connection c = useAndReturn(e);
             TestServer.reset(server.next());
@@ -103,7 +105,7 @@ class IdleWatchingTest {
 
     @Test
     void unexpectedBytesWhileIdleRemoveIt() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             Connection c = useAndReturn(e);
             server.next().getOutputStream().write("surprise".getBytes(StandardCharsets.US_ASCII));
@@ -131,7 +133,7 @@ class IdleWatchingTest {
 
     @Test
     void healthyIdleConnectionsAreReusedManyTimesWithBlockingIo() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             long first = useAndReturn(e).id();
             // Quick lease/return cycles exercise re-registration before the watcher flushed the old key.
@@ -173,7 +175,7 @@ class IdleWatchingTest {
     void tightIdleLeaseCyclesLeaseItWhilePendingWithoutLosingIt() throws Exception {
         // The keep-alive hot path: each lease comes long before the registration delay is over,
         // so the connection is taken back while PENDING, in blocking mode, never registered.
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             tightCycles(connector, Endpoint.of("localhost", server.port()), 100_000);
         }
     }
@@ -183,7 +185,7 @@ class IdleWatchingTest {
         // No registration delay: the watcher registers, and the lease cancels, in every possible
         // order (including a stale entry of an earlier idle period meeting a later one).
         IdleWatcher eager = TestWatchers.start("eager-watcher", Duration.ZERO);
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             TcpConnector eagerConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(eager).build();
             tightCycles(eagerConnector, Endpoint.of("localhost", server.port()), 100_000);
         } finally {
@@ -195,7 +197,7 @@ class IdleWatchingTest {
     void tightTlsIdleLeaseCyclesRaceTheWatcherWithoutLosingTheConnection(@TempDir Path dir) throws Exception {
         Certs certs = Certs.forSubject(dir, "localhost", "dns:localhost,ip:127.0.0.1");
         IdleWatcher eager = TestWatchers.start("eager-watcher", Duration.ZERO);
-        try (TestServer server = TestServer.tlsEcho(certs.server)) {
+        try (EchoServer server = EchoServer.startTls(certs.server)) {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())
                     .tls(TlsSettings.builder().sslContext(certs.client).build()).build();
             tightCycles(connector, e, 20_000);
@@ -208,7 +210,7 @@ class IdleWatchingTest {
     @Test
     void aLeaseAfterTheRegistrationDelayTakesItFromTheSelector() throws Exception {
         // The other path, made certain: wait until the watcher has registered it, then lease.
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Connection c = connector.open(Endpoint.of("localhost", server.port()));
             try {
                 for (int i = 0; i < 20; i++) {
@@ -229,7 +231,7 @@ class IdleWatchingTest {
         // The deferral window: the watcher has not registered the connection (its delay is an
         // hour here), the peer closed it, and the lease-time check alone must refuse it.
         IdleWatcher slow = TestWatchers.start("slow-watcher", Duration.ofHours(1));
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             TcpConnector slowConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(slow).build();
             Connection c = slowConnector.open(Endpoint.of("localhost", server.port()));
             int localPort = c.localAddress().getPort();
@@ -237,7 +239,7 @@ class IdleWatchingTest {
                 exchange(c);
                 slowConnector.onIdle(c, reason -> false);
                 server.next().close();
-                await().atMost(PATIENCE).until(() -> ProcNet.inCloseWait(localPort)); // our side has the FIN
+                await().atMost(PATIENCE).until(() -> inCloseWait(localPort)); // our side has the FIN
                 assertThat(TestWatchers.isPending(c.watch)).isTrue();
                 slowConnector.onLease(c);
                 assertThat(slowConnector.isReusable(c, 0)).isFalse();
@@ -246,7 +248,7 @@ class IdleWatchingTest {
             } finally {
                 slowConnector.close(c, Reason.NOT_REUSABLE);
             }
-            assertThat(ProcNet.inCloseWait(localPort)).isFalse();
+            assertThat(inCloseWait(localPort)).isFalse();
         } finally {
             TestWatchers.stop(slow);
         }
@@ -254,7 +256,7 @@ class IdleWatchingTest {
 
     @Test
     void aCloseDuringTheRegistrationDelayIsStillRemovedAtOnceAfterIt() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Endpoint e = Endpoint.of("localhost", server.port());
             Connection c = useAndReturn(e);
             int localPort = c.localAddress().getPort();
@@ -266,7 +268,7 @@ class IdleWatchingTest {
             long removalMillis = (System.nanoTime() - closedAt) / 1_000_000;
             assertThat(c.closeReason()).as("removed after %d ms", removalMillis).isEqualTo(Reason.PEER_CLOSED);
             assertThat(c.idleClose().atLease()).isFalse();
-            await().atMost(PATIENCE).until(() -> !ProcNet.inCloseWait(localPort));
+            await().atMost(PATIENCE).until(() -> !inCloseWait(localPort));
         }
     }
 
@@ -318,7 +320,7 @@ class IdleWatchingTest {
 
     @Test
     void concurrentLeasesWithTheWatcherRunningNeverLoseAHealthyConnection() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             concurrentLeases(pool, Endpoint.of("localhost", server.port()));
         }
     }
@@ -330,7 +332,7 @@ class IdleWatchingTest {
         TcpConnector eagerConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(eager).build();
         KeyedPool<Endpoint, Connection> eagerPool = KeyedPool.builder(eagerConnector)
                 .config(PoolConfig.builder().name("eager").maxPerKey(4).build()).build();
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             concurrentLeases(eagerPool, Endpoint.of("localhost", server.port()));
         } finally {
             eagerPool.close();
@@ -340,7 +342,7 @@ class IdleWatchingTest {
 
     @Test
     void leaseCheckSeesACloseTheWatcherHasNotHandled() throws Exception {
-        try (TestServer server = TestServer.echo()) {
+        try (EchoServer server = EchoServer.start()) {
             Connection c = connector.open(Endpoint.of("localhost", server.port()));
             try {
                 // As if onIdle had just switched it to non-blocking and the watcher were slow.
@@ -361,7 +363,7 @@ class IdleWatchingTest {
     @Test
     void tlsIdleConnectionsAreWatchedToo(@TempDir Path dir) throws Exception {
         Certs certs = Certs.forSubject(dir, "localhost", "dns:localhost,ip:127.0.0.1");
-        try (TestServer server = TestServer.tlsEcho(certs.server)) {
+        try (EchoServer server = EchoServer.startTls(certs.server)) {
             Endpoint e = Endpoint.builder().host("localhost").port(server.port())
                     .tls(TlsSettings.builder().sslContext(certs.client).build()).build();
             Connection c = useAndReturn(e);
@@ -385,7 +387,12 @@ class IdleWatchingTest {
             await().atMost(PATIENCE).until(() -> c.closeReason() != null);
             assertThat(c.closeReason()).isEqualTo(Reason.PEER_CLOSED);
             int localPort = c.localAddress().getPort();
-            await().atMost(PATIENCE).until(() -> !ProcNet.inCloseWait(localPort));
+            await().atMost(PATIENCE).until(() -> !inCloseWait(localPort));
         }
+    }
+
+    /** Whether the socket on this local port is in CLOSE_WAIT (the peer's FIN taken, not closed here). */
+    private static boolean inCloseWait(int localPort) {
+        return SocketTable.statesOf(localPort).contains(SocketTable.State.CLOSE_WAIT);
     }
 }

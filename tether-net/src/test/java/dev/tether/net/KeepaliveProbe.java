@@ -1,14 +1,11 @@
 package dev.tether.net;
 
+import dev.tether.chaos.EchoServer;
 import dev.tether.pool.KeyedPool;
 import dev.tether.pool.Lease;
 import dev.tether.pool.PoolConfig;
 
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -23,23 +20,7 @@ import java.util.concurrent.TimeUnit;
 public final class KeepaliveProbe {
 
     public static void main(String[] args) throws Exception {
-        ServerSocket server = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"));
-        Thread acceptor = new Thread(() -> {
-            try {
-                Socket s = server.accept();
-                InputStream in = s.getInputStream();
-                OutputStream out = s.getOutputStream();
-                byte[] buf = new byte[64];
-                int n;
-                while ((n = in.read(buf)) > 0) {
-                    out.write(buf, 0, n);
-                }
-            } catch (Exception ignored) {
-                // the connection is dropped on purpose
-            }
-        });
-        acceptor.setDaemon(true);
-        acceptor.start();
+        EchoServer server = EchoServer.start(); // on this namespace's loopback
 
         CompletableFuture<IdleClose> closed = new CompletableFuture<>();
         SocketConfig config = SocketConfig.builder().keepAliveIdle(Duration.ofSeconds(1))
@@ -49,7 +30,7 @@ public final class KeepaliveProbe {
                 .idleCloseListener((c, close) -> closed.complete(close)).build();
         try (KeyedPool<Endpoint, Connection> pool = KeyedPool.builder(connector)
                 .config(PoolConfig.builder().name("keepalive").build()).build()) {
-            Endpoint endpoint = Endpoint.of("server", server.getLocalPort());
+            Endpoint endpoint = Endpoint.of("server", server.port());
             Connection c;
             try (Lease<Connection> lease = pool.acquire(endpoint)) {
                 c = lease.get();
@@ -59,7 +40,7 @@ public final class KeepaliveProbe {
             }
             // From here the server is gone without a packet: nothing it sends arrives.
             Process drop = new ProcessBuilder("iptables", "-A", "INPUT", "-p", "tcp", "--sport",
-                    String.valueOf(server.getLocalPort()), "-j", "DROP").inheritIO().start();
+                    String.valueOf(server.port()), "-j", "DROP").inheritIO().start();
             if (drop.waitFor() != 0) {
                 System.out.println("RESULT error=iptables-failed");
                 System.exit(2);

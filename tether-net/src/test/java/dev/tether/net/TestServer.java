@@ -1,10 +1,6 @@
 package dev.tether.net;
 
-import javax.net.ServerSocketFactory;
-import javax.net.ssl.SSLContext;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -13,33 +9,23 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A loopback server whose accepted sockets the test controls: it echoes what it reads (when asked
- * to) and hands every accepted socket to the test, which closes, resets or half-closes it.
+ * A loopback server that accepts and then never reads or writes: a hung server, whose accepted
+ * sockets the test takes ({@link #next()}) to close, reset or write to as the server. (A server
+ * that answers is tether-chaos's {@code EchoServer}, which hands out its sockets the same way.)
  */
 final class TestServer implements AutoCloseable {
     private final ServerSocket server;
     private final BlockingQueue<Socket> accepted = new LinkedBlockingQueue<>();
-    private final boolean echo;
-    private final Thread acceptor;
 
-    private TestServer(ServerSocket server, boolean echo) {
+    private TestServer(ServerSocket server) {
         this.server = server;
-        this.echo = echo;
-        this.acceptor = new Thread(this::acceptLoop, "test-server-" + server.getLocalPort());
+        Thread acceptor = new Thread(this::acceptLoop, "test-server-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
     }
 
-    static TestServer echo() throws IOException {
-        return new TestServer(ServerSocketFactory.getDefault().createServerSocket(0, 50, InetAddress.getLoopbackAddress()), true);
-    }
-
     static TestServer silent() throws IOException {
-        return new TestServer(ServerSocketFactory.getDefault().createServerSocket(0, 50, InetAddress.getLoopbackAddress()), false);
-    }
-
-    static TestServer tlsEcho(SSLContext context) throws IOException {
-        return new TestServer(context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()), true);
+        return new TestServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
     }
 
     int port() {
@@ -58,31 +44,10 @@ final class TestServer implements AutoCloseable {
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
-                Socket s = server.accept();
-                accepted.add(s);
-                if (echo) {
-                    Thread t = new Thread(() -> echo(s), "test-echo-" + s.getPort());
-                    t.setDaemon(true);
-                    t.start();
-                }
+                accepted.add(server.accept());
             } catch (IOException closed) {
                 return;
             }
-        }
-    }
-
-    private static void echo(Socket s) {
-        byte[] buf = new byte[4096];
-        try {
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
-                out.flush();
-            }
-        } catch (IOException ignored) {
-            // the test closed or reset it
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.tether.net;
 
+import dev.tether.chaos.EchoServer;
+import dev.tether.chaos.SocketTable;
 import dev.tether.net.internal.IdleWatcher;
 import dev.tether.net.internal.TestWatchers;
 import dev.tether.pool.KeyedPool;
@@ -42,7 +44,7 @@ class TlsIdleCloseTest {
         assertThat(c.input().readNBytes(4)).asString(StandardCharsets.US_ASCII).isEqualTo("ping");
     }
 
-    private static Endpoint endpoint(TestServer server, Certs certs, String protocol) {
+    private static Endpoint endpoint(EchoServer server, Certs certs, String protocol) {
         return Endpoint.builder().host("localhost").port(server.port())
                 .tls(TlsSettings.builder().sslContext(certs.client).protocols(List.of(protocol)).build()).build();
     }
@@ -53,7 +55,7 @@ class TlsIdleCloseTest {
         Certs certs = Certs.forSubject(dir, "localhost", "dns:localhost,ip:127.0.0.1");
         TcpConnector connector = TcpConnector.builder().resolver(LOOPBACK).ticker(ticker)
                 .idleCloseListener((c, close) -> idleCloses.add(close)).build();
-        try (TestServer server = TestServer.tlsEcho(certs.server);
+        try (EchoServer server = EchoServer.startTls(certs.server);
              KeyedPool<Endpoint, Connection> pool = KeyedPool.builder(connector).ticker(ticker).build()) {
             Endpoint e = endpoint(server, certs, protocol);
             Connection c;
@@ -80,14 +82,14 @@ class TlsIdleCloseTest {
         IdleWatcher slow = TestWatchers.start("slow-watcher", Duration.ofHours(1));
         TcpConnector connector = TcpConnector.builder().resolver(LOOPBACK).ticker(ticker).idleWatcher(slow).build();
         Certs certs = Certs.forSubject(dir, "localhost", "dns:localhost,ip:127.0.0.1");
-        try (TestServer server = TestServer.tlsEcho(certs.server)) {
+        try (EchoServer server = EchoServer.startTls(certs.server)) {
             Connection c = connector.open(endpoint(server, certs, protocol));
             try {
                 exchange(c);
                 connector.onIdle(c, reason -> false);
                 server.next().close();
                 int localPort = c.localAddress().getPort();
-                await().atMost(PATIENCE).until(() -> ProcNet.inCloseWait(localPort)); // close_notify and FIN both arrived
+                await().atMost(PATIENCE).until(() -> SocketTable.statesOf(localPort).contains(SocketTable.State.CLOSE_WAIT)); // close_notify and FIN both arrived
                 connector.onLease(c);
                 assertThat(connector.isReusable(c, 0)).isFalse();
                 assertThat(c.idleClose().signal()).isEqualTo(PeerSignal.FIN);

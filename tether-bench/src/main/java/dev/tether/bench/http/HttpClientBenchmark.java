@@ -1,7 +1,7 @@
 package dev.tether.bench.http;
 
+import dev.tether.chaos.SocketTable;
 import dev.tether.http.RaceServer;
-import dev.tether.net.ProcNet;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -330,9 +330,9 @@ public final class HttpClientBenchmark {
         }
     }
 
-    /** Client sockets in CLOSE_WAIT towards {@code port}, from /proc/net/tcp (state 08). */
-    static int closeWait(int port) throws IOException {
-        return ProcNet.closeWaitTowards(port);
+    /** Client sockets in CLOSE_WAIT towards {@code port}, from the kernel's socket table. */
+    static int closeWait(int port) {
+        return SocketTable.towards(port, SocketTable.State.CLOSE_WAIT).size();
     }
 
     private static int paced(String name, RaceServer server, String method, long seed) throws Exception {

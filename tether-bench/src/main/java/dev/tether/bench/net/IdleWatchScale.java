@@ -1,8 +1,8 @@
 package dev.tether.bench.net;
 
+import dev.tether.chaos.SocketTable;
 import dev.tether.net.Connection;
 import dev.tether.net.Endpoint;
-import dev.tether.net.ProcNet;
 import dev.tether.net.TcpConnector;
 import dev.tether.net.internal.IdleWatcher;
 import dev.tether.pool.KeyedPool;
@@ -145,8 +145,8 @@ public final class IdleWatchScale {
             ports.add(c.localAddress().getPort());
         }
         long count = 0;
-        for (ProcNet.Socket s : ProcNet.sockets()) {
-            if (s.state().equals(ProcNet.CLOSE_WAIT) && ports.contains(s.localPort())) {
+        for (SocketTable.Entry s : SocketTable.read()) {
+            if (s.state() == SocketTable.State.CLOSE_WAIT && ports.contains(s.local().getPort())) {
                 count++;
             }
         }

@@ -1,5 +1,10 @@
 package dev.tether.chaos.internal;
 
+import static dev.tether.chaos.internal.JsonFields.bool;
+import static dev.tether.chaos.internal.JsonFields.number;
+import static dev.tether.chaos.internal.JsonFields.object;
+import static dev.tether.chaos.internal.JsonFields.text;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,7 +26,6 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +42,9 @@ import org.slf4j.LoggerFactory;
  *       a web page cannot drive the lab through the user's browser.</li>
  *   <li>The path is matched to a route; the method picks the handler, or 405.</li>
  *   <li>Bodies are parsed as JSON trees: unknown fields are ignored, missing ones take
- *       Toxiproxy's defaults, and every bad value is a {@link ChaosException} that names it.</li>
+ *       Toxiproxy's defaults, and every bad value is a {@link ChaosException} that names it
+ *       ({@link JsonFields}); proxies go through {@link Populate}, the parser that populate files
+ *       use too.</li>
  *   <li>The handler calls the Java API, so both APIs fail the same way; any failure is answered
  *       as {@code {"error": "...", "status": N}}, which Toxiproxy's clients parse.</li>
  * </ol>
@@ -241,22 +247,8 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private Response createProxy(JsonNode body) {
-        ObjectNode object = object(body, "proxy");
-        ChaosProxy created = lab.createProxy(proxyConfig(object, ""));
+        ChaosProxy created = lab.createProxy(Populate.proxy(body));
         return new Response(201, proxyJson(created));
-    }
-
-    private ProxyConfig proxyConfig(ObjectNode object, String where) {
-        String name = text(object, "name", "");
-        String upstream = text(object, "upstream", "");
-        if (name.isEmpty()) {
-            throw ChaosException.badRequest("missing required field: name" + where);
-        }
-        if (upstream.isEmpty()) {
-            throw ChaosException.badRequest("missing required field: upstream" + where);
-        }
-        return new ProxyConfig(name, text(object, "listen", "127.0.0.1:0"), upstream,
-                bool(object, "enabled", true));
     }
 
     private ObjectNode updateProxy(ChaosProxy proxy, JsonNode body) {
@@ -268,16 +260,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private Response populate(JsonNode body) {
-        if (!body.isArray()) {
-            throw ChaosException.badRequest("bad request body: " + body.getNodeType().name().toLowerCase()
-                    + " (expected: an array of proxies)");
-        }
-        List<ProxyConfig> configs = new ArrayList<>();
-        int i = 0;
-        for (JsonNode element : body) {
-            i++;
-            configs.add(proxyConfig(object(element, "proxy " + i), " at proxy " + i));
-        }
+        List<ProxyConfig> configs = Populate.fromRequest(body);
         ArrayNode done = json.createArrayNode();
         ObjectNode result = json.createObjectNode();
         try {
@@ -363,47 +346,5 @@ public final class ApiServer implements AutoCloseable {
                 b.attribute(f.getKey(), v.toString());
             }
         }
-    }
-
-    // Field access that names the field in its errors.
-
-    private static ObjectNode object(JsonNode node, String what) {
-        if (!(node instanceof ObjectNode o)) {
-            throw ChaosException.badRequest("bad request body: " + what + " must be a JSON object, got " + node);
-        }
-        return o;
-    }
-
-    private static String text(ObjectNode object, String field, String fallback) {
-        JsonNode v = object.get(field);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isTextual()) {
-            throw ChaosException.badRequest(field + ": " + v + " (expected: a string)");
-        }
-        return v.textValue();
-    }
-
-    private static boolean bool(ObjectNode object, String field, boolean fallback) {
-        JsonNode v = object.get(field);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isBoolean()) {
-            throw ChaosException.badRequest(field + ": " + v + " (expected: true or false)");
-        }
-        return v.booleanValue();
-    }
-
-    private static double number(ObjectNode object, String field, double fallback) {
-        JsonNode v = object.get(field);
-        if (v == null || v.isNull()) {
-            return fallback;
-        }
-        if (!v.isNumber()) {
-            throw ChaosException.badRequest(field + ": " + v + " (expected: a number)");
-        }
-        return v.doubleValue();
     }
 }

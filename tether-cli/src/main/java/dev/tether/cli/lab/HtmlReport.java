@@ -39,7 +39,7 @@ public final class HtmlReport {
                         .append(c.failed() > 0 ? "bad" : "good").append("\">").append(c.failed()).append("</td><td class=\"")
                         .append(c.duplicates() > 0 ? "bad" : "good").append("\">").append(c.duplicates()).append("</td><td>")
                         .append(c.opened()).append("</td><td>").append(c.closeWait() < 0 ? "n/a" : c.closeWait()).append("</td><td>")
-                        .append(c.timeWait() == null ? "-" : c.timeWait()).append("</td><td>").append(esc(Scenarios.ms(c.recoverMs())))
+                        .append(c.timeWait() == null ? "-" : c.timeWait()).append("</td><td>").append(esc(Format.ms(c.recoverMs())))
                         .append("</td><td>").append(esc(c.detail() == null ? "" : c.detail())).append("</td></tr>\n");
             }
             sb.append("</tbody>\n</table>\n<p class=\"why\">").append(esc(s.explanation())).append("</p>\n");

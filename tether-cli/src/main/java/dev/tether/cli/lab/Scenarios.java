@@ -55,19 +55,4 @@ public final class Scenarios {
         chosen.sort((a, b) -> Integer.compare(all.indexOf(a), all.indexOf(b)));
         return chosen;
     }
-
-    /** How a number of requests reads in a sentence. */
-    public static String requests(int n) {
-        return n + (n == 1 ? " request" : " requests");
-    }
-
-    public static String ms(Long ms) {
-        if (ms == null) {
-            return "-";
-        }
-        if (ms < 0) {
-            return "never";
-        }
-        return ms >= 10_000 ? (ms / 1000) + " s" : ms >= 1000 ? String.format("%.1f s", ms / 1000.0) : ms + " ms";
-    }
 }

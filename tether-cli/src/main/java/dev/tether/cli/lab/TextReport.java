@@ -21,7 +21,7 @@ public final class TextReport {
             for (ClientResult c : s.clients()) {
                 sb.append(String.format("    %-12s %5d %7d %4d %7d %11s %10s %8s%n", c.client(), c.sent(), c.failed(),
                         c.duplicates(), c.opened(), c.closeWait() < 0 ? "n/a" : Integer.toString(c.closeWait()),
-                        c.timeWait() == null ? "-" : c.timeWait() < 0 ? "n/a" : c.timeWait().toString(), Scenarios.ms(c.recoverMs())));
+                        c.timeWait() == null ? "-" : c.timeWait() < 0 ? "n/a" : c.timeWait().toString(), Format.ms(c.recoverMs())));
             }
             for (String line : wrap(s.explanation(), WIDTH - 6)) {
                 sb.append("    ").append(line).append(System.lineSeparator());

@@ -2,14 +2,16 @@ package dev.tether.cli.lab;
 
 import dev.tether.chaos.ChaosLab;
 import dev.tether.chaos.ChaosProxy;
+import dev.tether.chaos.SocketTable;
 import dev.tether.cli.lab.support.LabClient;
 import dev.tether.cli.lab.support.LabClient.Outcome;
 import dev.tether.cli.lab.support.LabServer;
 import dev.tether.cli.lab.support.NaiveClient;
-import dev.tether.cli.lab.support.SocketStates;
 import dev.tether.cli.lab.support.TetherClient;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One client kind's run of a scenario: what a scenario script calls. It owns the servers,
  * proxies and the client it creates (closed by the runner), counts what the application saw and
- * records the timeline.
+ * records the timeline. Scripts send every request through it ({@link #send}, or {@link #gets}
+ * and {@link #getsFor} for a paced series), so each one is counted, timed and put on the timeline
+ * in one place, and mark the faults there ({@link #fault}, {@link #faultAfter}).
  */
 public final class Trial {
     private static final AtomicInteger PROXY_IDS = new AtomicInteger();
@@ -40,7 +44,7 @@ public final class Trial {
     private volatile int maxCloseWait;
     /** When each socket now in CLOSE_WAIT was first seen so (a socket counts once it stays there 100 ms). */
     private final java.util.concurrent.locks.ReentrantLock closeWaitLock = new java.util.concurrent.locks.ReentrantLock();
-    private final java.util.Map<String, Long> closeWaitSince = new java.util.HashMap<>(); // guarded by closeWaitLock
+    private final java.util.Map<InetSocketAddress, Long> closeWaitSince = new java.util.HashMap<>(); // guarded by closeWaitLock
     private int sent;
     private int failed;
     private int ids;
@@ -133,6 +137,37 @@ public final class Trial {
         return send("GET", "/");
     }
 
+    /** Sends {@code n} GETs, {@code pauseMs} apart (0: back to back), each recorded as {@link #send} does. */
+    public void gets(int n, long pauseMs) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            if (i > 0 && pauseMs > 0) {
+                sleep(pauseMs);
+            }
+            get();
+        }
+    }
+
+    /**
+     * Sends a GET and pauses {@code pauseMs}, again and again until {@code forMs} have passed:
+     * requests into an outage, as an application keeps making them.
+     */
+    public void getsFor(long forMs, long pauseMs) throws InterruptedException {
+        long until = System.nanoTime() + forMs * 1_000_000;
+        while (System.nanoTime() < until) {
+            get();
+            sleep(pauseMs);
+        }
+    }
+
+    /**
+     * Waits {@code ms}, then marks {@code label} on the timeline: a fault that fires by itself
+     * (a server's or a load balancer's idle timer), marked when the script knows it has fired.
+     */
+    public void faultAfter(long ms, String label) throws InterruptedException {
+        sleep(ms);
+        fault(label);
+    }
+
     /** Names the script's current step (shown live and on the timeline). */
     public void step(String label) {
         timeline.event(timeline.now(), timeline.now(), "step", label);
@@ -199,17 +234,24 @@ public final class Trial {
         if (c == null || port < 0) {
             return;
         }
-        if (!SocketStates.available()) {
+        if (!SocketTable.available()) {
             timeline.sample(c.idle(), c.leased(), 0);
             return;
         }
-        java.util.Set<String> now = SocketStates.list(SocketStates.CLOSE_WAIT, port);
+        java.util.Set<InetSocketAddress> now = new java.util.HashSet<>();
+        try {
+            for (SocketTable.Entry e : SocketTable.towards(port, SocketTable.State.CLOSE_WAIT)) {
+                now.add(e.local());
+            }
+        } catch (UncheckedIOException e) {
+            return; // a table that could not be read this time: the next sample, 40 ms on, tries again
+        }
         long t = System.nanoTime();
         int held = 0;
         closeWaitLock.lock(); // the sampler thread and finish() both sample
         try {
             closeWaitSince.keySet().retainAll(now);
-            for (String local : now) {
+            for (InetSocketAddress local : now) {
                 long since = closeWaitSince.computeIfAbsent(local, k -> t);
                 // The moment between a FIN and the close that answers it is not a leak: count sockets left there.
                 if (t - since >= 100_000_000L) {
@@ -229,7 +271,7 @@ public final class Trial {
         sample();
         Integer timeWait = null;
         if (scenario.countsTimeWait() && watchedPort >= 0) {
-            timeWait = SocketStates.count(SocketStates.TIME_WAIT, watchedPort);
+            timeWait = timeWait(watchedPort);
         }
         int opened = 0;
         int duplicates = 0;
@@ -244,8 +286,17 @@ public final class Trial {
         details.addAll(notes);
         List<Timeline.Event> events = timeline.events();
         return new ClientResult(kind.label(), sent, failed, duplicates, opened,
-                SocketStates.available() ? maxCloseWait : -1, timeWait, recovery(events),
+                SocketTable.available() ? maxCloseWait : -1, timeWait, recovery(events),
                 details.isEmpty() ? null : String.join("; ", details), firstError, events, timeline.samples());
+    }
+
+    /** Sockets towards {@code port} in TIME_WAIT; -1 ("n/a" in the table) where the table cannot be read. */
+    private static int timeWait(int port) {
+        try {
+            return SocketTable.available() ? SocketTable.towards(port, SocketTable.State.TIME_WAIT).size() : -1;
+        } catch (UncheckedIOException e) {
+            return -1;
+        }
     }
 
     /** The longest span from the first failure of a streak to the end of the success after it. */

@@ -1,17 +1,19 @@
 package dev.tether.cli.probe;
 
 import dev.tether.cli.wire.MiniHttp;
+import dev.tether.http.KeepAlive;
+import dev.tether.net.Connection;
+import dev.tether.net.ConnectionFailure;
+import dev.tether.net.ConnectionFailure.Kind;
+import dev.tether.net.Endpoint;
+import dev.tether.net.SocketConfig;
+import dev.tether.net.TcpConnector;
+import dev.tether.pool.Reason;
 
-import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLSocket;
-import javax.net.ssl.SSLSocketFactory;
 import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +26,9 @@ import java.util.concurrent.Future;
 import java.util.function.Consumer;
 
 /**
- * The HTTP probe, over plain sockets so that nothing between it and the server hides a close:
+ * The HTTP probe. Its connections are tether-net's, opened directly (no pool, no idle watcher, no
+ * TCP keepalive) so that nothing between it and the server hides or delays a close, and every
+ * connect, TLS and I/O failure is a {@link ConnectionFailure} that says what happened:
  *
  * <ol>
  *   <li>Persistence: two GETs on one connection; the first response's {@code Connection} and
@@ -33,8 +37,9 @@ import java.util.function.Consumer;
  *       {@code Connection: close} or closes, up to {@code maxRequests}.</li>
  *   <li>Idle timeout, in rounds: hold {@code parallel} connections idle at once, each for a
  *       different time spread over the interval still in question (at first 0 to
- *       {@code maxIdle}). Each one watches for the server's FIN or RST while it waits (which gives
- *       the timeout to the millisecond) and sends a GET when its time is up (which shows a silent
+ *       {@code maxIdle}). Each one watches for the server's FIN or RST while it waits, by reading
+ *       with a read timeout that ends at its hold time (which gives the timeout to the
+ *       millisecond), and sends a GET when its time is up (which shows a silent
  *       drop: alive before, dead after). The next round narrows the interval to the longest
  *       survivor and the shortest casualty, until it is known within 250 ms.</li>
  * </ol>
@@ -46,7 +51,7 @@ public final class HttpProbe implements Probe {
     public record Result(String target, String tls, String httpVersion, boolean persistent, String keepAliveHeader, Long advertisedTimeoutS,
                          Long advertisedMax, Integer maxRequests, boolean maxRequestsIsBound, Long idleTimeoutMs,
                          Long idleTimeoutLowMs, Long idleTimeoutHighMs, String idleCloseSignal, boolean idleTimeoutAboveMax,
-                         long maxIdleMs, int rounds, int connections, long durationMs, Long suggestedMaxIdleTimeMs,
+                         long maxIdleMs, int rounds, int connections, long durationMs, Long suggestedIdleTimeoutMs,
                          List<String> suggestions) implements ProbeResult {
 
         @Override
@@ -105,8 +110,8 @@ public final class HttpProbe implements Probe {
         String version;
         String tls = null;
         try (Conn c = t.open(opened)) {
-            if (c.socket instanceof SSLSocket ssl) {
-                tls = ssl.getSession().getProtocol() + ", " + o.tls().description();
+            if (c.connection.isTls()) {
+                tls = c.connection.sslSession().getProtocol() + ", " + o.tls().description();
             }
             first = c.get();
             version = first.head().version();
@@ -135,7 +140,8 @@ public final class HttpProbe implements Probe {
             }
         }
         String kaHeader = first.head().header("Keep-Alive");
-        long[] ka = MiniHttp.keepAliveParams(kaHeader);
+        KeepAlive ka = KeepAlive.parse(kaHeader);
+        long advertisedS = ka.hasTimeout() ? ka.timeout().getSeconds() : -1;
         Long idleMs = null;
         Long low = null;
         Long high = null;
@@ -196,8 +202,9 @@ public final class HttpProbe implements Probe {
             }
         }
         List<String> suggestions = new ArrayList<>();
-        Long suggested = suggest(persistent, idleMs, high, above, ka[0], suggestions, o);
-        return new Result(target.toString(), tls, version, persistent, kaHeader, ka[0] < 0 ? null : ka[0], ka[1] < 0 ? null : ka[1],
+        Long suggested = suggest(persistent, idleMs, high, above, advertisedS, suggestions, o);
+        return new Result(target.toString(), tls, version, persistent, kaHeader, advertisedS < 0 ? null : advertisedS,
+                ka.max() < 0 ? null : ka.max(),
                 maxRequests, bound, idleMs, low, high, signal, above, o.maxIdle().toMillis(), rounds, opened.get(),
                 (System.nanoTime() - start) / 1_000_000, suggested, suggestions);
     }
@@ -212,7 +219,7 @@ public final class HttpProbe implements Probe {
         Long basis = idleMs != null ? idleMs : high;
         if (basis == null) {
             out.add("The server kept idle connections for more than " + seconds(o.maxIdle().toMillis())
-                    + "; tether's defaults fit (maxIdleTime 50 s, below common load balancers' 60 s).");
+                    + "; tether's defaults fit (the pool's idleTimeout, 50 s, is below common load balancers' 60 s).");
             if (advertisedS >= 0) {
                 out.add("tether honours the advertised Keep-Alive: timeout=" + advertisedS + " by itself.");
             }
@@ -221,7 +228,8 @@ public final class HttpProbe implements Probe {
         long margin = Math.max(250, basis / 10);
         long suggested = Math.max(100, (basis - margin) / 100 * 100);
         out.add("HttpClientConfig.builder()");
-        out.add(String.format("    .maxIdleTime(Duration.ofMillis(%d))   // a margin below the server's %s", suggested, seconds(basis)));
+        out.add(String.format("    .pool(p -> p.idleTimeout(Duration.ofMillis(%d)))   // a margin below the server's %s", suggested,
+                seconds(basis)));
         out.add("    .build();");
         if (advertisedS >= 0 && advertisedS * 1000 > basis + PRECISION_MS) {
             out.add("The server advertises Keep-Alive: timeout=" + advertisedS + " but closed sooner: something in between (a");
@@ -253,22 +261,20 @@ public final class HttpProbe implements Probe {
                 if (left <= 0) {
                     break;
                 }
-                c.socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, Math.max(1, left)));
+                // A read that ends at the hold time at the latest: the server's FIN or RST ends it at once.
+                c.connection.readTimeout(Duration.ofMillis(Math.min(Integer.MAX_VALUE, Math.max(1, left))));
                 try {
-                    int b = c.in.read();
-                    long at = (System.nanoTime() - idleSince) / 1_000_000;
-                    if (b < 0) {
-                        return new long[] {CLOSED_FIN, at};
-                    }
-                    // a stray byte from the server: it will not be a valid next response; count it as the end
-                    return new long[] {CLOSED_FIN, at};
-                } catch (SocketTimeoutException e) {
-                    // still open; loop to check the time
+                    c.in.read();
+                    // End of stream (FIN), or a stray byte that no next response would survive: the end either way.
+                    return new long[] {CLOSED_FIN, (System.nanoTime() - idleSince) / 1_000_000};
                 } catch (IOException e) {
-                    return new long[] {CLOSED_RST, (System.nanoTime() - idleSince) / 1_000_000};
+                    if (!(e instanceof ConnectionFailure f && f.kind() == Kind.READ_TIMEOUT)) {
+                        return new long[] {CLOSED_RST, (System.nanoTime() - idleSince) / 1_000_000};
+                    }
+                    // still open; loop to check the time
                 }
             }
-            c.socket.setSoTimeout((int) t.timeout.toMillis());
+            c.connection.readTimeout(t.timeout);
             try {
                 c.get();
                 return new long[] {ALIVE, holdMs};
@@ -315,7 +321,8 @@ public final class HttpProbe implements Probe {
         final boolean tls;
         final String path;
         final Duration timeout;
-        final ProbeTls tlsChecks;
+        final TcpConnector connector;
+        final Endpoint endpoint;
 
         Target(URI uri, Duration timeout, ProbeTls tlsChecks) {
             this.host = uri.getHost();
@@ -324,7 +331,17 @@ public final class HttpProbe implements Probe {
             String p = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
             this.path = uri.getRawQuery() == null ? p : p + "?" + uri.getRawQuery();
             this.timeout = timeout;
-            this.tlsChecks = tlsChecks;
+            // Opened directly, never pooled, and no idle watcher: each holdIdle watches its own
+            // connection to time the server's close. No TCP keepalive either: its probes would
+            // reset the idle timer of a load balancer that counts packets, and hide the timeout
+            // the probe measures.
+            this.connector = TcpConnector.builder()
+                    .socketConfig(SocketConfig.builder().connectTimeout(timeout).readTimeout(timeout).keepAlive(false).build())
+                    .watchIdle(false)
+                    .build();
+            boolean literal = host.startsWith("[") && host.endsWith("]"); // an IPv6 literal in a URI
+            this.endpoint = Endpoint.builder().host(literal ? host.substring(1, host.length() - 1) : host).port(port)
+                    .tls(tls ? tlsChecks.settings() : null).build();
         }
 
         String authority() {
@@ -333,67 +350,53 @@ public final class HttpProbe implements Probe {
         }
 
         Conn open(Counter opened) throws IOException {
-            Socket s = new Socket();
+            Connection c;
             try {
-                s.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-            } catch (ConnectException e) {
-                s.close();
-                throw new ConnectException("cannot connect to " + host + ":" + port + ": " + e.getMessage()
-                        + " (connection refused: nothing listens there, or a firewall rejects it)");
-            } catch (SocketTimeoutException e) {
-                s.close();
-                throw new SocketTimeoutException("cannot connect to " + host + ":" + port + " within " + timeout.toMillis() + " ms");
+                c = connector.open(endpoint);
+            } catch (ConnectionFailure f) {
+                if (f.kind() != Kind.TLS_HANDSHAKE) {
+                    throw f;
+                }
+                // tether's message names TlsSettings' SSLContext; the command line's way to it is a flag.
+                throw new ConnectionFailure(f.kind(), f.getMessage() + "; with tether probe: --cacert FILE for a"
+                        + " self-signed or private-CA certificate, or --insecure to skip the check", f.facts(), f);
             }
             opened.inc();
-            s.setTcpNoDelay(true);
-            s.setSoTimeout((int) timeout.toMillis());
-            if (tls) {
-                SSLSocketFactory factory = tlsChecks.context() != null ? tlsChecks.context().getSocketFactory()
-                        : (SSLSocketFactory) SSLSocketFactory.getDefault();
-                SSLSocket ssl = (SSLSocket) factory.createSocket(s, host, port, true);
-                if (tlsChecks.verifyHostname()) {
-                    var params = ssl.getSSLParameters();
-                    params.setEndpointIdentificationAlgorithm("HTTPS");
-                    ssl.setSSLParameters(params);
-                }
-                try {
-                    ssl.startHandshake();
-                } catch (SSLHandshakeException e) {
-                    ssl.close();
-                    // The JDK's message names the check that failed; say what to do about a private certificate.
-                    throw new SSLHandshakeException("TLS handshake with " + host + ":" + port + " failed: " + e.getMessage()
-                            + " (a self-signed or private-CA certificate: --cacert FILE, or --insecure to skip the check)");
-                }
-                s = ssl;
-            }
-            return new Conn(this, s);
+            return new Conn(this, c);
         }
     }
 
     private static final class Conn implements AutoCloseable {
         final Target target;
-        final Socket socket;
+        final Connection connection;
         final InputStream in;
 
-        Conn(Target target, Socket socket) throws IOException {
+        Conn(Target target, Connection connection) {
             this.target = target;
-            this.socket = socket;
-            this.in = new BufferedInputStream(socket.getInputStream());
+            this.connection = connection;
+            this.in = new BufferedInputStream(connection.input());
         }
 
+        /** A GET; a response that ends early or breaks HTTP is a {@link ConnectionFailure} with this connection's facts. */
         MiniHttp.Response get() throws IOException {
-            MiniHttp.writeRequest(socket.getOutputStream(), "GET", target.path, target.authority(),
-                    List.<String[]>of(new String[] {"User-Agent", "tether-probe/0.1"}, new String[] {"Accept", "*/*"}), null);
-            return MiniHttp.readResponse(in, "GET");
+            connection.beginExchange();
+            try {
+                MiniHttp.writeRequest(connection.output(), "GET", target.path, target.authority(),
+                        List.<String[]>of(new String[] {"User-Agent", "tether-probe/0.1"}, new String[] {"Accept", "*/*"}), null);
+                return MiniHttp.readResponse(in, "GET");
+            } catch (ConnectionFailure f) {
+                throw f;
+            } catch (EOFException e) {
+                throw connection.failure(Kind.PEER_CLOSED, e.getMessage(), e);
+            } catch (IOException e) {
+                throw connection.failure(Kind.PROTOCOL, e.getMessage(), e);
+            }
         }
 
         @Override
         public void close() {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // done with it
-            }
+            // No pool owns it: its owner is done with it, the nearest of the pool's reasons.
+            target.connector.close(connection, Reason.POOL_CLOSED);
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.tether.cli.probe;
 
+import dev.tether.net.TlsSettings;
+
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -16,24 +18,25 @@ import java.security.cert.X509Certificate;
 import java.util.Collection;
 
 /**
- * How a probe checks a TLS server: the JDK's trust store and hostname verification (the default),
- * certificates of the caller's own CA or self-signed server ({@code --cacert}), or no check at all
- * ({@code --insecure}, for test servers: the probe measures timeouts, it sends no secrets).
+ * How a probe checks a TLS server, as the tether-net {@link TlsSettings} its connections use: the
+ * JDK's trust store and hostname verification (the default), certificates of the caller's own CA
+ * or self-signed server ({@code --cacert}), or no check at all ({@code --insecure}, for test
+ * servers: the probe measures timeouts, it sends no secrets).
  *
- * @param context        null: the JDK's default
- * @param verifyHostname whether the certificate must name the host
- * @param description    how the certificate was checked, as the probe reports it
+ * @param settings    the TLS settings of the probe's connections
+ * @param description how the certificate was checked, as the probe reports it
  */
-public record ProbeTls(SSLContext context, boolean verifyHostname, String description) {
+public record ProbeTls(TlsSettings settings, String description) {
 
-    public static final ProbeTls DEFAULT = new ProbeTls(null, true, "certificate verified (the JDK's trust store)");
+    public static final ProbeTls DEFAULT = new ProbeTls(TlsSettings.DEFAULT, "certificate verified (the JDK's trust store)");
 
     /** Trusts any certificate and any name. */
     public static ProbeTls insecure() {
         try {
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, new TrustManager[] {new TrustAll()}, null);
-            return new ProbeTls(ctx, false, "certificate NOT verified (--insecure)");
+            return new ProbeTls(TlsSettings.builder().sslContext(ctx).verifyHostname(false).build(),
+                    "certificate NOT verified (--insecure)");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("no TLS in this JDK", e);
         }
@@ -61,7 +64,8 @@ public record ProbeTls(SSLContext context, boolean verifyHostname, String descri
             tmf.init(trust);
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, tmf.getTrustManagers(), null);
-            return new ProbeTls(ctx, true, "certificate verified (--cacert " + file.getFileName() + ")");
+            return new ProbeTls(TlsSettings.builder().sslContext(ctx).build(),
+                    "certificate verified (--cacert " + file.getFileName() + ")");
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("--cacert " + file + ": not a PEM or DER certificate (" + e.getMessage() + ")");
         } catch (IOException e) {

@@ -8,7 +8,6 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The smallest HTTP/1.1 that the lab's naive clients, its servers and the probe need: write a
@@ -177,29 +176,5 @@ public final class MiniHttp {
             b = in.read();
         }
         return sb.toString();
-    }
-
-    /** {@code Keep-Alive: timeout=5, max=100} as [timeout seconds, max], -1 for a missing value. */
-    public static long[] keepAliveParams(String value) {
-        long[] r = {-1, -1};
-        if (value == null) {
-            return r;
-        }
-        for (String part : value.split(",")) {
-            String[] kv = part.trim().split("=", 2);
-            if (kv.length == 2) {
-                try {
-                    long v = Long.parseLong(kv[1].trim());
-                    switch (kv[0].trim().toLowerCase(Locale.ROOT)) {
-                        case "timeout" -> r[0] = v;
-                        case "max" -> r[1] = v;
-                        default -> { }
-                    }
-                } catch (NumberFormatException ignored) {
-                    // a value we do not understand is as good as none
-                }
-            }
-        }
-        return r;
     }
 }

@@ -2,7 +2,7 @@ package dev.tether.cli.lab;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tether.cli.lab.support.SocketStates;
+import dev.tether.chaos.SocketTable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class LabQuickRunTest {
     void theStaleConnectionFailsTheNaiveClientAndNotTether() {
         assertThat(result("stale-fin", "naive").failed()).isPositive();
         assertThat(result("stale-fin", "tether").failed()).isZero();
-        if (SocketStates.available()) {
+        if (SocketTable.available()) {
             assertThat(result("stale-fin", "naive").closeWait()).isPositive();
             assertThat(result("stale-fin", "tether").closeWait()).isZero();
         }
@@ -102,7 +102,7 @@ class LabQuickRunTest {
         ClientResult tether = result("short-connections", "tether");
         assertThat(noPool.opened()).isEqualTo(noPool.sent());
         assertThat(tether.opened()).isLessThanOrEqualTo(2);
-        if (SocketStates.available()) {
+        if (SocketTable.available()) {
             assertThat(noPool.timeWait()).isPositive();
             assertThat(tether.timeWait()).isZero();
         }

@@ -33,8 +33,8 @@ class HttpProbeTest {
             assertThat(r.maxRequestsIsBound()).isTrue();
             assertThat(r.idleTimeoutMs()).isBetween(2500L, 3500L);
             assertThat(r.idleCloseSignal()).contains("FIN");
-            assertThat(r.suggestedMaxIdleTimeMs()).isLessThan(r.idleTimeoutMs());
-            assertThat(r.text()).contains("idle timeout (measured)").contains(".maxIdleTime(Duration.ofMillis(");
+            assertThat(r.suggestedIdleTimeoutMs()).isLessThan(r.idleTimeoutMs());
+            assertThat(r.text()).contains("idle timeout (measured)").contains(".pool(p -> p.idleTimeout(Duration.ofMillis(");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.tether.cli.lab.netns;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tether.chaos.EchoServer;
 import dev.tether.net.Connection;
 import dev.tether.net.Endpoint;
 import dev.tether.net.IdleClose;
@@ -11,11 +12,8 @@ import dev.tether.pool.Lease;
 import dev.tether.pool.PoolConfig;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * inside a network namespace of its own (so its loopback and its iptables rules are private):
  *
  * <ol>
- *   <li>An echo server on 127.0.0.1; a tether connection to it (tether-net's {@link TcpConnector}
+ *   <li>An echo server on 127.0.0.1 (tether-chaos's {@link EchoServer}); a tether connection to it (tether-net's {@link TcpConnector}
  *       in a pool, keepalive 1 s idle, 1 s interval, 3 probes) and a naive socket (no keepalive,
  *       the JDK's default). Each does one round trip, then goes idle; the naive one blocks in a
  *       read, as an application waiting on it would.</li>
@@ -84,21 +82,7 @@ public final class VanishedPeerChild {
 
     private static Outcome run(long limitMs) throws Exception {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        ServerSocket server = new ServerSocket(0, 10, loopback);
-        Thread acceptor = new Thread(() -> {
-            while (!server.isClosed()) {
-                try {
-                    Socket s = server.accept();
-                    Thread echo = new Thread(() -> echo(s), "echo");
-                    echo.setDaemon(true);
-                    echo.start();
-                } catch (IOException e) {
-                    return;
-                }
-            }
-        }, "acceptor");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        EchoServer server = EchoServer.start(); // on this namespace's loopback
 
         CompletableFuture<IdleClose> closed = new CompletableFuture<>();
         SocketConfig config = SocketConfig.builder().keepAliveIdle(KEEPALIVE_IDLE).keepAliveInterval(KEEPALIVE_INTERVAL)
@@ -110,14 +94,14 @@ public final class VanishedPeerChild {
                 .config(PoolConfig.builder().name("lab-keepalive").build()).build();
              Socket naive = new Socket()) {
             Connection c;
-            try (Lease<Connection> lease = pool.acquire(Endpoint.of("server", server.getLocalPort()))) {
+            try (Lease<Connection> lease = pool.acquire(Endpoint.of("server", server.port()))) {
                 c = lease.get();
                 c.beginExchange();
                 c.output().write("ping".getBytes(StandardCharsets.US_ASCII));
                 c.input().readNBytes(4);
             } // back in the pool: idle, watched
 
-            naive.connect(new InetSocketAddress(loopback, server.getLocalPort()), 5_000);
+            naive.connect(new InetSocketAddress(loopback, server.port()), 5_000);
             naive.getOutputStream().write("ping".getBytes(StandardCharsets.US_ASCII));
             naive.getInputStream().readNBytes(4);
             AtomicLong naiveEnded = new AtomicLong(-1);
@@ -133,7 +117,7 @@ public final class VanishedPeerChild {
             naiveReader.start();
 
             Process drop = new ProcessBuilder("iptables", "-A", "INPUT", "-p", "tcp", "--sport",
-                    String.valueOf(server.getLocalPort()), "-j", "DROP").redirectErrorStream(true).start();
+                    String.valueOf(server.port()), "-j", "DROP").redirectErrorStream(true).start();
             String dropOut = new String(drop.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!drop.waitFor(30, TimeUnit.SECONDS) || drop.exitValue() != 0) {
                 return new Outcome(null, null, null, null, null, 0, "iptables could not drop the packets: " + dropOut);
@@ -164,20 +148,6 @@ public final class VanishedPeerChild {
                     naiveMs, TimeUnit.NANOSECONDS.toMillis(looked - dropped), null);
         } finally {
             server.close();
-        }
-    }
-
-    private static void echo(Socket s) {
-        try (s) {
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
-            byte[] buf = new byte[64];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                out.write(buf, 0, n);
-            }
-        } catch (IOException ignored) {
-            // the experiment drops the connection on purpose
         }
     }
 }

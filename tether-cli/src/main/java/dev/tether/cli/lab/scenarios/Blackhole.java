@@ -4,8 +4,8 @@ import dev.tether.chaos.ChaosProxy;
 import dev.tether.chaos.Toxic;
 import dev.tether.cli.lab.ClientKind;
 import dev.tether.cli.lab.ClientResult;
+import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Scenario;
-import dev.tether.cli.lab.Scenarios;
 import dev.tether.cli.lab.Trial;
 import dev.tether.cli.lab.netns.KeepaliveExperiment;
 import dev.tether.cli.lab.netns.VanishedPeerChild;
@@ -70,8 +70,7 @@ public final class Blackhole implements Scenario {
         ChaosProxy proxy = t.proxy(server.port());
         t.client(proxy.port(), t.duration(2500, 5000));
         t.step("requests");
-        t.get();
-        t.get();
+        t.gets(2, 0);
         t.step("the peer vanishes; one request");
         Toxic hole = proxy.addToxic(Toxic.blackhole());
         t.fault("blackhole: nothing comes back");
@@ -79,8 +78,7 @@ public final class Blackhole implements Scenario {
         proxy.removeToxic(hole.name());
         t.fault("the peer is back");
         t.step("requests after the peer is back");
-        t.get();
-        t.get();
+        t.gets(2, 0);
         if (!t.sideDone()) {
             t.step("TCP keepalive: waiting for the experiment in the private network namespace");
         }
@@ -98,20 +96,20 @@ public final class Blackhole implements Scenario {
         if (t.kind() == ClientKind.TETHER) {
             if (o.tetherNoticedMs() != null) {
                 t.noticeAt(dropped + o.tetherNoticedMs() * 1_000_000, "TCP keepalive closed the idle connection "
-                        + Scenarios.ms(o.tetherNoticedMs()) + " after the drop (" + o.tetherReason() + ", " + o.tetherError() + ")");
+                        + Format.ms(o.tetherNoticedMs()) + " after the drop (" + o.tetherReason() + ", " + o.tetherError() + ")");
                 t.note("TCP keepalive (" + KeepaliveExperiment.settings() + ") closed an idle connection to the vanished peer in "
-                        + Scenarios.ms(o.tetherNoticedMs()));
+                        + Format.ms(o.tetherNoticedMs()));
             } else {
-                t.note("TCP keepalive did not close the idle connection within " + Scenarios.ms(o.naiveWaitedMs()));
+                t.note("TCP keepalive did not close the idle connection within " + Format.ms(o.naiveWaitedMs()));
             }
         } else if (t.kind() == ClientKind.NAIVE) {
             long at = o.naiveNoticedMs() != null ? o.naiveNoticedMs() : o.naiveWaitedMs();
             t.noticeAt(dropped + at * 1_000_000, o.naiveNoticedMs() == null
-                    ? "an idle socket without keepalive: still open " + Scenarios.ms(o.naiveWaitedMs()) + " after the drop"
-                    : "the socket without keepalive ended " + Scenarios.ms(o.naiveNoticedMs()) + " after the drop");
+                    ? "an idle socket without keepalive: still open " + Format.ms(o.naiveWaitedMs()) + " after the drop"
+                    : "the socket without keepalive ended " + Format.ms(o.naiveNoticedMs()) + " after the drop");
             t.note(o.naiveNoticedMs() == null
-                    ? "an idle socket without keepalive had noticed nothing " + Scenarios.ms(o.naiveWaitedMs()) + " after the peer vanished"
-                    : "an idle socket without keepalive noticed after " + Scenarios.ms(o.naiveNoticedMs()));
+                    ? "an idle socket without keepalive had noticed nothing " + Format.ms(o.naiveWaitedMs()) + " after the peer vanished"
+                    : "an idle socket without keepalive noticed after " + Format.ms(o.naiveNoticedMs()));
         }
     }
 
@@ -124,9 +122,9 @@ public final class Blackhole implements Scenario {
         ClientResult naive = r.get("naive");
         ClientResult tether = r.get("tether");
         return "With no answer and no timeout the naive client would wait forever (here the lab gave up after "
-                + Scenarios.ms(naive.recoverMs()) + "; Linux alone would take ~15 min of retransmissions, or 2 h of idle"
+                + Format.ms(naive.recoverMs()) + "; Linux alone would take ~15 min of retransmissions, or 2 h of idle"
                 + " before keepalive if nothing is sent); tether's read timeout failed the request (not retried: the server"
-                + " may still be working on it) and it recovered in " + Scenarios.ms(tether.recoverMs()) + ". "
+                + " may still be working on it) and it recovered in " + Format.ms(tether.recoverMs()) + ". "
                 + explainKeepalive(side);
     }
 
@@ -143,13 +141,13 @@ public final class Blackhole implements Scenario {
         }
         String tether = o.tetherNoticedMs() != null
                 ? "tether's idle connection (keepalive " + KeepaliveExperiment.settings() + ") was closed "
-                        + Scenarios.ms(o.tetherNoticedMs()) + " after the drop (" + o.tetherReason() + ": " + o.tetherError()
+                        + Format.ms(o.tetherNoticedMs()) + " after the drop (" + o.tetherReason() + ": " + o.tetherError()
                         + "), before any request could be sent into it"
-                : "tether's idle connection was not closed within " + Scenarios.ms(o.naiveWaitedMs()) + " (unexpected)";
+                : "tether's idle connection was not closed within " + Format.ms(o.naiveWaitedMs()) + " (unexpected)";
         String naive = o.naiveNoticedMs() == null
-                ? "an idle socket without keepalive had noticed nothing after the same " + Scenarios.ms(o.naiveWaitedMs())
+                ? "an idle socket without keepalive had noticed nothing after the same " + Format.ms(o.naiveWaitedMs())
                         + " (Linux's own keepalive, where enabled, waits 2 h)"
-                : "the socket without keepalive ended after " + Scenarios.ms(o.naiveNoticedMs()) + " (unexpected)";
+                : "the socket without keepalive ended after " + Format.ms(o.naiveNoticedMs()) + " (unexpected)";
         return "TCP keepalive, with packets really dropped (iptables in a private network namespace; through a proxy the"
                 + " kernel would answer the probes): " + tether + "; " + naive + ". tether's default timers (15 s idle, 3 probes"
                 + " 5 s apart) take ~30 s.";

@@ -1,8 +1,8 @@
 package dev.tether.cli.lab.scenarios;
 
 import dev.tether.cli.lab.ClientResult;
+import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Scenario;
-import dev.tether.cli.lab.Scenarios;
 import dev.tether.cli.lab.Trial;
 import dev.tether.cli.lab.support.LabServer;
 import dev.tether.http.HttpClientConfig;
@@ -30,26 +30,23 @@ public final class ConnectTimeout implements Scenario {
         LabServer server = t.server(LabServer.builder());
         t.client(server.port(), t.duration(2500, 5000));
         t.step("requests");
-        t.get();
-        t.get();
+        t.gets(2, 0);
         t.step("the server hangs before accepting");
         server.stall();
         t.fault("accept queue full: SYNs dropped");
         t.sleep(50);
-        t.get();
-        t.get();
+        t.gets(2, 0);
         server.unstall();
         t.fault("server accepts again");
         t.step("the server accepts again");
-        t.get();
-        t.get();
+        t.gets(2, 0);
     }
 
     public String explain(Map<String, ClientResult> r) {
         ClientResult naive = r.get("naive");
         ClientResult tether = r.get("tether");
         return "A connect into a full accept queue gets no answer at all: the naive client (no connect timeout) hung until the"
-                + " lab gave up (Linux retries the SYN for about 2 minutes), longest failure streak " + Scenarios.ms(naive.recoverMs())
+                + " lab gave up (Linux retries the SYN for about 2 minutes), longest failure streak " + Format.ms(naive.recoverMs())
                 + "; tether's connect timeout (1 s here, 10 s by default) failed each of its " + tether.failed()
                 + " requests with CONNECT_TIMEOUT and a message naming the endpoint, and it was back at the first request after"
                 + " the server accepted again.";

@@ -29,21 +29,17 @@ public final class IdleRace implements Scenario {
         t.step("first request");
         t.get();
         t.step("GET after " + raceAt + " ms idle, as the " + idle + " ms timer fires");
-        t.sleep(raceAt);
-        t.fault("GET meets the idle timer: reset");
-        t.get();
-        t.get();
+        t.faultAfter(raceAt, "GET meets the idle timer: reset");
+        t.gets(2, 0);
         // Twice: tether trusts an idle timeout once two idle closes at the same age agree (a single
         // close at a random age may be a restart or a killed connection, not the server's timer).
         for (int i = 0; i < 2; i++) {
             t.step("pause past the idle timeout: the server resets the idle connection");
-            t.sleep(idle + 150);
-            t.fault("server resets the idle connection (RST)");
+            t.faultAfter(idle + 150, "server resets the idle connection (RST)");
             t.get();
         }
         t.step("POST after " + raceAt + " ms idle, as the timer fires");
-        t.sleep(raceAt);
-        t.fault("POST meets the idle timer");
+        t.faultAfter(raceAt, "POST meets the idle timer");
         t.send("POST", "/orders");
         t.get();
     }

@@ -27,16 +27,12 @@ public final class LoadBalancer implements Scenario {
         int cycles = (int) t.ms(2, 3);
         for (int i = 0; i < cycles; i++) {
             t.step("requests");
-            t.get();
-            t.sleep(30);
-            t.get();
+            t.gets(2, 30);
             t.step("pause " + (lbIdle + 250) + " ms: longer than the load balancer's " + lbIdle + " ms, far below the server's 30 s");
-            t.sleep(lbIdle + 20);
-            t.fault("load balancer resets the idle connection");
+            t.faultAfter(lbIdle + 20, "load balancer resets the idle connection");
             t.sleep(230);
         }
-        t.get();
-        t.get();
+        t.gets(2, 0);
     }
 
     public String explain(Map<String, ClientResult> r) {

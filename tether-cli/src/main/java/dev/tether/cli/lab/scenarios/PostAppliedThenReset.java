@@ -27,8 +27,7 @@ public final class PostAppliedThenReset implements Scenario {
         LabServer server = t.server(LabServer.builder());
         t.client(server.port(), Duration.ofSeconds(5));
         t.step("requests");
-        t.get();
-        t.get();
+        t.gets(2, 0);
         t.step("POST /orders: applied, then reset");
         server.applyThenResetNextPost();
         t.fault("server applies the POST, then resets");

@@ -20,27 +20,18 @@ public final class Refused implements Scenario {
         LabServer server = t.server(LabServer.builder());
         t.client(server.port(), Duration.ofSeconds(5));
         t.step("requests");
-        t.get();
-        t.get();
+        t.gets(2, 0);
         t.step("the server is down");
         server.stop();
         t.fault("server stops");
         t.sleep(200); // long enough for a socket left in CLOSE_WAIT to count
         t.sample();
-        long down = t.ms(600, 2000);
         long interval = t.ms(120, 250);
-        long until = System.nanoTime() + down * 1_000_000;
-        while (System.nanoTime() < until) {
-            t.get();
-            t.sleep(interval);
-        }
+        t.getsFor(t.ms(600, 2000), interval);
         server.start();
         t.fault("server back");
         t.step("the server is back");
-        for (int i = 0; i < 3; i++) {
-            t.get();
-            t.sleep(interval);
-        }
+        t.gets(3, interval);
     }
 
     /** How long the first request after the server came back took, in ms (-1: none). */

@@ -24,10 +24,7 @@ public final class ResetInUse implements Scenario {
         ChaosProxy proxy = t.proxy(server.port());
         t.client(proxy.port(), Duration.ofSeconds(5));
         t.step("requests");
-        for (int i = 0; i < 3; i++) {
-            t.get();
-            t.sleep(40);
-        }
+        t.gets(3, 40);
         t.step("tcpkill during a slow request");
         long slow = t.ms(400, 800);
         CompletableFuture.runAsync(() -> {
@@ -40,8 +37,7 @@ public final class ResetInUse implements Scenario {
         t.fault("reset every connection (idle)");
         proxy.resetConnections();
         t.sleep(100);
-        t.get();
-        t.get();
+        t.gets(2, 0);
         t.step("requests after the resets");
         t.get();
     }

@@ -2,6 +2,7 @@ package dev.tether.cli.lab.scenarios;
 
 import dev.tether.cli.lab.ClientKind;
 import dev.tether.cli.lab.ClientResult;
+import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Scenario;
 import dev.tether.cli.lab.Trial;
 import dev.tether.cli.lab.support.LabServer;
@@ -32,10 +33,8 @@ public final class ShortConnections implements Scenario {
         LabServer server = t.server(LabServer.builder());
         t.client(server.port(), Duration.ofSeconds(5));
         int n = (int) t.ms(200, 1000);
-        t.step(n + " requests, one after the other");
-        for (int i = 0; i < n; i++) {
-            t.get();
-        }
+        t.step(Format.requests(n) + ", one after the other");
+        t.gets(n, 0);
         t.note(t.meanRequestMicros() + " µs per request");
     }
 

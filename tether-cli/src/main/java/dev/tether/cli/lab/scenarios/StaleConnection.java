@@ -23,18 +23,14 @@ public final class StaleConnection implements Scenario {
         int cycles = (int) t.ms(2, 3);
         for (int i = 0; i < cycles; i++) {
             t.step("two requests on the kept-alive connection");
-            t.get();
-            t.sleep(30);
-            t.get();
+            t.gets(2, 30);
             t.step("pause " + (idle + 300) + " ms; the server closes idle connections after " + idle + " ms");
-            t.sleep(idle + 20);
-            t.fault("server closes the idle connection (FIN)");
+            t.faultAfter(idle + 20, "server closes the idle connection (FIN)");
             t.sleep(280);
             t.sample();
         }
         t.step("two more requests");
-        t.get();
-        t.get();
+        t.gets(2, 0);
     }
 
     public String explain(Map<String, ClientResult> r) {

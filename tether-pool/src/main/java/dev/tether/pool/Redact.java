@@ -1,0 +1,119 @@
+package dev.tether.pool;
+
+import java.net.URI;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The one place that decides what of a secret may be shown: every message, {@code toString()},
+ * log line and command output of tether goes through it. Thread-safe, stateless.
+ *
+ * <ul>
+ *   <li>A URI keeps its scheme, host, port and path; its userinfo becomes {@code ***@} (the user
+ *       name too: it is often half of the secret), and each query parameter keeps its name but not
+ *       its value ({@code ?token=***&page=***}). Fragments are dropped.</li>
+ *   <li>A header value is replaced by {@code ***} when its name is sensitive: Authorization,
+ *       Proxy-Authorization, Cookie, Set-Cookie, and any name containing "token", "secret",
+ *       "password", "api-key" or "apikey" (case-insensitive).</li>
+ *   <li>A text that could not be parsed as a URI is shown only up to where a secret could begin.</li>
+ * </ul>
+ */
+public final class Redact {
+    /** What stands in place of a secret. */
+    public static final String MASK = "***";
+
+    private static final Set<String> SENSITIVE_HEADERS = Set.of("authorization", "proxy-authorization", "cookie",
+            "set-cookie", "x-api-key", "api-key");
+    private static final String[] SENSITIVE_PARTS = {"token", "secret", "password", "passwd", "api-key", "apikey", "session"};
+
+    private Redact() {
+    }
+
+    /** {@code uri} without its userinfo and query values. */
+    public static String uri(URI uri) {
+        if (uri == null) {
+            return "null";
+        }
+        if (uri.isOpaque()) {
+            return uri.getScheme() + ":" + MASK;
+        }
+        StringBuilder sb = new StringBuilder();
+        if (uri.getScheme() != null) {
+            sb.append(uri.getScheme()).append("://");
+        }
+        if (uri.getRawUserInfo() != null) {
+            sb.append(MASK).append('@');
+        }
+        if (uri.getHost() != null) {
+            sb.append(uri.getHost());
+            if (uri.getPort() >= 0) {
+                sb.append(':').append(uri.getPort());
+            }
+        } else if (uri.getRawAuthority() != null) {
+            String authority = uri.getRawAuthority();
+            int at = authority.lastIndexOf('@');
+            sb.append(at >= 0 ? authority.substring(at + 1) : authority);
+        }
+        if (uri.getRawPath() != null) {
+            sb.append(uri.getRawPath());
+        }
+        if (uri.getRawQuery() != null) {
+            sb.append('?').append(query(uri.getRawQuery()));
+        }
+        return sb.toString();
+    }
+
+    /** {@code text} as a URI without its secrets; a text that is not a URI is cut before anything secret. */
+    public static String uri(String text) {
+        if (text == null) {
+            return "null";
+        }
+        try {
+            return uri(new URI(text));
+        } catch (java.net.URISyntaxException notAUri) {
+            int cut = text.length();
+            for (char c : new char[] {'@', '?', '#'}) {
+                int i = text.indexOf(c);
+                if (i >= 0) {
+                    cut = Math.min(cut, c == '@' ? text.lastIndexOf('/', i) + 1 : i);
+                }
+            }
+            return text.substring(0, cut) + (cut < text.length() ? MASK : "");
+        }
+    }
+
+    /** A query with each parameter's value masked: {@code a=***&b=***}. */
+    public static String query(String rawQuery) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : rawQuery.split("&", -1)) {
+            if (sb.length() > 0) {
+                sb.append('&');
+            }
+            int eq = part.indexOf('=');
+            sb.append(eq >= 0 ? part.substring(0, eq + 1) + MASK : part);
+        }
+        return sb.toString();
+    }
+
+    /** Whether a header of this name carries a credential. */
+    public static boolean isSensitiveHeader(String name) {
+        if (name == null) {
+            return false;
+        }
+        String n = name.toLowerCase(Locale.ROOT);
+        if (SENSITIVE_HEADERS.contains(n)) {
+            return true;
+        }
+        for (String p : SENSITIVE_PARTS) {
+            if (n.contains(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The value to show for header {@code name}: itself, or {@link #MASK} for a sensitive one. */
+    public static String headerValue(String name, String value) {
+        return isSensitiveHeader(name) ? MASK : value;
+    }
+}
