@@ -52,13 +52,14 @@ class LearningTest {
         HttpClient client = track(HttpClient.create(HttpClientConfig.builder().ticker(now::get).build()));
         String url = s.url("/");
         long closes = 0;
-        // Restarts with two pooled connections at several idle ages, each pair 500 ms apart (as
-        // connections of a real pool are): the server closes both at the same instant.
+        // Restarts with two pooled connections at several idle ages, their last exchanges 500 ms
+        // apart (as connections of a real pool are): the server closes both at the same instant.
         for (long idleMillis : new long[] {50, 2_000, 2_000, 30_000}) {
             HttpResponse held = client.send(HttpRequest.get(url)); // its connection stays leased...
             client.send(HttpRequest.get(url)).string();            // ...so this one opens a second
-            now.addAndGet(Duration.ofMillis(500).toNanos());
             held.string();
+            now.addAndGet(Duration.ofMillis(500).toNanos());
+            client.send(HttpRequest.get(url)).string();            // the later returned one, again
             now.addAndGet(Duration.ofMillis(idleMillis).toNanos());
             for (Socket socket : s.sockets) {
                 if (socket.isClosed()) {
