@@ -6,6 +6,8 @@ import dev.tether.net.internal.IdleWatcher;
 import dev.tether.net.internal.Messages;
 import dev.tether.net.internal.Phase;
 import dev.tether.net.internal.Watch;
+import dev.tether.net.internal.WriteGuard;
+import dev.tether.pool.Deadline;
 import dev.tether.pool.Reason;
 import dev.tether.pool.Ticker;
 
@@ -68,6 +70,19 @@ public final class Connection {
     /** The lease-time check's verdict, reported by isReusable. */
     volatile boolean leaseCheckPassed = true;
 
+    /** Write deadlines: see {@link WriteGuard}. */
+    private static final int WRITE_PIECE = 64 * 1024;
+    private static final long NO_WRITE = Long.MIN_VALUE;
+    private final long writeTimeoutNanos;
+    /** When the write under way must have finished (ticker nanos), or NO_WRITE; read by the guard. */
+    private volatile long writeDeadline = NO_WRITE;
+    /** The caller's deadline that also bounds writes (a request deadline), or none. */
+    private volatile Deadline callerWriteDeadline = Deadline.none();
+    /** Whether the guard stopped a write because it was overdue. */
+    private volatile boolean writeStopped;
+    /** Whether the last overdue write was bounded by the caller's deadline rather than the write timeout. */
+    private volatile boolean writeStoppedByCaller;
+
     static long nextId() {
         return IDS.incrementAndGet();
     }
@@ -88,6 +103,7 @@ public final class Connection {
         this.openedNanos = ticker.nanoTime();
         this.lastUsedNanos = openedNanos;
         this.readTimeout = config.readTimeout();
+        this.writeTimeoutNanos = config.writeTimeout().toNanos();
         InputStream rawIn = ssl != null ? ssl.getInputStream() : channel.socket().getInputStream();
         OutputStream rawOut = ssl != null ? ssl.getOutputStream() : channel.socket().getOutputStream();
         this.in = new Input(rawIn);
@@ -124,7 +140,27 @@ public final class Connection {
                 return Connection.this.readTls();
             }
         });
+        WriteGuard.shared().register(guarded);
     }
+
+    /** The write guard's view: an overdue write is ended by shutting the output down (not a close). */
+    private final WriteGuard.Guarded guarded = new WriteGuard.Guarded() {
+        @Override
+        public boolean writeOverdue() {
+            long d = writeDeadline;
+            return d != NO_WRITE && ticker.nanoTime() - d >= 0;
+        }
+
+        @Override
+        public void stopWrite() {
+            writeStopped = true;
+            try {
+                channel.shutdownOutput(); // the blocked write fails at once; the owner retires the connection
+            } catch (IOException | RuntimeException alreadyGone) {
+                // closed meanwhile: the write has failed anyway
+            }
+        }
+    };
 
     public long id() { return id; }
 
@@ -201,6 +237,41 @@ public final class Connection {
         responseStarted = false;
     }
 
+    /**
+     * Bounds every write of the current exchange by {@code deadline} too (for example a request's
+     * deadline), besides the write timeout; {@link Deadline#none()} lifts it.
+     */
+    public void writeDeadline(Deadline deadline) {
+        callerWriteDeadline = deadline;
+    }
+
+    private void armWrite() {
+        long now = ticker.nanoTime();
+        long d = now + writeTimeoutNanos;
+        boolean byCaller = false;
+        Deadline caller = callerWriteDeadline;
+        if (!caller.isNone()) {
+            long left = Math.max(0, caller.remainingNanos());
+            if (left < writeTimeoutNanos) {
+                d = now + left;
+                byCaller = true;
+            }
+        }
+        writeStoppedByCaller = byCaller;
+        writeDeadline = d;
+    }
+
+    /** A failed write as the owner sees it: WRITE_TIMEOUT if the guard stopped it. */
+    private ConnectionFailure writeFailure(IOException e) {
+        if (writeStopped && !(e instanceof ConnectionFailure)) {
+            String detail = writeStoppedByCaller ? "the caller's deadline passed" : null;
+            ConnectionFacts f = facts();
+            return new ConnectionFailure(Kind.WRITE_TIMEOUT, Messages.describe(Kind.WRITE_TIMEOUT, f, detail,
+                    writeStoppedByCaller ? null : Duration.ofNanos(writeTimeoutNanos), names), f, e);
+        }
+        return failure(e, true);
+    }
+
     /** Changes the read timeout from now on (for example for one slow call). */
     public void readTimeout(Duration timeout) throws IOException {
         if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.toMillis() > Integer.MAX_VALUE) {
@@ -247,6 +318,7 @@ public final class Connection {
             return;
         }
         closeReason = reason;
+        WriteGuard.shared().unregister(guarded);
         watcher.forget(watch);
         // No TLS close_notify: sending it can block on a full send buffer, and a close must not.
         try {
@@ -352,10 +424,19 @@ public final class Connection {
             // Counted before the call: a write that fails may still have sent part of it.
             bytesWritten += len;
             try {
-                raw.write(b, off, len);
+                // In pieces, each with its own deadline: the write timeout bounds how long the
+                // peer may take no bytes at all, not how long a large body takes to send.
+                while (len > 0) {
+                    int n = Math.min(len, WRITE_PIECE);
+                    armWrite();
+                    raw.write(b, off, n);
+                    off += n;
+                    len -= n;
+                }
             } catch (IOException e) {
-                throw failure(e, true);
+                throw writeFailure(e);
             } finally {
+                writeDeadline = NO_WRITE;
                 lastUsedNanos = ticker.nanoTime();
             }
         }
@@ -363,9 +444,12 @@ public final class Connection {
         @Override
         public void flush() throws IOException {
             try {
+                armWrite();
                 raw.flush();
             } catch (IOException e) {
-                throw failure(e, true);
+                throw writeFailure(e);
+            } finally {
+                writeDeadline = NO_WRITE;
             }
         }
 

@@ -33,6 +33,8 @@ public final class ConnectionFailure extends IOException {
         BROKEN_PIPE,
         /** No byte arrived within the read timeout. */
         READ_TIMEOUT,
+        /** A write waited longer than the write timeout for the peer to take more bytes: it stopped reading. */
+        WRITE_TIMEOUT,
         /** TLS could not be established: certificate, host name, protocol or cipher mismatch. */
         TLS_HANDSHAKE,
         /** The peer sent something the protocol does not allow. */

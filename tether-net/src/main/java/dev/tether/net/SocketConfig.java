@@ -18,6 +18,7 @@ public final class SocketConfig {
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
+    private final Duration writeTimeout;
     private final boolean tcpNoDelay;
     private final boolean keepAlive;
     private final Duration keepAliveIdle;
@@ -29,6 +30,7 @@ public final class SocketConfig {
     private SocketConfig(Builder b) {
         this.connectTimeout = b.connectTimeout;
         this.readTimeout = b.readTimeout;
+        this.writeTimeout = b.writeTimeout;
         this.tcpNoDelay = b.tcpNoDelay;
         this.keepAlive = b.keepAlive;
         this.keepAliveIdle = b.keepAliveIdle;
@@ -51,6 +53,13 @@ public final class SocketConfig {
 
     /** The longest a read waits for a byte (a protocol client may set another per exchange). */
     public Duration readTimeout() { return readTimeout; }
+
+    /**
+     * The longest a write may wait for the peer to take more bytes (it waits only when the send
+     * buffers are full: the peer stopped reading). Large writes are bounded piece by piece, so a
+     * slow but steady reader is not cut; a stalled one is, within a few tens of milliseconds.
+     */
+    public Duration writeTimeout() { return writeTimeout; }
 
     public boolean tcpNoDelay() { return tcpNoDelay; }
 
@@ -83,7 +92,7 @@ public final class SocketConfig {
         }
         SocketConfig c = (SocketConfig) o;
         return connectTimeout.equals(c.connectTimeout) && readTimeout.equals(c.readTimeout)
-                && tcpNoDelay == c.tcpNoDelay && keepAlive == c.keepAlive
+                && writeTimeout.equals(c.writeTimeout) && tcpNoDelay == c.tcpNoDelay && keepAlive == c.keepAlive
                 && keepAliveIdle.equals(c.keepAliveIdle) && keepAliveInterval.equals(c.keepAliveInterval)
                 && keepAliveCount == c.keepAliveCount && sendBufferSize == c.sendBufferSize
                 && receiveBufferSize == c.receiveBufferSize;
@@ -91,13 +100,14 @@ public final class SocketConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(connectTimeout, readTimeout, tcpNoDelay, keepAlive, keepAliveIdle,
+        return Objects.hash(connectTimeout, readTimeout, writeTimeout, tcpNoDelay, keepAlive, keepAliveIdle,
                 keepAliveInterval, keepAliveCount, sendBufferSize, receiveBufferSize);
     }
 
     @Override
     public String toString() {
         return "SocketConfig[connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
+                + ", writeTimeout=" + writeTimeout
                 + ", tcpNoDelay=" + tcpNoDelay + ", keepAlive=" + keepAlive
                 + (keepAlive ? " (idle " + keepAliveIdle + ", interval " + keepAliveInterval + ", count " + keepAliveCount + ")" : "")
                 + ", sendBufferSize=" + sendBufferSize + ", receiveBufferSize=" + receiveBufferSize + "]";
@@ -108,6 +118,7 @@ public final class SocketConfig {
 
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration writeTimeout = Duration.ofSeconds(30);
         private boolean tcpNoDelay = true;
         private boolean keepAlive = true;
         private Duration keepAliveIdle = Duration.ofSeconds(15);
@@ -122,6 +133,7 @@ public final class SocketConfig {
         private Builder(SocketConfig c) {
             connectTimeout = c.connectTimeout;
             readTimeout = c.readTimeout;
+            writeTimeout = c.writeTimeout;
             tcpNoDelay = c.tcpNoDelay;
             keepAlive = c.keepAlive;
             keepAliveIdle = c.keepAliveIdle;
@@ -133,6 +145,7 @@ public final class SocketConfig {
 
         public Builder connectTimeout(Duration d) { connectTimeout = Objects.requireNonNull(d, "connectTimeout"); return this; }
         public Builder readTimeout(Duration d) { readTimeout = Objects.requireNonNull(d, "readTimeout"); return this; }
+        public Builder writeTimeout(Duration d) { writeTimeout = Objects.requireNonNull(d, "writeTimeout"); return this; }
         public Builder tcpNoDelay(boolean on) { tcpNoDelay = on; return this; }
         public Builder keepAlive(boolean on) { keepAlive = on; return this; }
         public Builder keepAliveIdle(Duration d) { keepAliveIdle = Objects.requireNonNull(d, "keepAliveIdle"); return this; }
@@ -145,6 +158,7 @@ public final class SocketConfig {
         public SocketConfig build() {
             positiveMillis("connectTimeout", connectTimeout);
             positiveMillis("readTimeout", readTimeout);
+            positiveMillis("writeTimeout", writeTimeout);
             wholeSeconds("keepAliveIdle", keepAliveIdle);
             wholeSeconds("keepAliveInterval", keepAliveInterval);
             if (keepAliveCount < 1 || keepAliveCount > 127) {

@@ -202,6 +202,37 @@ class FailureKindsTest {
     }
 
     @Test
+    void writeTimeoutWhenTheServerStopsReading() throws Exception {
+        connector = connector(SocketConfig.builder().writeTimeout(Duration.ofMillis(300)).build());
+        try (TestServer server = TestServer.silent()) {
+            Connection c = open(server.port());
+            c.beginExchange();
+            byte[] body = new byte[64 * 1024 * 1024]; // far more than both sides' buffers hold
+            long start = System.nanoTime();
+            ConnectionFailure f = failure(() -> c.output().write(body));
+            assertThat(f.kind()).isEqualTo(Kind.WRITE_TIMEOUT);
+            assertThat(f.getMessage()).contains("could not write for 300 ms", "the peer stopped reading",
+                    "raise SocketConfig.writeTimeout");
+            assertThat(f.requestBytesWritten()).isEqualTo(body.length);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("ended, not blocked for ever")
+                    .isLessThan(Duration.ofSeconds(60));
+        }
+    }
+
+    @Test
+    void aCallersDeadlineBoundsWritesToo() throws Exception {
+        connector = connector(SocketConfig.DEFAULT);
+        try (TestServer server = TestServer.silent()) {
+            Connection c = open(server.port());
+            c.beginExchange();
+            c.writeDeadline(dev.tether.pool.Deadline.after(dev.tether.pool.Ticker.SYSTEM, Duration.ofMillis(300)));
+            ConnectionFailure f = failure(() -> c.output().write(new byte[64 * 1024 * 1024]));
+            assertThat(f.kind()).isEqualTo(Kind.WRITE_TIMEOUT);
+            assertThat(f.getMessage()).contains("the caller's deadline passed");
+        }
+    }
+
+    @Test
     void halfClosePeerStopsSendingButKeepsReading() throws Exception {
         try (TestServer server = TestServer.silent()) {
             Connection c = open(server.port());

@@ -119,6 +119,13 @@ class FailureMessagesTest {
     }
 
     @Test
+    void writeTimeout() {
+        assertThat(message(Kind.WRITE_TIMEOUT, STALE, null, Duration.ofSeconds(30)))
+                .startsWith("connection #7 to api.example:443 could not write for 30000 ms after 61.2 s idle (its 12th use")
+                .contains("the peer stopped reading", "raise SocketConfig.writeTimeout");
+    }
+
+    @Test
     void tlsHandshake() {
         assertThat(message(Kind.TLS_HANDSHAKE, NEW, "TLS with 127.0.0.9:443 as api.example: No subject alternative DNS name matching", null))
                 .startsWith("connection #8 to api.example:443 failed its TLS handshake")
@@ -134,6 +141,6 @@ class FailureMessagesTest {
 
     @Test
     void everyKindHasATestAbove() {
-        assertThat(Kind.values()).hasSize(10);
+        assertThat(Kind.values()).hasSize(11);
     }
 }

@@ -126,8 +126,9 @@ public final class Exchange implements BodyInput.Owner {
             }
             return head;
         } catch (ConnectionFailure f) {
+            boolean byDeadline = hc.causedByDeadline(f); // asked first: the release below clears the deadline
             release(false, Reason.BROKEN);
-            throw f.kind() == Kind.READ_TIMEOUT && hc.deadlineReached() ? hc.deadlinePassed(f) : f;
+            throw byDeadline ? hc.deadlinePassed(f) : f;
         } catch (IOException | RuntimeException | Error e) {
             release(false, Reason.BROKEN);
             throw e;
@@ -234,7 +235,7 @@ public final class Exchange implements BodyInput.Owner {
     @Override
     public IOException bodyFailed(IOException e) {
         IOException out = e;
-        if (e instanceof ConnectionFailure && ((ConnectionFailure) e).kind() == Kind.READ_TIMEOUT && hc.deadlineReached()) {
+        if (e instanceof ConnectionFailure && hc.causedByDeadline((ConnectionFailure) e)) {
             out = hc.deadlinePassed((ConnectionFailure) e);
         }
         release(false, hc.draining ? Reason.NOT_REUSABLE : Reason.BROKEN);

@@ -47,6 +47,7 @@ public final class HttpConnection implements Wire.Hooks {
 
     void startExchange(Deadline deadline, Duration requestTimeout) {
         this.deadline = deadline;
+        conn.writeDeadline(deadline);
         this.requestTimeout = requestTimeout;
         this.draining = false;
         out.reset();
@@ -55,6 +56,7 @@ public final class HttpConnection implements Wire.Hooks {
     /** Puts the read timeout back after a deadline or an expect-continue wait shortened it. */
     void endExchange() {
         deadline = Deadline.none();
+        conn.writeDeadline(Deadline.none());
         draining = false;
         restoreReadTimeout();
     }
@@ -95,18 +97,23 @@ public final class HttpConnection implements Wire.Hooks {
         }
     }
 
-    /** A READ_TIMEOUT that the request deadline caused, said as such. */
+    /** A read or write timeout that the request deadline caused, said as such (the kind stays). */
     ConnectionFailure deadlinePassed(ConnectionFailure cause) {
         String what = "the request deadline of " + (requestTimeout == null ? "?" : requestTimeout.toMillis()) + " ms passed";
         if (cause != null) {
-            return new ConnectionFailure(Kind.READ_TIMEOUT, what + ": " + cause.getMessage(), cause.facts(), cause);
+            return new ConnectionFailure(cause.kind(), what + ": " + cause.getMessage(), cause.facts(), cause);
         }
         return conn.failure(Kind.READ_TIMEOUT, what, null);
     }
 
-    /** Whether the read timeout that just ran out was the request deadline's. */
+    /** Whether a timeout that just ran out was the request deadline's. Ask before the exchange ends (it clears the deadline). */
     boolean deadlineReached() {
         return !deadline.isNone() && (shortenedByDeadline || deadline.isExpired());
+    }
+
+    /** Whether {@code f} is a timeout that the request deadline caused. */
+    boolean causedByDeadline(ConnectionFailure f) {
+        return (f.kind() == Kind.READ_TIMEOUT || f.kind() == Kind.WRITE_TIMEOUT) && deadlineReached();
     }
 
     @Override

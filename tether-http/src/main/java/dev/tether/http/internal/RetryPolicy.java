@@ -63,6 +63,9 @@ public final class RetryPolicy {
         if (f.kind() == Kind.READ_TIMEOUT) {
             return no(outcome, "tether did not retry it because the server may still be working on it");
         }
+        if (f.kind() == Kind.WRITE_TIMEOUT) {
+            return no(outcome, "tether did not retry it because the server stopped reading it");
+        }
         if (f.kind() == Kind.PROTOCOL) {
             return no(outcome, "tether did not retry it because the server broke the protocol");
         }

@@ -63,6 +63,10 @@ public final class Messages {
                         + " within the read timeout of " + millis(timeout) + " " + history(f) + d
                         + ": the server is slow or stalled; if it is known to be slow, raise " + names.socket("readTimeout")
                         + " (or the read timeout of this call); otherwise check the server";
+            case WRITE_TIMEOUT:
+                return conn + " could not write for " + millis(timeout) + " " + history(f) + d
+                        + ": the peer stopped reading (it is overloaded or stalled, or does not read a body it rejects);"
+                        + " if it is known to read slowly, raise " + names.socket("writeTimeout") + "; otherwise check the server";
             case TLS_HANDSHAKE:
                 return conn + " failed its TLS handshake" + d
                         + ": check that the server's certificate matches the host name and is trusted by " + names.tls() + ","
