@@ -1,5 +1,7 @@
 package dev.tether.http;
 
+import dev.tether.pool.Redact;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -130,7 +132,8 @@ public final class Headers {
     public String toString() {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < size; i++) {
-            sb.append(namesAndValues[2 * i]).append(": ").append(namesAndValues[2 * i + 1]).append('\n');
+            String name = namesAndValues[2 * i];
+            sb.append(name).append(": ").append(Redact.headerValue(name, namesAndValues[2 * i + 1])).append('\n');
         }
         return sb.toString();
     }
@@ -199,10 +202,11 @@ public final class Headers {
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if ((c < 0x20 && c != '\t') || c == 0x7f || c > 0xff) {
-                throw new IllegalArgumentException("header " + name + ": " + quote(value) + " (expected: no control "
-                        + "characters and Latin-1 only, found " + escape(c) + " at index " + i
-                        + "; CR or LF in a value would inject headers)");
+            if ((c < 0x20 && c != '\t') || c > 0x7e) {
+                // The value itself is not echoed: it may be a credential.
+                throw new IllegalArgumentException("header " + name + ": refused (expected: visible ASCII, space and tab"
+                        + " only, found " + escape(c) + " at index " + i + "; CR or LF in a value would inject headers,"
+                        + " and anything beyond ASCII has no agreed encoding)");
             }
         }
     }

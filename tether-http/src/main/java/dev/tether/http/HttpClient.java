@@ -20,13 +20,18 @@ import dev.tether.pool.Deadline;
 import dev.tether.pool.KeyedPool;
 import dev.tether.pool.Lease;
 import dev.tether.pool.PoolListener;
+import dev.tether.pool.PoolClosedException;
+import dev.tether.pool.PoolInterruptedException;
 import dev.tether.pool.PoolOpenException;
+import dev.tether.pool.PoolRejectedException;
 import dev.tether.pool.PoolStats;
+import dev.tether.pool.PoolTimeoutException;
 import dev.tether.pool.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
 
@@ -70,7 +75,7 @@ public final class HttpClient implements AutoCloseable {
         this.ticker = config.ticker();
         this.routes = new RouteTable(config);
         this.bridge = new RequestBridge(config);
-        this.redirects = new Redirects(config);
+        this.redirects = new Redirects(config, bridge);
         TcpConnector tcp = TcpConnector.builder()
                 .socketConfig(config.socket())
                 .resolver(config.resolver())
@@ -122,10 +127,17 @@ public final class HttpClient implements AutoCloseable {
                 : config.requestTimeout().isZero() ? null : config.requestTimeout();
         Deadline deadline = timeout == null ? Deadline.none() : Deadline.after(ticker, timeout);
         HttpRequest current = request;
+        Route origin = Route.of(request.uri());
         for (int hops = 0; ; hops++) {
             boolean mayFollow = redirects.mayFollow(hops);
-            HttpResponse r = sendOnce(current, deadline, timeout, whole, mayFollow);
-            HttpRequest next = mayFollow ? redirects.followUp(current, r) : null;
+            HttpResponse r = sendOnce(current, deadline, timeout, whole, mayFollow, origin);
+            HttpRequest next;
+            try {
+                next = mayFollow ? redirects.followUp(current, r) : null;
+            } catch (RedirectException refused) {
+                r.close(); // its connection goes back (or is discarded) before the caller hears
+                throw refused;
+            }
             if (next == null) {
                 return r;
             }
@@ -144,12 +156,12 @@ public final class HttpClient implements AutoCloseable {
      * redirect that will be followed) is read here, inside the retry scope.
      */
     private HttpResponse sendOnce(HttpRequest req, Deadline deadline, Duration timeout, boolean whole,
-                                  boolean mayFollow) throws IOException {
+                                  boolean mayFollow, Route origin) throws IOException {
         Route route = Route.of(req.uri());
         RouteState rs = routes.get(route);
         boolean decode = bridge.decodes(req);
-        Headers headers = bridge.headers(req, route, decode);
-        String target = RequestBridge.target(req.uri());
+        Headers headers = bridge.headers(req, route, decode, route.equals(origin));
+        String target = req.target();
         ConnectionFailure first = null;
         while (true) {
             Lease<HttpConnection> lease = null;
@@ -169,7 +181,7 @@ public final class HttpClient implements AutoCloseable {
             try {
                 ResponseHead head = ex.execute(req.method(), target, headers, req.body(), req.expectContinue(), deadline, timeout);
                 HttpResponse r = new HttpResponse(req, head.minorVersion(), head.status(), head.reason(), head.headers(), ex, decode);
-                if (whole && !(mayFollow && redirects.followUp(req, r) != null)) {
+                if (whole && !(mayFollow && redirects.wouldFollow(req, r))) {
                     r = r.readWhole();
                 }
                 rs.requestSent();
@@ -183,7 +195,7 @@ public final class HttpClient implements AutoCloseable {
                     throw RetryPolicy.explain(req, f, d, first);
                 }
                 rs.retried();
-                log.debug("{} {}: {} after: {}", req.method(), req.uri(), d.reason(), f.getMessage());
+                log.debug("{}: {} after: {}", req, d.reason(), f.getMessage());
                 first = f;
             }
         }
@@ -201,7 +213,17 @@ public final class HttpClient implements AutoCloseable {
             if (e.getCause() instanceof ConnectionFailure) {
                 throw (ConnectionFailure) e.getCause();
             }
-            throw e;
+            throw new IOException("opening a connection to " + rs.endpoint().authority() + " failed: " + e.getCause(), e);
+        } catch (PoolTimeoutException | PoolRejectedException e) {
+            throw new PoolExhaustedException(e.getMessage() + "; nothing was sent (HttpClientConfig.pool(p -> p.maxPerKey(...))"
+                    + " sets the route's limit, acquireTimeout and maxWaiters how long and how many may wait)", e);
+        } catch (PoolInterruptedException e) {
+            InterruptedIOException i = new InterruptedIOException("interrupted while waiting for a connection to "
+                    + rs.endpoint().authority() + "; nothing was sent");
+            i.initCause(e);
+            throw i;
+        } catch (PoolClosedException e) {
+            throw new IOException("http client \"" + config.pool().name() + "\" is closed; nothing was sent", e);
         }
     }
 

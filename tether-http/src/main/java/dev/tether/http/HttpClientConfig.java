@@ -56,6 +56,10 @@ public final class HttpClientConfig {
     private final Duration learnedIdleTimeoutTtl;
     private final boolean followRedirects;
     private final int maxRedirects;
+    private final boolean allowInsecureRedirects;
+    private final java.util.Set<String> sensitiveHeaders;
+    private final long maxBodyBytes;
+    private final int maxDecompressionRatio;
     private final boolean decompress;
     private final String userAgent;
     private final Headers defaultHeaders;
@@ -76,6 +80,10 @@ public final class HttpClientConfig {
         learnedIdleTimeoutTtl = b.learnedIdleTimeoutTtl;
         followRedirects = b.followRedirects;
         maxRedirects = b.maxRedirects;
+        allowInsecureRedirects = b.allowInsecureRedirects;
+        sensitiveHeaders = b.sensitiveHeaders;
+        maxBodyBytes = b.maxBodyBytes;
+        maxDecompressionRatio = b.maxDecompressionRatio;
         decompress = b.decompress;
         userAgent = b.userAgent;
         defaultHeaders = b.defaultHeaders;
@@ -113,6 +121,23 @@ public final class HttpClientConfig {
     /** Whether redirects of GET and HEAD (and 303 after any method, as a GET) are followed. */
     public boolean followRedirects() { return followRedirects; }
     public int maxRedirects() { return maxRedirects; }
+    /** Whether a redirect from https to plain http is followed (default false: refused with a RedirectException). */
+    public boolean allowInsecureRedirects() { return allowInsecureRedirects; }
+    /**
+     * Header names (lower case) that carry credentials besides Authorization, Proxy-Authorization,
+     * Cookie and the names tether masks by itself: they never cross an origin on a redirect.
+     */
+    public java.util.Set<String> sensitiveHeaders() { return sensitiveHeaders; }
+    /**
+     * The largest body {@code HttpResponse.bytes()}, {@code string()} and {@code sendAndRead} take
+     * into memory, decoded (default 64 MiB); a larger one is a {@link ResponseTooLargeException}.
+     */
+    public long maxBodyBytes() { return maxBodyBytes; }
+    /**
+     * How many times larger than what arrived a decoded (gzip, deflate) body may grow (default
+     * 100), past its first MiB: more is a decompression bomb, refused with a {@link ResponseTooLargeException}.
+     */
+    public int maxDecompressionRatio() { return maxDecompressionRatio; }
     /** Whether gzip and deflate bodies are decoded when the caller did not set Accept-Encoding itself. */
     public boolean decompress() { return decompress; }
     public String userAgent() { return userAgent; }
@@ -132,7 +157,9 @@ public final class HttpClientConfig {
         return "HttpClientConfig{pool=" + pool + ", socket=" + socket + ", requestTimeout=" + requestTimeout
                 + ", keepAliveMargin=" + keepAliveMargin + ", keepAliveMarginRatio=" + keepAliveMarginRatio
                 + ", learnIdleTimeout=" + learnIdleTimeout + ", learnedIdleTimeoutTtl=" + learnedIdleTimeoutTtl
-                + ", followRedirects=" + followRedirects + ", maxRedirects=" + maxRedirects + ", decompress=" + decompress
+                + ", followRedirects=" + followRedirects + ", maxRedirects=" + maxRedirects
+                + ", allowInsecureRedirects=" + allowInsecureRedirects + ", maxBodyBytes=" + maxBodyBytes
+                + ", maxDecompressionRatio=" + maxDecompressionRatio + ", decompress=" + decompress
                 + ", userAgent=" + userAgent + ", maxHeaderBytes=" + maxHeaderBytes + ", maxHeaderCount=" + maxHeaderCount
                 + ", expectContinueTimeout=" + expectContinueTimeout + '}';
     }
@@ -149,6 +176,10 @@ public final class HttpClientConfig {
         private Duration learnedIdleTimeoutTtl = Duration.ofMinutes(10);
         private boolean followRedirects = true;
         private int maxRedirects = 5;
+        private boolean allowInsecureRedirects;
+        private java.util.Set<String> sensitiveHeaders = java.util.Set.of();
+        private long maxBodyBytes = 64L * 1024 * 1024;
+        private int maxDecompressionRatio = 100;
         private boolean decompress = true;
         private String userAgent = "tether-http/0.1";
         private Headers defaultHeaders = Headers.EMPTY;
@@ -172,6 +203,10 @@ public final class HttpClientConfig {
             learnedIdleTimeoutTtl = c.learnedIdleTimeoutTtl;
             followRedirects = c.followRedirects;
             maxRedirects = c.maxRedirects;
+            allowInsecureRedirects = c.allowInsecureRedirects;
+            sensitiveHeaders = c.sensitiveHeaders;
+            maxBodyBytes = c.maxBodyBytes;
+            maxDecompressionRatio = c.maxDecompressionRatio;
             decompress = c.decompress;
             userAgent = c.userAgent;
             defaultHeaders = c.defaultHeaders;
@@ -215,6 +250,19 @@ public final class HttpClientConfig {
         public Builder learnedIdleTimeoutTtl(Duration v) { learnedIdleTimeoutTtl = v; return this; }
         public Builder followRedirects(boolean v) { followRedirects = v; return this; }
         public Builder maxRedirects(int v) { maxRedirects = v; return this; }
+        public Builder allowInsecureRedirects(boolean v) { allowInsecureRedirects = v; return this; }
+        /** Marks these header names as credentials (see {@link HttpClientConfig#sensitiveHeaders()}). */
+        public Builder sensitiveHeaders(String... names) {
+            java.util.Set<String> set = new java.util.HashSet<>();
+            for (String n : names) {
+                Headers.checkName(n);
+                set.add(n.toLowerCase(java.util.Locale.ROOT));
+            }
+            sensitiveHeaders = java.util.Set.copyOf(set);
+            return this;
+        }
+        public Builder maxBodyBytes(long v) { maxBodyBytes = v; return this; }
+        public Builder maxDecompressionRatio(int v) { maxDecompressionRatio = v; return this; }
         public Builder decompress(boolean v) { decompress = v; return this; }
         public Builder userAgent(String v) { userAgent = v; return this; }
         public Builder defaultHeaders(Headers v) { defaultHeaders = v; return this; }
@@ -249,6 +297,13 @@ public final class HttpClientConfig {
             }
             if (maxHeaderBytes < 1024) {
                 throw new IllegalArgumentException("maxHeaderBytes: " + maxHeaderBytes + " (expected: >= 1024)");
+            }
+            if (maxBodyBytes < 1 || maxBodyBytes > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: 1.." + (Integer.MAX_VALUE - 16)
+                        + "; stream a larger body with HttpResponse.body())");
+            }
+            if (maxDecompressionRatio < 1) {
+                throw new IllegalArgumentException("maxDecompressionRatio: " + maxDecompressionRatio + " (expected: >= 1)");
             }
             if (maxHeaderCount < 1) {
                 throw new IllegalArgumentException("maxHeaderCount: " + maxHeaderCount + " (expected: >= 1)");

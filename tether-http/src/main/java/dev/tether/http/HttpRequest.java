@@ -1,5 +1,7 @@
 package dev.tether.http;
 
+import dev.tether.pool.Redact;
+
 import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
@@ -24,8 +26,10 @@ public final class HttpRequest {
     private final Duration timeout;
     private final boolean idempotent;
     private final boolean expectContinue;
+    private final String target;
 
-    private HttpRequest(Builder b) {
+    private HttpRequest(Builder b, String target) {
+        this.target = target;
         this.method = b.method;
         this.uri = b.uri;
         this.headers = b.headers.build();
@@ -69,6 +73,12 @@ public final class HttpRequest {
 
     public URI uri() { return uri; }
 
+    /**
+     * The request target as it goes on the wire: the URI's path (or "/") and query, in ASCII, with
+     * every character beyond ASCII percent-encoded as UTF-8 ({@code /été} is {@code /%C3%A9t%C3%A9}).
+     */
+    public String target() { return target; }
+
     public Headers headers() { return headers; }
 
     /** The body, or null. */
@@ -93,8 +103,39 @@ public final class HttpRequest {
 
     @Override
     public String toString() {
-        return method + " " + uri;
+        return method + " " + Redact.uri(uri);
     }
+
+    /** The path and query in ASCII; anything that could end the request line or split it is refused. */
+    private static String target(URI uri, String shown) {
+        String path = uri.getRawPath();
+        String query = uri.getRawQuery();
+        String raw = (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
+        StringBuilder sb = null;
+        for (int i = 0; i < raw.length(); ) {
+            int cp = raw.codePointAt(i);
+            int n = Character.charCount(cp);
+            if (cp > 0x20 && cp < 0x7f) {
+                if (sb != null) {
+                    sb.append((char) cp);
+                }
+            } else if (cp > 0x7f && !Character.isISOControl(cp) && !Character.isSpaceChar(cp) && !Character.isSurrogate((char) cp)) {
+                if (sb == null) {
+                    sb = new StringBuilder(raw.length() + 16).append(raw, 0, i);
+                }
+                for (byte b : new String(Character.toChars(cp)).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                    sb.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
+                }
+            } else {
+                throw new IllegalArgumentException("uri: " + shown + " (expected: no space or control character in"
+                        + " the path or query, found U+" + String.format(Locale.ROOT, "%04X", cp) + ")");
+            }
+            i += n;
+        }
+        return sb == null ? raw : sb.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     public static final class Builder {
         private String method = "GET";
@@ -184,17 +225,22 @@ public final class HttpRequest {
             if (uri == null) {
                 throw new IllegalArgumentException("uri: null (expected: an absolute http or https URI)");
             }
+            String shown = Redact.uri(uri); // never the user info or query values
             String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!"http".equals(scheme) && !"https".equals(scheme)) {
-                throw new IllegalArgumentException("uri: " + uri + " (expected: scheme http or https)");
+                throw new IllegalArgumentException("uri: " + shown + " (expected: scheme http or https)");
             }
             if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                throw new IllegalArgumentException("uri: " + uri + " (expected: a host)");
+                throw new IllegalArgumentException("uri: " + shown + " (expected: a host name or address in ASCII;"
+                        + " write an internationalized name in its xn-- form)");
             }
             if (uri.getRawUserInfo() != null) {
-                throw new IllegalArgumentException("uri: " + uri + " (expected: no user info; send an Authorization header)");
+                throw new IllegalArgumentException("uri: " + shown + " (expected: no user info; send an Authorization header)");
             }
-            return new HttpRequest(this);
+            if (uri.getPort() == 0 || uri.getPort() > 65_535) {
+                throw new IllegalArgumentException("uri: " + shown + " (expected: a port from 1 to 65535)");
+            }
+            return new HttpRequest(this, target(uri, shown));
         }
     }
 }

@@ -103,25 +103,33 @@ public final class HttpResponse implements AutoCloseable {
         return b == null ? Headers.EMPTY : b.trailers();
     }
 
-    /** The body as a stream (decoded if the client asked for the encoding). Closing it closes the response. */
+    /**
+     * The body as a stream (decoded if the client asked for the encoding). Closing it closes the
+     * response. A decoded body that grows more than {@code maxDecompressionRatio} times what
+     * arrived (past its first MiB) fails with a {@link ResponseTooLargeException}.
+     */
     public InputStream body() throws IOException {
         if (whole != null) {
             return new java.io.ByteArrayInputStream(whole);
         }
         if (decoded == null) {
             InputStream raw = exchange.body();
-            if ("gzip".equals(decoding)) {
-                decoded = new GZIPInputStream(raw, 8192);
-            } else if ("deflate".equals(decoding)) {
-                decoded = new InflaterInputStream(raw);
-            } else {
+            if (decoding == null) {
                 decoded = raw;
+            } else {
+                Counting in = new Counting(raw);
+                InputStream d = "gzip".equals(decoding) ? new GZIPInputStream(in, 8192) : new InflaterInputStream(in);
+                decoded = new RatioGuard(d, in);
             }
         }
         return decoded;
     }
 
-    /** The whole body; closes the response. */
+    /**
+     * The whole body, decoded; closes the response. At most {@code maxBodyBytes}: a larger body
+     * (whatever its Content-Length says, which is never trusted to size a buffer) fails with a
+     * {@link ResponseTooLargeException}, and its connection is discarded.
+     */
     public byte[] bytes() throws IOException {
         if (whole != null) {
             return whole.clone();
@@ -131,9 +139,13 @@ public final class HttpResponse implements AutoCloseable {
             if (raw == null) {
                 return new byte[0];
             }
+            long limit = exchange.config().maxBodyBytes();
             long known = raw.remainingLength();
-            if (decoding == null && known >= 0 && known <= Integer.MAX_VALUE - 16) {
-                // A length-framed body: read it into an array of exactly its size (readAllBytes
+            if (decoding == null && known > limit) {
+                throw tooLarge("its Content-Length is " + known + " bytes");
+            }
+            if (decoding == null && known >= 0 && known <= EXACT_SIZE_MAX) {
+                // A small length-framed body: read it into an array of exactly its size (readAllBytes
                 // would allocate 8 KiB of scratch first, most of a small request's garbage).
                 byte[] b = new byte[(int) known];
                 int off = 0;
@@ -146,14 +158,106 @@ public final class HttpResponse implements AutoCloseable {
                 }
                 return off == b.length ? b : java.util.Arrays.copyOf(b, off);
             }
-            byte[] b = body().readAllBytes();
+            // Grown as bytes arrive, never sized by a header.
+            InputStream in = body();
+            byte[] b = new byte[(int) Math.min(limit + 1, known >= 0 ? Math.min(known, EXACT_SIZE_MAX) : 8192)];
+            int off = 0;
+            while (true) {
+                if (off == b.length) {
+                    if (off > limit) {
+                        throw tooLarge("it is larger than that");
+                    }
+                    b = java.util.Arrays.copyOf(b, (int) Math.min(limit + 1, (long) b.length * 2));
+                }
+                int n = in.read(b, off, b.length - off);
+                if (n < 0) {
+                    break;
+                }
+                off += n;
+                if (off > limit) {
+                    throw tooLarge("it is larger than that");
+                }
+            }
             if (decoding != null) {
                 // A decoder may stop at the end of its data without reading the raw body's end.
                 exchange.body().transferTo(java.io.OutputStream.nullOutputStream());
             }
-            return b;
+            return off == b.length ? b : java.util.Arrays.copyOf(b, off);
         } finally {
             close();
+        }
+    }
+
+    private static final int EXACT_SIZE_MAX = 64 * 1024;
+
+    /** Refuses the body, discarding the connection (the rest of the body is never read). */
+    private ResponseTooLargeException tooLarge(String why) {
+        exchange.discard();
+        return new ResponseTooLargeException("the response to " + request + " was refused: " + why + ", and"
+                + " HttpClientConfig.maxBodyBytes is " + exchange.config().maxBodyBytes() + " bytes; read a body this"
+                + " large as a stream with HttpResponse.body(), or raise maxBodyBytes if it is expected");
+    }
+
+    /** Counts the encoded bytes a decoder consumed. */
+    private static final class Counting extends java.io.FilterInputStream {
+        long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
+    /** Fails a decoded body that grows far beyond what arrived: a decompression bomb. */
+    private final class RatioGuard extends java.io.FilterInputStream {
+        private static final long FREE = 1024 * 1024;
+        private final Counting encoded;
+        private long decodedBytes;
+
+        RatioGuard(InputStream decoded, Counting encoded) {
+            super(decoded);
+            this.encoded = encoded;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                decodedBytes += n;
+                int ratio = exchange.config().maxDecompressionRatio();
+                if (decodedBytes > FREE && decodedBytes > ratio * Math.max(1, encoded.count)) {
+                    exchange.discard();
+                    throw new ResponseTooLargeException("the response to " + request + " was refused: its "
+                            + decoding + " body decodes to more than " + ratio + " times the " + encoded.count
+                            + " bytes that arrived (" + decodedBytes + " so far), which is a decompression bomb, not a"
+                            + " document; HttpClientConfig.maxDecompressionRatio sets the limit");
+                }
+            }
+            return n;
         }
     }
 

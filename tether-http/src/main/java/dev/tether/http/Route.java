@@ -23,7 +23,7 @@ public record Route(String scheme, String host, int port) {
         int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
         String host = uri.getHost();
         if (host == null) {
-            throw new IllegalArgumentException("uri: " + uri + " (expected: an absolute http or https URI with a host)");
+            throw new IllegalArgumentException("uri: " + dev.tether.pool.Redact.uri(uri) + " (expected: an absolute http or https URI with a host)");
         }
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);

@@ -220,9 +220,18 @@ public final class Exchange implements BodyInput.Owner {
         return body == null || body.ended();
     }
 
+    public HttpClientConfig config() {
+        return config;
+    }
+
+    /** The response was refused (too large): the connection goes, whatever of the body is left unread. */
+    public void discard() {
+        release(false, Reason.NOT_REUSABLE);
+    }
+
     /** The caller closed the response: finish a small received remainder, else discard the connection. */
     public void close() {
-        if (body != null && !body.ended()) {
+        if (body != null && !body.ended() && !released) {
             body.close();
         }
     }

@@ -17,13 +17,22 @@ public final class Out extends OutputStream {
         this.buf = new byte[size];
     }
 
+    /**
+     * Writes visible ASCII, space and tab. Anything else is refused, whatever the caller checked
+     * before: a character cast to a byte could become a CR or LF and split the request.
+     */
     public void ascii(String s) throws IOException {
         int len = s.length();
         for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if ((c < 0x20 && c != '\t') || c > 0x7e) {
+                throw new IllegalArgumentException("refused to write U+" + String.format(java.util.Locale.ROOT, "%04X", (int) c)
+                        + " into a request head: only visible ASCII, space and tab may be sent");
+            }
             if (n == buf.length) {
                 flushBuffer();
             }
-            buf[n++] = (byte) s.charAt(i);
+            buf[n++] = (byte) c;
         }
     }
 

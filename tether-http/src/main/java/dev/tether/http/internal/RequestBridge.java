@@ -5,8 +5,10 @@ import dev.tether.http.HttpClientConfig;
 import dev.tether.http.HttpRequest;
 import dev.tether.http.RequestBody;
 import dev.tether.http.Route;
+import dev.tether.pool.Redact;
 
-import java.net.URI;
+import java.util.Locale;
+
 
 /**
  * Turns the caller's request into what goes on the wire: the request target, and the header
@@ -15,7 +17,9 @@ import java.net.URI;
  * <ol>
  *   <li>Host, unless the caller set one; User-Agent from the config unless the caller set one;
  *       Accept-Encoding when the client decodes bodies and the caller did not ask for an encoding.</li>
- *   <li>The config's default headers whose names the caller did not set, then the caller's own.</li>
+ *   <li>The config's default headers whose names the caller did not set, then the caller's own;
+ *       default credentials only on the origin of the caller's request, never after a redirect
+ *       took it elsewhere.</li>
  *   <li>Framing is the client's to state: the caller's Content-Length, Transfer-Encoding and Expect
  *       are dropped (they could contradict the body sent) and set from the body instead.</li>
  * </ol>
@@ -32,8 +36,17 @@ public final class RequestBridge {
         return config.decompress() && !req.headers().contains("Accept-Encoding") && !req.method().equals("HEAD");
     }
 
-    /** Every header field to send, Host and framing included. */
-    public Headers headers(HttpRequest req, Route route, boolean decode) {
+    /** Whether a header of this name is a credential for this client. */
+    public boolean isSensitive(String name) {
+        return Redact.isSensitiveHeader(name) || config.sensitiveHeaders().contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Every header field to send, Host and framing included.
+     *
+     * @param firstOrigin whether {@code route} is the origin of the request the caller sent (not one a redirect led to)
+     */
+    public Headers headers(HttpRequest req, Route route, boolean decode, boolean firstOrigin) {
         Headers given = req.headers();
         Headers.Builder b = Headers.builder();
         if (!given.contains("Host")) {
@@ -47,7 +60,7 @@ public final class RequestBridge {
         }
         Headers defaults = config.defaultHeaders();
         for (int i = 0; i < defaults.size(); i++) {
-            if (!given.contains(defaults.name(i))) {
+            if (!given.contains(defaults.name(i)) && (firstOrigin || !isSensitive(defaults.name(i)))) {
                 b.add(defaults.name(i), defaults.value(i));
             }
         }
@@ -74,13 +87,4 @@ public final class RequestBridge {
         return b.build();
     }
 
-    /** The request target: the URI's path (or "/") and query, as the URI holds them. */
-    public static String target(URI uri) {
-        String path = uri.getRawPath();
-        if (path == null || path.isEmpty()) {
-            path = "/";
-        }
-        String q = uri.getRawQuery();
-        return q == null ? path : path + "?" + q;
-    }
 }

@@ -115,7 +115,7 @@ public final class RetryPolicy {
 
     /** The failure as the caller sees it: what happened on the wire, to the request, and why it was (not) retried. */
     public static ConnectionFailure explain(HttpRequest req, ConnectionFailure f, Decision d, ConnectionFailure earlier) {
-        ConnectionFailure e = new ConnectionFailure(f.kind(), req.method() + " " + req.uri() + " failed: " + f.getMessage()
+        ConnectionFailure e = new ConnectionFailure(f.kind(), req + " failed: " + f.getMessage()
                 + "; " + d.outcome() + "; " + d.reason(), f.facts(), f);
         if (earlier != null) {
             e.addSuppressed(earlier);

@@ -1,0 +1,19 @@
+package dev.tether.http;
+
+import java.io.IOException;
+
+/**
+ * A redirect that tether refused to follow: its {@code Location} is not a URI it can send a
+ * request to, or following it would send the request from https to plain http. The redirect
+ * response has been closed (its connection went back to the pool or was discarded); the message
+ * names both ends without user info or query values.
+ */
+public final class RedirectException extends IOException {
+    public RedirectException(String message) {
+        super(message);
+    }
+
+    public RedirectException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
