@@ -1,6 +1,7 @@
 package dev.tether.http.internal;
 
 import dev.tether.net.Connection;
+import dev.tether.net.ConnectionFacts;
 import dev.tether.net.ConnectionFailure;
 import dev.tether.net.ConnectionFailure.Kind;
 import dev.tether.pool.Deadline;
@@ -99,11 +100,17 @@ public final class HttpConnection implements Wire.Hooks {
 
     /** A read or write timeout that the request deadline caused, said as such (the kind stays). */
     ConnectionFailure deadlinePassed(ConnectionFailure cause) {
-        String what = "the request deadline of " + (requestTimeout == null ? "?" : requestTimeout.toMillis()) + " ms passed";
-        if (cause != null) {
-            return new ConnectionFailure(cause.kind(), what + ": " + cause.getMessage(), cause.facts(), cause);
-        }
-        return conn.failure(Kind.READ_TIMEOUT, what, null);
+        ConnectionFacts f = cause != null ? cause.facts() : conn.facts();
+        Kind kind = cause != null ? cause.kind() : Kind.READ_TIMEOUT;
+        // Said in its own words: the advice of the timeout it cut short (raise the read timeout)
+        // would be the wrong knob.
+        String message = "connection #" + f.connectionId() + " to " + f.endpoint().authority() + ": the request deadline of "
+                + (requestTimeout == null ? "?" : requestTimeout.toMillis()) + " ms passed "
+                + (kind == Kind.WRITE_TIMEOUT ? "while the request was being sent" : "while waiting for the response")
+                + " (" + f.requestBytesWritten() + " request bytes written, "
+                + (f.responseStarted() ? "response started" : "no response byte yet") + "); if the server is known to be"
+                + " slow, give the request more time (HttpRequest.Builder.timeout, or HttpClientConfig.requestTimeout)";
+        return new ConnectionFailure(kind, message, f, cause);
     }
 
     /** Whether a timeout that just ran out was the request deadline's. Ask before the exchange ends (it clears the deadline). */
