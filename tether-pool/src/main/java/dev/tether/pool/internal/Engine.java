@@ -90,12 +90,12 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     final long openTimeoutNanos;
     private final long lifetimeNanos;
     private final long jitterNanos;
-    private final long acquireTimeoutNanos;
+    final long acquireTimeoutNanos;
 
     public Engine(Connector<K, C> connector, PoolBuilder<K, C, ?> b) {
         this.connector = Objects.requireNonNull(connector, "connector");
         this.config = b.config();
-        this.listener = b.listener() == PoolListener.NONE ? b.listener() : new SafeListener<>(b.listener());
+        this.listener = SafeListener.wrap(b.listener());
         this.ticker = b.ticker();
         this.random = b.random();
         this.scheduler = b.housekeeping().scheduler();
@@ -710,74 +710,5 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     @Override
     public String toString() {
         return "KeyedPool[" + config.name() + ", keys " + subPools.size() + "]";
-    }
-
-    /** {@link Pool} view of one sub-pool: no key lookup on the hot path. */
-    private static final class SinglePool<K, C> implements Pool<C> {
-        private final Engine<K, C> engine;
-        private final SubPool<K, C> sub;
-
-        SinglePool(Engine<K, C> engine, SubPool<K, C> sub) {
-            this.engine = engine;
-            this.sub = sub;
-        }
-
-        @Override
-        public Lease<C> acquire() {
-            return sub.acquire(engine.acquireTimeoutNanos);
-        }
-
-        @Override
-        public Lease<C> acquire(Duration timeout) {
-            return sub.acquire(timeoutNanos(timeout));
-        }
-
-        @Override
-        public PoolStats stats() {
-            return engine.stats().forKey(sub.key);
-        }
-
-        @Override
-        public PoolConfig config() {
-            return engine.config;
-        }
-
-        @Override
-        public long maintain(long nowNanos) {
-            return engine.maintain(nowNanos);
-        }
-
-        @Override
-        public void close() {
-            engine.close();
-        }
-
-        @Override
-        public String toString() {
-            return "Pool[" + engine.config.name() + ", " + sub.key + "]";
-        }
-    }
-
-    /** Keeps a throwing listener from breaking the pool. */
-    private static final class SafeListener<K, C> implements PoolListener<K, C> {
-        private final PoolListener<K, C> d;
-
-        SafeListener(PoolListener<K, C> delegate) {
-            this.d = delegate;
-        }
-
-        private static void failed(String event, RuntimeException e) {
-            LOG.warn("pool listener threw from {}; ignored", event, e);
-        }
-
-        @Override public void opened(K k, C c, long t) { try { d.opened(k, c, t); } catch (RuntimeException e) { failed("opened", e); } }
-        @Override public void openFailed(K k, Throwable x, long t) { try { d.openFailed(k, x, t); } catch (RuntimeException e) { failed("openFailed", e); } }
-        @Override public void acquired(K k, C c, long w) { try { d.acquired(k, c, w); } catch (RuntimeException e) { failed("acquired", e); } }
-        @Override public void released(K k, C c) { try { d.released(k, c); } catch (RuntimeException e) { failed("released", e); } }
-        @Override public void closed(K k, C c, Reason r) { try { d.closed(k, c, r); } catch (RuntimeException e) { failed("closed", e); } }
-        @Override public void waiting(K k) { try { d.waiting(k); } catch (RuntimeException e) { failed("waiting", e); } }
-        @Override public void timedOut(K k, long w) { try { d.timedOut(k, w); } catch (RuntimeException e) { failed("timedOut", e); } }
-        @Override public void leakSuspected(K k, C c, long h, Throwable a) { try { d.leakSuspected(k, c, h, a); } catch (RuntimeException e) { failed("leakSuspected", e); } }
-        @Override public void leakReturned(K k, C c, long h) { try { d.leakReturned(k, c, h); } catch (RuntimeException e) { failed("leakReturned", e); } }
     }
 }
