@@ -2,6 +2,9 @@ package dev.tether.pool;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -216,6 +219,33 @@ class PoolTest {
         p.maintain(ticker.now());
         assertThat(connector.liveCount()).as("everything is gone at max").isZero();
         assertThat(afterNinety).as("expiry is spread, not one burst").isBetween(1L, 9L);
+    }
+
+    /** A ticker's origin is arbitrary: below zero, "no deadline" must not read as passed; near the top, times wrap. */
+    @ParameterizedTest(name = "ticker origin {0}")
+    @ValueSource(longs = {Long.MIN_VALUE + 1, -3_600_000_000_000L, Long.MAX_VALUE - 50_000_000_000L})
+    @Timeout(10) // a "no deadline" read as passed made acquire open and close connections in a loop
+    void expiryIsRightWhereverTheTickerStarts(long origin) {
+        FakeTicker t = new FakeTicker(origin);
+        Pool<FakeConnection> p = Pool.builder("db:5432", connector).config(base().build()).ticker(t)
+                .housekeeping(Housekeeping.manual()).backgroundExecutor(Runnable::run).build();
+        toClose.add(p);
+        FakeConnection c;
+        try (Lease<FakeConnection> l = p.acquire()) {
+            c = l.get();
+        }
+        try (Lease<FakeConnection> l = p.acquire()) {
+            assertThat(l.get()).as("no deadline and a lifetime 100 s away: reusable").isSameAs(c);
+        }
+        long returnedAt = t.now();
+        assertThat(p.maintain(t.now())).as("the idle timeout, not the lifetime, comes first")
+                .isEqualTo(returnedAt + ofSeconds(10).toNanos());
+        t.advance(ofSeconds(10).minusNanos(1));
+        p.maintain(t.now());
+        assertThat(c.isClosed()).isFalse();
+        t.advanceNanos(1);
+        assertThat(p.maintain(t.now())).isEqualTo(Long.MAX_VALUE);
+        assertThat(c.closeReason).isEqualTo(Reason.IDLE_EXPIRED);
     }
 
     @Test

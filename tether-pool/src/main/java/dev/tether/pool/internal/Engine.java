@@ -83,7 +83,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     volatile boolean closed;
     /** Waiters of all keys; written under the lock, read without it on the return path. */
     volatile int waitersTotal;
-    private volatile long scheduledFor = Long.MAX_VALUE;
+    private volatile long scheduledFor = Nanos.NONE;
 
     final long idleTimeoutNanos;
     final long leakNanos;
@@ -103,12 +103,12 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         this.idleTimeoutNanos = offIfZero(config.idleTimeout());
         this.leakNanos = offIfZero(config.leakDetectionThreshold());
         this.lifetimeNanos = offIfZero(config.maxLifetime());
-        this.jitterNanos = nanos(config.lifetimeJitter());
-        this.openTimeoutNanos = nanos(config.openTimeout());
-        this.acquireTimeoutNanos = nanos(config.acquireTimeout());
+        this.jitterNanos = Nanos.saturated(config.lifetimeJitter());
+        this.openTimeoutNanos = Nanos.saturated(config.openTimeout());
+        this.acquireTimeoutNanos = Nanos.saturated(config.acquireTimeout());
         // A key nobody used for an idle timeout (10 min when idle connections never expire) costs
         // memory only: a client that talks to many hosts over time must not keep them all.
-        this.dropAfterNanos = idleTimeoutNanos != Long.MAX_VALUE ? idleTimeoutNanos : 600_000_000_000L;
+        this.dropAfterNanos = idleTimeoutNanos != Nanos.NONE ? idleTimeoutNanos : 600_000_000_000L;
     }
 
     /** A {@link Pool} over this engine's sub-pool for {@code key}. */
@@ -159,7 +159,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0)");
         }
-        return nanos(timeout);
+        return Nanos.saturated(timeout);
     }
 
     @Override
@@ -210,11 +210,11 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     @Override
     public long maintain(long now) {
         Actions<K, C> actions = new Actions<>();
-        long next = Long.MAX_VALUE;
+        long next = Nanos.NONE;
         lock.lock();
         try {
             if (closed) {
-                return Long.MAX_VALUE;
+                return Nanos.NONE;
             }
             for (SubPool<K, C> sub : subPools.values()) {
                 int idle = 0;
@@ -227,27 +227,27 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
                             actions.close(e, r);
                         } else if (r == null) {
                             idle++;
-                            next = Math.min(next, e.nextExpiry(idleTimeoutNanos));
+                            next = Nanos.earlier(next, e.nextExpiry(idleTimeoutNanos));
                         }
-                    } else if (st == Entry.LEASED && leakNanos != Long.MAX_VALUE && !e.leakReported) {
-                        long at = e.leasedAt + leakNanos;
-                        if (now - at >= 0) {
+                    } else if (st == Entry.LEASED && leakNanos != Nanos.NONE && !e.leakReported) {
+                        long at = Nanos.after(e.leasedAt, leakNanos);
+                        if (Nanos.reached(now, at)) {
                             e.leakReported = true;
                             actions.leak(e, now - e.leasedAt);
                         } else {
-                            next = Math.min(next, at);
+                            next = Nanos.earlier(next, at);
                         }
                     }
                 }
                 for (Iterator<Waiter> it = sub.waiters.iterator(); it.hasNext(); ) {
                     Waiter w = it.next();
-                    if (now - w.deadline >= 0) {
+                    if (Nanos.reached(now, w.deadline)) {
                         it.remove();
                         waiterRemovedLocked(sub);
                         w.complete(timeoutLocked(sub, now - w.startedAt, w.startedAt));
                         actions.unpark(w);
                     } else {
-                        next = Math.min(next, w.deadline);
+                        next = Nanos.earlier(next, w.deadline);
                     }
                 }
                 int deficit = config.minIdle() - idle - sub.opening;
@@ -256,9 +256,9 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
                 }
                 boolean wantsOpen = !sub.waiters.isEmpty() || config.minIdle() > idle + sub.opening;
                 if (wantsOpen && backingOff(sub, now)) {
-                    next = Math.min(next, sub.backoffUntil);
+                    next = Nanos.earlier(next, sub.backoffUntil);
                 }
-                next = Math.min(next, dropIfUnusedLocked(sub, now));
+                next = Nanos.earlier(next, dropIfUnusedLocked(sub, now));
             }
             dispatchLocked(now, actions);
         } finally {
@@ -276,19 +276,19 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
      */
     private long dropIfUnusedLocked(SubPool<K, C> sub, long now) {
         if (sub.pinned || sub.size() > 0 || sub.opening > 0 || !sub.waiters.isEmpty()) {
-            sub.emptySince = Long.MIN_VALUE;
-            return Long.MAX_VALUE;
+            sub.emptySince = Nanos.NONE;
+            return Nanos.NONE;
         }
-        if (sub.emptySince == Long.MIN_VALUE) {
+        if (sub.emptySince == Nanos.NONE) {
             sub.emptySince = now;
         }
         if (now - sub.emptySince >= dropAfterNanos) {
             sub.retired = true;
             subPools.remove(sub.key, sub);
             waitingSubs.remove(sub);
-            return Long.MAX_VALUE;
+            return Nanos.NONE;
         }
-        return sub.emptySince + dropAfterNanos;
+        return Nanos.after(sub.emptySince, dropAfterNanos);
     }
 
     @Override
@@ -510,16 +510,16 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         lock.lock();
         try {
             sub.opening--;
-            long lifetimeEnd = Long.MAX_VALUE;
-            if (lifetimeNanos != Long.MAX_VALUE) {
+            long lifetimeEnd = Nanos.NONE;
+            if (lifetimeNanos != Nanos.NONE) {
                 long jitter = jitterNanos > 0 ? random.nextLong(jitterNanos + 1) : 0;
-                lifetimeEnd = now + lifetimeNanos - jitter;
+                lifetimeEnd = Nanos.after(now, lifetimeNanos - jitter);
             }
             e = new Entry<>(sub, connection, now, lifetimeEnd, Entry.LEASED);
             sub.opened++;
             openedTotal++;
             sub.backoffNanos = 0;
-            sub.backoffUntilRacy = Long.MIN_VALUE;
+            sub.backoffUntilRacy = Nanos.NONE;
             poolClosed = closed;
             if (poolClosed) {
                 e.setState(Entry.CLOSED);
@@ -552,8 +552,8 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
             total--;
             sub.lastOpenFailure = failure;
             sub.lastOpenFailureAt = now;
-            long base = nanos(config.openBackoff());
-            long max = nanos(config.openBackoffMax());
+            long base = Nanos.saturated(config.openBackoff());
+            long max = Nanos.saturated(config.openBackoffMax());
             sub.backoffNanos = sub.backoffNanos == 0 ? base : Math.min(max, sub.backoffNanos * 2);
             // +-20 % so that many pools that failed together do not retry together.
             long spread = sub.backoffNanos / 5;
@@ -652,18 +652,14 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
 
     // ---- housekeeping scheduling ---------------------------------------------------------------
 
-    long scheduledFor() {
-        return scheduledFor;
-    }
-
     /** Makes sure housekeeping runs no later than {@code at} (ticker time); no-op when manual. */
     void scheduleAt(long at) {
-        if (scheduler == null || closed) {
-            return;
+        if (!isBefore(at, scheduledFor) || scheduler == null || closed) {
+            return; // the release path calls this for every return: the common answer comes first
         }
         while (true) {
             long cur = scheduledFor;
-            if (at >= cur) {
+            if (!isBefore(at, cur)) {
                 return;
             }
             if (SCHEDULED_FOR.compareAndSet(this, cur, at)) {
@@ -678,15 +674,13 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     }
 
     private void runHousekeeping() {
-        scheduledFor = Long.MAX_VALUE;
+        scheduledFor = Nanos.NONE;
         if (closed) {
             return;
         }
         try {
             long next = maintain(ticker.nanoTime());
-            if (next != Long.MAX_VALUE) {
-                scheduleAt(next);
-            }
+            scheduleAt(next);
         } catch (RuntimeException | Error e) {
             LOG.error("pool \"{}\": housekeeping failed; retrying in 1 s", config.name(), e);
             scheduleAt(ticker.nanoTime() + 1_000_000_000L);
@@ -695,16 +689,13 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
 
     // ---- helpers -------------------------------------------------------------------------------
 
-    static long nanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return Long.MAX_VALUE;
-        }
+    /** Whether {@code at} comes before {@code scheduled} (NONE: nothing to do, nothing scheduled). */
+    private static boolean isBefore(long at, long scheduled) {
+        return at != Nanos.NONE && (scheduled == Nanos.NONE || at - scheduled < 0);
     }
 
     private static long offIfZero(Duration d) {
-        return d.isZero() ? Long.MAX_VALUE : nanos(d);
+        return d.isZero() ? Nanos.NONE : Nanos.saturated(d);
     }
 
     @Override

@@ -36,15 +36,15 @@ final class Entry<K, C> implements Connector.IdleHandle {
     final SubPool<K, C> sub;
     final C connection;
     final long openedAt;
-    /** When the max lifetime (less jitter) ends; Long.MAX_VALUE: never. */
+    /** When the max lifetime (less jitter) ends; {@link Nanos#NONE}: never. */
     final long lifetimeEnd;
 
     private volatile int state;
 
     /** Set when it last became idle (or was opened). */
     long idleSince;
-    /** The protocol's deadline, see Lease.deadline; Long.MAX_VALUE: none. Volatile: read by housekeeping. */
-    volatile long deadline = Long.MAX_VALUE;
+    /** The protocol's deadline, see Lease.deadline; {@link Nanos#NONE}: none. Volatile: read by housekeeping. */
+    volatile long deadline = Nanos.NONE;
     /** A close asked for by the connector's watcher while the entry was between owners. */
     volatile Reason expireRequest;
     int uses;
@@ -80,10 +80,10 @@ final class Entry<K, C> implements Connector.IdleHandle {
         if (requested != null) {
             return requested;
         }
-        if (now - lifetimeEnd >= 0) {
+        if (Nanos.reached(now, lifetimeEnd)) {
             return Reason.LIFETIME_EXPIRED;
         }
-        if (now - deadline >= 0) {
+        if (Nanos.reached(now, deadline)) {
             return Reason.DEADLINE;
         }
         return null;
@@ -92,16 +92,15 @@ final class Entry<K, C> implements Connector.IdleHandle {
     /** Why this idle entry may not be handed out at {@code now}; null if it may. */
     Reason expiryWhenIdle(long now, long idleTimeoutNanos) {
         Reason r = expiryWhileOwned(now);
-        if (r == null && idleTimeoutNanos != Long.MAX_VALUE && now - idleSince >= idleTimeoutNanos) {
+        if (r == null && idleTimeoutNanos != Nanos.NONE && now - idleSince >= idleTimeoutNanos) {
             return Reason.IDLE_EXPIRED;
         }
         return r;
     }
 
-    /** The first time at which this entry, idle since {@link #idleSince}, expires. */
+    /** The first time at which this entry, idle since {@link #idleSince}, expires; NONE: never. */
     long nextExpiry(long idleTimeoutNanos) {
-        long idleEnd = idleTimeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : idleSince + idleTimeoutNanos;
-        return Math.min(idleEnd, Math.min(lifetimeEnd, deadline));
+        return Nanos.earlier(Nanos.after(idleSince, idleTimeoutNanos), Nanos.earlier(lifetimeEnd, deadline));
     }
 
     @Override

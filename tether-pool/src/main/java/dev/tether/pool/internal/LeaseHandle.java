@@ -80,8 +80,7 @@ final class LeaseHandle<K, C> implements Lease<C> {
             throw returned("deadline()");
         }
         long now = e.sub.engine.ticker.nanoTime();
-        long nanos = fromNow.isNegative() ? 0 : saturated(fromNow);
-        e.deadline = nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
+        e.deadline = Nanos.after(now, fromNow.isNegative() ? 0 : Nanos.saturated(fromNow));
     }
 
     @Override
@@ -123,14 +122,6 @@ final class LeaseHandle<K, C> implements Lease<C> {
         return new IllegalStateException("lease." + call + " after the lease was returned to pool \""
                 + (entry == null ? "?" : entry.sub.engine.config.name())
                 + "\": a lease must not be used after close(); acquire a new one");
-    }
-
-    private static long saturated(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     @Override

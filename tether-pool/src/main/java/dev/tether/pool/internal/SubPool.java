@@ -54,14 +54,14 @@ final class SubPool<K, C> {
     int opening; // guarded
     long opened; // guarded
     long backoffNanos; // guarded
-    long backoffUntil = Long.MIN_VALUE; // guarded
+    long backoffUntil = Nanos.NONE; // guarded
     Throwable lastOpenFailure; // guarded
     long lastOpenFailureAt; // guarded
     final AtomicLongArray closedByReason = new AtomicLongArray(Reason.values().length);
     /** Held by a {@code Pool} for good: never dropped. */
     volatile boolean pinned;
-    /** When housekeeping first saw it empty; Long.MIN_VALUE while in use. Guarded. */
-    long emptySince = Long.MIN_VALUE;
+    /** When housekeeping first saw it empty; {@link Nanos#NONE} while in use. Guarded. */
+    long emptySince = Nanos.NONE;
     /** Dropped from the engine (unused key): acquirers must look the key up again. Guarded. */
     boolean retired;
 
@@ -162,7 +162,7 @@ final class SubPool<K, C> {
             return null;
         }
         e.uses++;
-        if (en.leakNanos != Long.MAX_VALUE) {
+        if (en.leakNanos != Nanos.NONE) {
             trackForLeaks(e, now);
         }
         LeaseHandle<K, C> h = ts.spare;
@@ -203,7 +203,7 @@ final class SubPool<K, C> {
 
     private Lease<C> acquireSlow(long start, long timeoutNanos, ThreadState<K, C> ts) {
         Engine<K, C> en = engine;
-        long deadline = timeoutNanos > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + timeoutNanos;
+        long deadline = Nanos.after(start, timeoutNanos);
         long now = start;
         while (true) {
             Waiter w = null;
@@ -226,7 +226,7 @@ final class SubPool<K, C> {
                     }
                 }
                 if (taken == null && !permit) {
-                    if (now - deadline >= 0) {
+                    if (Nanos.reached(now, deadline)) {
                         refusal = en.timeoutLocked(this, now - start, start);
                     } else if (waiters.size() >= en.config.maxWaiters()) {
                         refusal = en.rejectedLocked(this);
@@ -288,16 +288,14 @@ final class SubPool<K, C> {
             Object r = w.result();
             if (r == null) {
                 long now = en.ticker.nanoTime();
-                if (now - w.deadline >= 0) {
+                if (Nanos.reached(now, w.deadline)) {
                     r = en.giveUp(this, w, now);
                 } else {
-                    long wake = w.deadline;
                     long backoffEnd = backoffUntilRacy;
-                    boolean backingOff = backoffEnd != Long.MIN_VALUE && backoffEnd - now > 0;
-                    if (backingOff && backoffEnd - wake < 0) {
-                        wake = backoffEnd; // an open may be allowed again then: look for ourselves
-                    }
-                    LockSupport.parkNanos(this, Math.min(wake - now, MAX_PARK_NANOS));
+                    boolean backingOff = backoffEnd != Nanos.NONE && backoffEnd - now > 0;
+                    // At the end of a backoff an open may be allowed again: look for ourselves then.
+                    long wake = backingOff ? Nanos.earlier(w.deadline, backoffEnd) : w.deadline;
+                    LockSupport.parkNanos(this, wake == Nanos.NONE ? MAX_PARK_NANOS : Math.min(wake - now, MAX_PARK_NANOS));
                     if (Thread.interrupted()) {
                         r = en.abandon(this, w);
                         Thread.currentThread().interrupt();
@@ -321,7 +319,7 @@ final class SubPool<K, C> {
     }
 
     /** backoffUntil as last published, for waiters deciding how long to park (read without the lock). */
-    volatile long backoffUntilRacy = Long.MIN_VALUE;
+    volatile long backoffUntilRacy = Nanos.NONE;
 
     /** Opens a connection in a slot reserved for this caller and lends it; throws the open failure. */
     private Lease<C> openAndLend(long now, long deadline, ThreadState<K, C> ts, long waitedNanos) {
@@ -332,7 +330,7 @@ final class SubPool<K, C> {
     /** Opens in a reserved slot; returns the new entry, LEASED by the caller. */
     private Entry<K, C> open(long now, long deadline) {
         Engine<K, C> en = engine;
-        long openDeadline = Math.min(deadline, now + en.openTimeoutNanos);
+        long openDeadline = Nanos.earlier(deadline, Nanos.after(now, en.openTimeoutNanos));
         C c;
         try {
             c = en.connector.open(key, Deadline.at(en.ticker, openDeadline));
@@ -358,7 +356,7 @@ final class SubPool<K, C> {
         long now = en.ticker.nanoTime();
         Entry<K, C> e;
         try {
-            e = open(now, Long.MAX_VALUE);
+            e = open(now, Nanos.NONE);
         } catch (PoolException | Error failure) {
             return; // counted, reported to the listener and backed off in openFailed
         }
@@ -382,10 +380,7 @@ final class SubPool<K, C> {
         }
         e.idleSince = now;
         offer(e);
-        long expiry = e.nextExpiry(en.idleTimeoutNanos);
-        if (expiry < en.scheduledFor()) {
-            en.scheduleAt(expiry);
-        }
+        en.scheduleAt(e.nextExpiry(en.idleTimeoutNanos));
     }
 
     /** The lease holder saw {@code e} break. */
