@@ -150,7 +150,7 @@ class PoolFuzzTest {
             int i = ops.nextInt(held.size());
             long ms = ops.nextInt(3_000);
             lastOp = "deadline " + heldModel.get(i).id + " +" + ms + "ms";
-            held.get(i).deadline(Duration.ofMillis(ms));
+            held.get(i).deadlineAt(ticker.now() + ms * 1_000_000L);
             heldModel.get(i).deadline = ticker.now() + ms * 1_000_000L;
         }
 

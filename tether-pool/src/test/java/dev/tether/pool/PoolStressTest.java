@@ -240,7 +240,7 @@ class PoolStressTest {
                     if (op < 8) {
                         l.retire();
                     } else if (op < 12) {
-                        l.deadline(Duration.ofMillis(r.nextInt(10)));
+                        l.deadlineAt(Ticker.SYSTEM.nanoTime() + r.nextInt(10) * 1_000_000L);
                         l.close();
                     } else {
                         l.close();

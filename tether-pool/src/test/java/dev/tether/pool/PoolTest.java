@@ -254,7 +254,7 @@ class PoolTest {
         FakeConnection c;
         try (Lease<FakeConnection> l = p.acquire()) {
             c = l.get();
-            l.deadline(ofSeconds(5)); // e.g. Keep-Alive: timeout=5
+            l.deadlineAt(ticker.now() + ofSeconds(5).toNanos()); // e.g. Keep-Alive: timeout=5
         }
         assertThat(p.maintain(ticker.now())).isEqualTo(ticker.now() + ofSeconds(5).toNanos());
         ticker.advance(ofSeconds(5));
@@ -266,11 +266,37 @@ class PoolTest {
     void protocolDeadlinePassedWhileLeasedClosesOnReturn() {
         Pool<FakeConnection> p = pool(b -> b);
         Lease<FakeConnection> l = p.acquire();
-        l.deadline(ofSeconds(1));
+        l.deadlineAt(ticker.now() + ofSeconds(1).toNanos());
         ticker.advance(ofSeconds(2));
         FakeConnection c = l.get();
         l.close();
         assertThat(c.closeReason).isEqualTo(Reason.DEADLINE);
+    }
+
+    @Test
+    void aClearedDeadlineNoLongerClosesTheConnection() {
+        Pool<FakeConnection> p = pool(b -> b);
+        FakeConnection c;
+        try (Lease<FakeConnection> l = p.acquire()) {
+            c = l.get();
+            l.deadlineAt(ticker.now() + ofSeconds(1).toNanos()); // the first response asks for 1 s
+        }
+        try (Lease<FakeConnection> l = p.acquire()) {
+            assertThat(l.get()).isSameAs(c);
+            l.clearDeadline(); // the next one no longer does
+        }
+        assertThat(p.maintain(ticker.now())).as("only the idle timeout is left")
+                .isEqualTo(ticker.now() + ofSeconds(10).toNanos());
+        ticker.advance(ofSeconds(2));
+        try (Lease<FakeConnection> l = p.acquire()) {
+            assertThat(l.get()).isSameAs(c);
+            l.deadlineAt(Long.MAX_VALUE); // the pool's spelling of no deadline, the same as clearing it
+        }
+        ticker.advance(ofSeconds(2));
+        try (Lease<FakeConnection> l = p.acquire()) {
+            assertThat(l.get()).isSameAs(c);
+        }
+        assertThat(c.isClosed()).isFalse();
     }
 
     @Test
@@ -684,7 +710,10 @@ class PoolTest {
         assertThatThrownBy(l::get).isInstanceOf(IllegalStateException.class)
                 .hasMessage("lease.get() after the lease was returned to pool \"orders\": a lease must not be used after close(); acquire a new one");
         assertThatThrownBy(l::close).isInstanceOf(IllegalStateException.class).hasMessageContaining("lease.close() after");
-        assertThatThrownBy(() -> l.deadline(ofSeconds(1))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> l.deadlineAt(ticker.now())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lease.deadlineAt() after");
+        assertThatThrownBy(l::clearDeadline).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lease.clearDeadline() after");
         assertThat(p.stats().idle()).isEqualTo(1);
     }
 

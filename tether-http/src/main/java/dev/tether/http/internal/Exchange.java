@@ -259,17 +259,18 @@ public final class Exchange implements BodyInput.Owner {
             lease.close(reason);
             return;
         }
-        long budget = route.idleBudgetNanos(keepAliveTimeoutNanos, System.nanoTime());
+        long now = System.nanoTime();
+        long budget = route.idleBudgetNanos(keepAliveTimeoutNanos, now);
         if (budget <= 0) {
             lease.close(Reason.DEADLINE);
             return;
         }
         if (budget != Long.MAX_VALUE) {
-            lease.deadline(Duration.ofNanos(budget));
+            lease.deadlineAt(now + budget);
             hc.leaseDeadlineSet = true;
         } else if (hc.leaseDeadlineSet) {
             // An earlier response set a deadline that this one no longer asks for.
-            lease.deadline(Duration.ofDays(365_000));
+            lease.clearDeadline();
             hc.leaseDeadlineSet = false;
         }
         lease.close();

@@ -43,8 +43,8 @@ final class Entry<K, C> implements Connector.IdleHandle {
 
     /** Set when it last became idle (or was opened). */
     long idleSince;
-    /** The protocol's deadline, see Lease.deadline; {@link Nanos#NONE}: none. Volatile: read by housekeeping. */
-    volatile long deadline = Nanos.NONE;
+    /** The protocol's deadline, see Lease.deadlineAt; {@link Nanos#NONE}: none. Volatile: read by housekeeping. */
+    private volatile long deadline = Nanos.NONE;
     /** A close asked for by the connector's watcher while the entry was between owners. */
     volatile Reason expireRequest;
     int uses;
@@ -72,6 +72,11 @@ final class Entry<K, C> implements Connector.IdleHandle {
 
     void setState(int s) {
         state = s;
+    }
+
+    /** Lease.deadlineAt and clearDeadline (NONE), by the lease holder. */
+    void deadlineAt(long at) {
+        deadline = at;
     }
 
     /** Why this entry may not be used any more at {@code now}, ignoring idleness; null if it may. */

@@ -5,7 +5,6 @@ import dev.tether.pool.Reason;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -73,14 +72,21 @@ final class LeaseHandle<K, C> implements Lease<C> {
     }
 
     @Override
-    public void deadline(Duration fromNow) {
-        Objects.requireNonNull(fromNow, "fromNow");
+    public void deadlineAt(long atNanos) {
         Entry<K, C> e = entry;
         if (state != ACTIVE) {
-            throw returned("deadline()");
+            throw returned("deadlineAt()");
         }
-        long now = e.sub.engine.ticker.nanoTime();
-        e.deadline = Nanos.after(now, fromNow.isNegative() ? 0 : Nanos.saturated(fromNow));
+        e.deadlineAt(atNanos);
+    }
+
+    @Override
+    public void clearDeadline() {
+        Entry<K, C> e = entry;
+        if (state != ACTIVE) {
+            throw returned("clearDeadline()");
+        }
+        e.deadlineAt(Nanos.NONE);
     }
 
     @Override
