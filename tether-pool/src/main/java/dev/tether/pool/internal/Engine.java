@@ -4,7 +4,6 @@ import dev.tether.pool.Connector;
 import dev.tether.pool.KeyedPool;
 import dev.tether.pool.Lease;
 import dev.tether.pool.Pool;
-import dev.tether.pool.PoolBuilder;
 import dev.tether.pool.PoolClosedException;
 import dev.tether.pool.PoolConfig;
 import dev.tether.pool.PoolException;
@@ -17,8 +16,6 @@ import dev.tether.pool.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -28,9 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
@@ -49,24 +43,14 @@ import java.util.random.RandomGenerator;
  */
 public final class Engine<K, C> implements KeyedPool<K, C> {
     static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-    private static final VarHandle SCHEDULED_FOR;
-
-    static {
-        try {
-            SCHEDULED_FOR = MethodHandles.lookup().findVarHandle(Engine.class, "scheduledFor", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     final Connector<K, C> connector;
     final PoolConfig config;
+    final PoolSettings settings;
     final PoolListener<K, C> listener;
     final Ticker ticker;
     private final RandomGenerator random; // guarded by lock
     private final Executor io;
-    private final ScheduledExecutorService scheduler;
-    private final Runnable housekeepingTask = this::runHousekeeping;
+    final HousekeepingTimer timer;
 
     final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentHashMap<K, SubPool<K, C>> subPools = new ConcurrentHashMap<>();
@@ -77,38 +61,20 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     /** Opened and closed since the start, all keys (sub-pools of unused keys are dropped, these are not). */
     private long openedTotal; // guarded
     private final java.util.concurrent.atomic.AtomicLongArray closedTotal = new java.util.concurrent.atomic.AtomicLongArray(Reason.values().length);
-    /** How long a key's sub-pool stays empty and unused before it is dropped. */
-    private final long dropAfterNanos;
 
     volatile boolean closed;
     /** Waiters of all keys; written under the lock, read without it on the return path. */
     volatile int waitersTotal;
-    private volatile long scheduledFor = Nanos.NONE;
 
-    final long idleTimeoutNanos;
-    final long leakNanos;
-    final long openTimeoutNanos;
-    private final long lifetimeNanos;
-    private final long jitterNanos;
-    final long acquireTimeoutNanos;
-
-    public Engine(Connector<K, C> connector, PoolBuilder<K, C, ?> b) {
-        this.connector = Objects.requireNonNull(connector, "connector");
-        this.config = b.config();
-        this.listener = SafeListener.wrap(b.listener());
-        this.ticker = b.ticker();
-        this.random = b.random();
-        this.scheduler = b.housekeeping().scheduler();
-        this.io = b.backgroundExecutor() != null ? b.backgroundExecutor() : SharedHousekeeper.io();
-        this.idleTimeoutNanos = offIfZero(config.idleTimeout());
-        this.leakNanos = offIfZero(config.leakDetectionThreshold());
-        this.lifetimeNanos = offIfZero(config.maxLifetime());
-        this.jitterNanos = Nanos.saturated(config.lifetimeJitter());
-        this.openTimeoutNanos = Nanos.saturated(config.openTimeout());
-        this.acquireTimeoutNanos = Nanos.saturated(config.acquireTimeout());
-        // A key nobody used for an idle timeout (10 min when idle connections never expire) costs
-        // memory only: a client that talks to many hosts over time must not keep them all.
-        this.dropAfterNanos = idleTimeoutNanos != Nanos.NONE ? idleTimeoutNanos : 600_000_000_000L;
+    public Engine(PoolParts<K, C> parts) {
+        this.connector = parts.connector();
+        this.config = parts.config();
+        this.settings = PoolSettings.of(config);
+        this.listener = SafeListener.wrap(parts.listener());
+        this.ticker = parts.ticker();
+        this.random = parts.random();
+        this.io = parts.backgroundExecutor();
+        this.timer = new HousekeepingTimer(parts.housekeeping().scheduler(), ticker, config.name(), this::maintain);
     }
 
     /** A {@link Pool} over this engine's sub-pool for {@code key}. */
@@ -116,7 +82,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         SubPool<K, C> sub = subPool(key);
         sub.pinned = true; // a Pool holds its one sub-pool for good
         if (config.minIdle() > 0) {
-            scheduleAt(ticker.nanoTime());
+            timer.scheduleAt(ticker.nanoTime());
         }
         return new SinglePool<>(this, sub);
     }
@@ -127,7 +93,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         if (sub == null) {
             sub = subPools.computeIfAbsent(key, newSubPool);
             if (config.minIdle() > 0) {
-                scheduleAt(ticker.nanoTime());
+                timer.scheduleAt(ticker.nanoTime());
             }
         }
         return sub;
@@ -137,7 +103,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
 
     @Override
     public Lease<C> acquire(K key) {
-        return acquire(key, acquireTimeoutNanos);
+        return acquire(key, settings.acquireTimeoutNanos());
     }
 
     @Override
@@ -221,16 +187,16 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
                 for (Entry<K, C> e : sub.entries()) {
                     int st = e.state();
                     if (st == Entry.IDLE) {
-                        Reason r = e.expiryWhenIdle(now, idleTimeoutNanos);
+                        Reason r = e.expiryWhenIdle(now, settings.idleTimeoutNanos());
                         if (r != null && e.cas(Entry.IDLE, Entry.RESERVED)) {
                             detachLocked(e);
                             actions.close(e, r);
                         } else if (r == null) {
                             idle++;
-                            next = Nanos.earlier(next, e.nextExpiry(idleTimeoutNanos));
+                            next = Nanos.earlier(next, e.nextExpiry(settings.idleTimeoutNanos()));
                         }
-                    } else if (st == Entry.LEASED && leakNanos != Nanos.NONE && !e.leakReported) {
-                        long at = Nanos.after(e.leasedAt, leakNanos);
+                    } else if (st == Entry.LEASED && settings.leakNanos() != Nanos.NONE && !e.leakReported) {
+                        long at = Nanos.after(e.leasedAt, settings.leakNanos());
                         if (Nanos.reached(now, at)) {
                             e.leakReported = true;
                             actions.leak(e, now - e.leasedAt);
@@ -282,13 +248,13 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         if (sub.emptySince == Nanos.NONE) {
             sub.emptySince = now;
         }
-        if (now - sub.emptySince >= dropAfterNanos) {
+        if (now - sub.emptySince >= settings.dropAfterNanos()) {
             sub.retired = true;
             subPools.remove(sub.key, sub);
             waitingSubs.remove(sub);
             return Nanos.NONE;
         }
-        return Nanos.after(sub.emptySince, dropAfterNanos);
+        return Nanos.after(sub.emptySince, settings.dropAfterNanos());
     }
 
     @Override
@@ -300,6 +266,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
                 return;
             }
             closed = true;
+            timer.stop();
             for (SubPool<K, C> sub : subPools.values()) {
                 for (Entry<K, C> e : sub.entries()) {
                     if (e.cas(Entry.IDLE, Entry.RESERVED)) {
@@ -511,9 +478,9 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         try {
             sub.opening--;
             long lifetimeEnd = Nanos.NONE;
-            if (lifetimeNanos != Nanos.NONE) {
-                long jitter = jitterNanos > 0 ? random.nextLong(jitterNanos + 1) : 0;
-                lifetimeEnd = Nanos.after(now, lifetimeNanos - jitter);
+            if (settings.lifetimeNanos() != Nanos.NONE) {
+                long jitter = settings.jitterNanos() > 0 ? random.nextLong(settings.jitterNanos() + 1) : 0;
+                lifetimeEnd = Nanos.after(now, settings.lifetimeNanos() - jitter);
             }
             e = new Entry<>(sub, connection, now, lifetimeEnd, Entry.LEASED);
             sub.opened++;
@@ -570,7 +537,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         listener.openFailed(sub.key, failure, now - startedAt);
         LOG.debug("pool \"{}\": opening a connection to {} failed: {}", config.name(), sub.key, failure.toString());
         if (retryLater) {
-            scheduleAt(retryAt);
+            timer.scheduleAt(retryAt);
         }
     }
 
@@ -650,53 +617,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         listener.leakReturned(e.sub.key, e.connection, held);
     }
 
-    // ---- housekeeping scheduling ---------------------------------------------------------------
-
-    /** Makes sure housekeeping runs no later than {@code at} (ticker time); no-op when manual. */
-    void scheduleAt(long at) {
-        if (!isBefore(at, scheduledFor) || scheduler == null || closed) {
-            return; // the release path calls this for every return: the common answer comes first
-        }
-        while (true) {
-            long cur = scheduledFor;
-            if (!isBefore(at, cur)) {
-                return;
-            }
-            if (SCHEDULED_FOR.compareAndSet(this, cur, at)) {
-                break;
-            }
-        }
-        try {
-            scheduler.schedule(housekeepingTask, Math.max(0, at - ticker.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            LOG.warn("pool \"{}\": housekeeping scheduler refused work; idle expiry is paused", config.name(), e);
-        }
-    }
-
-    private void runHousekeeping() {
-        scheduledFor = Nanos.NONE;
-        if (closed) {
-            return;
-        }
-        try {
-            long next = maintain(ticker.nanoTime());
-            scheduleAt(next);
-        } catch (RuntimeException | Error e) {
-            LOG.error("pool \"{}\": housekeeping failed; retrying in 1 s", config.name(), e);
-            scheduleAt(ticker.nanoTime() + 1_000_000_000L);
-        }
-    }
-
     // ---- helpers -------------------------------------------------------------------------------
-
-    /** Whether {@code at} comes before {@code scheduled} (NONE: nothing to do, nothing scheduled). */
-    private static boolean isBefore(long at, long scheduled) {
-        return at != Nanos.NONE && (scheduled == Nanos.NONE || at - scheduled < 0);
-    }
-
-    private static long offIfZero(Duration d) {
-        return d.isZero() ? Nanos.NONE : Nanos.saturated(d);
-    }
 
     @Override
     public String toString() {

@@ -11,15 +11,17 @@ import java.time.Duration;
 final class SinglePool<K, C> implements Pool<C> {
     private final Engine<K, C> engine;
     private final SubPool<K, C> sub;
+    private final long acquireTimeoutNanos;
 
     SinglePool(Engine<K, C> engine, SubPool<K, C> sub) {
         this.engine = engine;
         this.sub = sub;
+        this.acquireTimeoutNanos = engine.settings.acquireTimeoutNanos();
     }
 
     @Override
     public Lease<C> acquire() {
-        return sub.acquire(engine.acquireTimeoutNanos);
+        return sub.acquire(acquireTimeoutNanos);
     }
 
     @Override

@@ -153,7 +153,7 @@ final class SubPool<K, C> {
      */
     private Lease<C> lend(Entry<K, C> e, long now, ThreadState<K, C> ts, boolean watched, long waitedNanos) {
         Engine<K, C> en = engine;
-        Reason refused = e.expiryWhenIdle(now, en.idleTimeoutNanos);
+        Reason refused = e.expiryWhenIdle(now, en.settings.idleTimeoutNanos());
         if (refused == null && (watched || e.uses > 0)) {
             refused = askConnector(e, now, watched);
         }
@@ -162,7 +162,7 @@ final class SubPool<K, C> {
             return null;
         }
         e.uses++;
-        if (en.leakNanos != Nanos.NONE) {
+        if (en.settings.leakNanos() != Nanos.NONE) {
             trackForLeaks(e, now);
         }
         LeaseHandle<K, C> h = ts.spare;
@@ -198,7 +198,7 @@ final class SubPool<K, C> {
         e.leakReported = false;
         e.acquiredAt = new Throwable("lease acquired here");
         e.leasedAt = now;
-        engine.scheduleAt(now + engine.leakNanos);
+        engine.timer.scheduleAt(Nanos.after(now, engine.settings.leakNanos()));
     }
 
     private Lease<C> acquireSlow(long start, long timeoutNanos, ThreadState<K, C> ts) {
@@ -330,7 +330,7 @@ final class SubPool<K, C> {
     /** Opens in a reserved slot; returns the new entry, LEASED by the caller. */
     private Entry<K, C> open(long now, long deadline) {
         Engine<K, C> en = engine;
-        long openDeadline = Nanos.earlier(deadline, Nanos.after(now, en.openTimeoutNanos));
+        long openDeadline = Nanos.earlier(deadline, Nanos.after(now, en.settings.openTimeoutNanos()));
         C c;
         try {
             c = en.connector.open(key, Deadline.at(en.ticker, openDeadline));
@@ -380,7 +380,7 @@ final class SubPool<K, C> {
         }
         e.idleSince = now;
         offer(e);
-        en.scheduleAt(e.nextExpiry(en.idleTimeoutNanos));
+        en.timer.scheduleAt(e.nextExpiry(en.settings.idleTimeoutNanos()));
     }
 
     /** The lease holder saw {@code e} break. */
