@@ -542,7 +542,7 @@ class PoolTest {
 
     @Test
     void afterAFailureOpensBackOffInsteadOfLoopingAndTheWaiterLearnsWhy() throws Exception {
-        Pool<FakeConnection> p = pool(b -> b.openBackoff(ofSeconds(1)).openBackoffMax(ofSeconds(8)));
+        Pool<FakeConnection> p = pool(b -> b.openBackoff(Backoff.exponential(ofSeconds(1), ofSeconds(8))));
         IOException down = new IOException("server down");
         connector.failNextOpen(down);
         assertThatThrownBy(p::acquire).hasCause(down);
@@ -566,7 +566,7 @@ class PoolTest {
 
     @Test
     void backoffDoublesUpToItsMaximumAndResetsOnSuccess() {
-        Pool<FakeConnection> p = pool(b -> b.openBackoff(ofSeconds(1)).openBackoffMax(ofSeconds(3)));
+        Pool<FakeConnection> p = pool(b -> b.openBackoff(Backoff.exponential(ofSeconds(1), ofSeconds(3))));
         connector.failNextOpen(new IOException("down"));
         assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolOpenException.class);
         assertBackoffStep(p, 1, true);
@@ -600,6 +600,29 @@ class PoolTest {
         long waited = ticker.now() - start;
         assertThat(waited).as("backoff step of %d s with +-20 %% jitter", seconds)
                 .isBetween(ofSeconds(seconds).toNanos() * 8 / 10, ofSeconds(seconds).toNanos() * 12 / 10 + ofMillis(50).toNanos());
+    }
+
+    @Test
+    void aCallersBackoffDecidesTheWaitFromTheFailuresInARow() {
+        List<Integer> asked = new ArrayList<>();
+        Pool<FakeConnection> p = pool(b -> b.openBackoff((failures, random) -> {
+            asked.add(failures);
+            return ofSeconds(3L * failures);
+        }));
+        connector.failNextOpen(new IOException("down"));
+        assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolOpenException.class);
+        assertThat(p.maintain(ticker.now())).as("nothing wants an open: no retry scheduled").isEqualTo(Long.MAX_VALUE);
+        ticker.advance(ofSeconds(3).minusNanos(1));
+        assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolTimeoutException.class);
+        ticker.advanceNanos(1);
+        connector.failNextOpen(new IOException("still down"));
+        assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolOpenException.class);
+        ticker.advance(ofSeconds(6).minusNanos(1));
+        assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolTimeoutException.class);
+        ticker.advanceNanos(1);
+        p.acquire(Duration.ZERO).close();
+        assertThat(asked).containsExactly(1, 2);
+        assertThat(connector.openAttempts.get()).isEqualTo(3);
     }
 
     // ---- min idle ------------------------------------------------------------------------------

@@ -221,8 +221,8 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
                     actions.open(sub);
                 }
                 boolean wantsOpen = !sub.waiters.isEmpty() || config.minIdle() > idle + sub.opening;
-                if (wantsOpen && backingOff(sub, now)) {
-                    next = Nanos.earlier(next, sub.backoffUntil);
+                if (wantsOpen && sub.backoff.isActiveLocked(now)) {
+                    next = Nanos.earlier(next, sub.backoff.untilLocked());
                 }
                 next = Nanos.earlier(next, dropIfUnusedLocked(sub, now));
             }
@@ -301,7 +301,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     private boolean reserveOpenLocked(SubPool<K, C> sub, long now, Actions<K, C> actions, boolean mayEvict) {
         if (sub.size() + sub.opening >= config.maxPerKey()
                 || sub.opening >= config.maxOpensPerKey()
-                || backingOff(sub, now)) {
+                || sub.backoff.isActiveLocked(now)) {
             return false;
         }
         if (total >= config.maxTotal()) {
@@ -315,10 +315,6 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         sub.opening++;
         total++;
         return true;
-    }
-
-    private static boolean backingOff(SubPool<?, ?> sub, long now) {
-        return sub.backoffNanos > 0 && now - sub.backoffUntil < 0;
     }
 
     /** The least recently used idle entry of any key but {@code except}, taken (RESERVED); or null. */
@@ -437,7 +433,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
             if (s != except && !s.waiters.isEmpty()
                     && s.size() + s.opening < config.maxPerKey()
                     && s.opening < config.maxOpensPerKey()
-                    && !backingOff(s, now)) {
+                    && !s.backoff.isActiveLocked(now)) {
                 return true;
             }
         }
@@ -485,8 +481,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
             e = new Entry<>(sub, connection, now, lifetimeEnd, Entry.LEASED);
             sub.opened++;
             openedTotal++;
-            sub.backoffNanos = 0;
-            sub.backoffUntilRacy = Nanos.NONE;
+            sub.backoff.succeededLocked();
             poolClosed = closed;
             if (poolClosed) {
                 e.setState(Entry.CLOSED);
@@ -517,17 +512,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         try {
             sub.opening--;
             total--;
-            sub.lastOpenFailure = failure;
-            sub.lastOpenFailureAt = now;
-            long base = Nanos.saturated(config.openBackoff());
-            long max = Nanos.saturated(config.openBackoffMax());
-            sub.backoffNanos = sub.backoffNanos == 0 ? base : Math.min(max, sub.backoffNanos * 2);
-            // +-20 % so that many pools that failed together do not retry together.
-            long spread = sub.backoffNanos / 5;
-            long wait = sub.backoffNanos - spread + (spread > 0 ? random.nextLong(2 * spread + 1) : 0);
-            sub.backoffUntil = now + Math.max(1, wait);
-            sub.backoffUntilRacy = sub.backoffUntil;
-            retryAt = sub.backoffUntil;
+            retryAt = sub.backoff.failedLocked(failure, now, config.openBackoff(), random, config.name());
             retryLater = !sub.waiters.isEmpty() || config.minIdle() > 0;
             dispatchLocked(now, actions);
         } finally {
@@ -542,10 +527,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     }
 
     PoolTimeoutException timeoutLocked(SubPool<K, C> sub, long waitedNanos, long startedAt) {
-        Throwable cause = null;
-        if (sub.lastOpenFailure != null && (sub.backoffNanos > 0 || sub.lastOpenFailureAt - startedAt >= 0)) {
-            cause = sub.lastOpenFailure;
-        }
+        Throwable cause = sub.backoff.causeForTimeoutLocked(startedAt);
         return new PoolTimeoutException(config.name(), sub.key, Duration.ofNanos(Math.max(0, waitedNanos)),
                 config.maxPerKey(), statsLocked(sub), cause);
     }

@@ -53,10 +53,7 @@ final class SubPool<K, C> {
     volatile int waiting;
     int opening; // guarded
     long opened; // guarded
-    long backoffNanos; // guarded
-    long backoffUntil = Nanos.NONE; // guarded
-    Throwable lastOpenFailure; // guarded
-    long lastOpenFailureAt; // guarded
+    final OpenBackoff backoff = new OpenBackoff();
     final AtomicLongArray closedByReason = new AtomicLongArray(Reason.values().length);
     /** Held by a {@code Pool} for good: never dropped. */
     volatile boolean pinned;
@@ -291,7 +288,7 @@ final class SubPool<K, C> {
                 if (Nanos.reached(now, w.deadline)) {
                     r = en.giveUp(this, w, now);
                 } else {
-                    long backoffEnd = backoffUntilRacy;
+                    long backoffEnd = backoff.untilForWaiter();
                     boolean backingOff = backoffEnd != Nanos.NONE && backoffEnd - now > 0;
                     // At the end of a backoff an open may be allowed again: look for ourselves then.
                     long wake = backingOff ? Nanos.earlier(w.deadline, backoffEnd) : w.deadline;
@@ -317,9 +314,6 @@ final class SubPool<K, C> {
             return r;
         }
     }
-
-    /** backoffUntil as last published, for waiters deciding how long to park (read without the lock). */
-    volatile long backoffUntilRacy = Nanos.NONE;
 
     /** Opens a connection in a slot reserved for this caller and lends it; throws the open failure. */
     private Lease<C> openAndLend(long now, long deadline, ThreadState<K, C> ts, long waitedNanos) {
