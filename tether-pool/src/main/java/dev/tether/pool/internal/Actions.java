@@ -84,9 +84,9 @@ final class Actions<K, C> {
         if (opens != null) {
             for (SubPool<K, C> sub : opens) {
                 if (io == null) {
-                    sub.openInBackground();
+                    engine.opener.openInBackground(sub);
                 } else {
-                    io.execute(sub::openInBackground);
+                    io.execute(() -> engine.opener.openInBackground(sub));
                 }
             }
         }

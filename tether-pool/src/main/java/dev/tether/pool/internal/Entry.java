@@ -42,16 +42,17 @@ final class Entry<K, C> implements Connector.IdleHandle {
     private volatile int state;
 
     /** Set when it last became idle (or was opened). */
-    long idleSince;
+    private long idleSince;
     /** The protocol's deadline, see Lease.deadlineAt; {@link Nanos#NONE}: none. Volatile: read by housekeeping. */
     private volatile long deadline = Nanos.NONE;
     /** A close asked for by the connector's watcher while the entry was between owners. */
-    volatile Reason expireRequest;
-    int uses;
-    volatile long leasedAt;
-    /** Stack of the acquirer, kept only when leak detection is on. */
-    volatile Throwable acquiredAt;
-    volatile boolean leakReported;
+    private volatile Reason expireRequest;
+    private int uses;
+    // Leak detection, when it is on: set by the acquirer, read by housekeeping.
+    private volatile long leasedAt;
+    /** Stack of the acquirer. */
+    private volatile Throwable acquiredAt;
+    private volatile boolean leakReported;
 
     Entry(SubPool<K, C> sub, C connection, long openedAt, long lifetimeEnd, int initialState) {
         this.sub = sub;
@@ -74,9 +75,65 @@ final class Entry<K, C> implements Connector.IdleHandle {
         state = s;
     }
 
+    long idleSince() {
+        return idleSince;
+    }
+
+    /** It becomes idle at {@code now} (its owner is returning it). */
+    void idleFrom(long now) {
+        idleSince = now;
+    }
+
+    int uses() {
+        return uses;
+    }
+
+    /** It is lent once more (by its owner, the acquirer). */
+    void lent() {
+        uses++;
+    }
+
+    Reason expireRequest() {
+        return expireRequest;
+    }
+
     /** Lease.deadlineAt and clearDeadline (NONE), by the lease holder. */
     void deadlineAt(long at) {
         deadline = at;
+    }
+
+    // ---- leak detection ------------------------------------------------------------------------
+
+    /** The acquirer notes when and where it took the lease. */
+    void trackLeak(long now) {
+        leakReported = false;
+        acquiredAt = new Throwable("lease acquired here");
+        leasedAt = now;
+    }
+
+    /** When this lease counts as a likely leak after {@code leakNanos}; NONE once reported. */
+    long leakDueAt(long leakNanos) {
+        return leakReported ? Nanos.NONE : Nanos.after(leasedAt, leakNanos);
+    }
+
+    /** Housekeeping reports the lease as a likely leak; returns how long it has been held. */
+    long leakReported(long now) {
+        leakReported = true;
+        return now - leasedAt;
+    }
+
+    boolean isLeakReported() {
+        return leakReported;
+    }
+
+    /** The reported lease came back; returns how long it was held. */
+    long leakReturned(long now) {
+        leakReported = false;
+        return now - leasedAt;
+    }
+
+    Throwable acquiredAt() {
+        return acquiredAt;
     }
 
     /** Why this entry may not be used any more at {@code now}, ignoring idleness; null if it may. */

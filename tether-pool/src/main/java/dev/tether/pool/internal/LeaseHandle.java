@@ -27,11 +27,13 @@ final class LeaseHandle<K, C> implements Lease<C> {
     }
 
     private final ThreadState<K, C> owner;
+    private final Lender<K, C> lender;
     private Entry<K, C> entry;
     private volatile int state;
 
-    LeaseHandle(ThreadState<K, C> owner) {
+    LeaseHandle(ThreadState<K, C> owner, Lender<K, C> lender) {
         this.owner = owner;
+        this.lender = lender;
     }
 
     void bind(Entry<K, C> e) {
@@ -58,7 +60,7 @@ final class LeaseHandle<K, C> implements Lease<C> {
     public void close() {
         Entry<K, C> e = finish(RETURNED);
         if (e != null) {
-            e.sub.release(e);
+            lender.release(e);
         }
     }
 
@@ -67,7 +69,7 @@ final class LeaseHandle<K, C> implements Lease<C> {
         Objects.requireNonNull(reason, "reason");
         Entry<K, C> e = finish(RETIRED);
         if (e != null) {
-            e.sub.discard(e, reason);
+            lender.discard(e, reason);
         }
     }
 
@@ -95,7 +97,7 @@ final class LeaseHandle<K, C> implements Lease<C> {
         if (state != ACTIVE) {
             throw returned("useCount()");
         }
-        return e.uses;
+        return e.uses();
     }
 
     /** Ends the lease; null when there is nothing more to do. */
@@ -105,12 +107,9 @@ final class LeaseHandle<K, C> implements Lease<C> {
             return alreadyEnded(how);
         }
         if (owner.thread == Thread.currentThread()) {
-            owner.last = e; // single-threaded use is strict LIFO: the last returned is the next lent
             // Only a plain return recycles the handle: after retire(), try-with-resources still calls
             // close() on it, and that call must find it retired, not lent to someone else.
-            if (how == RETURNED && owner.spare == null) {
-                owner.spare = this;
-            }
+            owner.ended(e, how == RETURNED ? this : null);
         }
         return e;
     }
@@ -126,7 +125,7 @@ final class LeaseHandle<K, C> implements Lease<C> {
 
     private IllegalStateException returned(String call) {
         return new IllegalStateException("lease." + call + " after the lease was returned to pool \""
-                + (entry == null ? "?" : entry.sub.engine.config.name())
+                + lender.poolName()
                 + "\": a lease must not be used after close(); acquire a new one");
     }
 

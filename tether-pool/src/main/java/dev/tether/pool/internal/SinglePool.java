@@ -36,7 +36,7 @@ final class SinglePool<K, C> implements Pool<C> {
 
     @Override
     public PoolConfig config() {
-        return engine.config;
+        return engine.config();
     }
 
     @Override
@@ -51,6 +51,6 @@ final class SinglePool<K, C> implements Pool<C> {
 
     @Override
     public String toString() {
-        return "Pool[" + engine.config.name() + ", " + sub.key + "]";
+        return "Pool[" + sub.poolName() + ", " + sub.key + "]";
     }
 }
