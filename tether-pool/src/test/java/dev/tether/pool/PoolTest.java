@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import static java.time.Duration.ofMillis;
@@ -502,6 +503,44 @@ class PoolTest {
             assertThat(l.get()).isNotNull();
         }
         assertThat(p.stats().opened()).isEqualTo(2);
+        assertThat(listener.count("forgotten")).isZero();
+    }
+
+    @Test
+    void theListenerHearsThatAKeyWasForgottenOnceAfterTheDropOutsideTheLock() throws Exception {
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicReference<KeyedPool<String, FakeConnection>> pool = new AtomicReference<>();
+        KeyedPool<String, FakeConnection> p = KeyedPool.builder(connector).config(base().build()).ticker(ticker)
+                .housekeeping(Housekeeping.manual()).backgroundExecutor(Runnable::run)
+                .listener(new PoolListener<>() {
+                    @Override
+                    public void forgotten(String key) {
+                        // Another thread takes the pool's lock: this returns only if we do not hold it.
+                        Future<Boolean> known = threads.submit(() -> pool.get().stats().perKey().containsKey(key));
+                        try {
+                            heard.add(key + (known.get(10, TimeUnit.SECONDS) ? " still known" : " gone"));
+                        } catch (Exception e) {
+                            heard.add(key + " heard under the lock: " + e);
+                        }
+                    }
+                }).build();
+        pool.set(p);
+        toClose.add(p);
+        p.acquire("a").retire();
+        p.acquire("b").close();
+        p.maintain(ticker.now()); // a is unused from now on; b holds an idle connection
+        ticker.advance(ofSeconds(10).minusNanos(1));
+        p.maintain(ticker.now());
+        assertThat(heard).isEmpty();
+        ticker.advanceNanos(1); // b's connection expires now: b is unused from now on
+        p.maintain(ticker.now());
+        assertThat(heard).containsExactly("a gone");
+        ticker.advance(ofSeconds(10));
+        p.maintain(ticker.now());
+        p.maintain(ticker.now());
+        assertThat(heard).containsExactly("a gone", "b gone");
+        p.acquire("a").close(); // a fresh start, and a fresh drop later
+        assertThat(p.stats().perKey()).containsOnlyKeys("a");
     }
 
     @Test

@@ -172,7 +172,8 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
 
     /**
      * Each key maintains itself ({@link SubPool#maintainLocked}); a key that retired itself is
-     * forgotten here. Then waiters are served, since expiry and timeouts may have made room.
+     * forgotten here, and the listener hears so after the lock. Then waiters are served, since
+     * expiry and timeouts may have made room.
      */
     @Override
     public long maintain(long now) {
@@ -188,6 +189,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
                 if (sub.isRetiredLocked()) {
                     subPools.remove(sub.key, sub);
                     waitingSubs.remove(sub);
+                    actions.forgotten(sub.key);
                 }
             }
             dispatchLocked(now, actions);
@@ -446,6 +448,12 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         LOG.info("pool \"{}\": the lease of {} reported as a likely leak came back after {} ms",
                 settings.name(), e.connection, held / 1_000_000);
         listener.leakReturned(e.sub.key, e.connection, held);
+    }
+
+    /** After a drop in {@link #maintain}, outside the lock. */
+    void reportForgotten(K key) {
+        LOG.debug("pool \"{}\": forgot {}, unused for {} ms", settings.name(), key, settings.dropAfterNanos() / 1_000_000);
+        listener.forgotten(key);
     }
 
     @Override

@@ -29,4 +29,5 @@ final class SafeListener<K, C> implements PoolListener<K, C> {
     @Override public void timedOut(K k, long w) { try { d.timedOut(k, w); } catch (RuntimeException e) { failed("timedOut", e); } }
     @Override public void leakSuspected(K k, C c, long h, Throwable a) { try { d.leakSuspected(k, c, h, a); } catch (RuntimeException e) { failed("leakSuspected", e); } }
     @Override public void leakReturned(K k, C c, long h) { try { d.leakReturned(k, c, h); } catch (RuntimeException e) { failed("leakReturned", e); } }
+    @Override public void forgotten(K k) { try { d.forgotten(k); } catch (RuntimeException e) { failed("forgotten", e); } }
 }
