@@ -73,7 +73,7 @@ final class Actions<K, C> {
         }
         if (leaks != null) {
             for (int i = 0; i < leaks.size(); i++) {
-                engine.reportLeak(leaks.get(i), leakHeld.get(i));
+                engine.lender.reportLeak(leaks.get(i), leakHeld.get(i));
             }
         }
         if (closes != null) {

@@ -32,13 +32,14 @@ import java.util.function.Function;
  * <ul>
  *   <li>{@link SubPool}, one per key: its connections and waiters, the lock-free acquire, and its
  *       own housekeeping ({@code maintainLocked}).</li>
- *   <li>{@link Lender}: lends an entry and takes it back (the hot path).</li>
+ *   <li>{@link Lender}: lends an entry and takes it back (the hot path); reports likely leaks.</li>
  *   <li>{@link SlowAcquire}: takes, opens or queues under the lock, then parks.</li>
  *   <li>{@link Opener}: opens in a reserved slot; backoff after failures ({@link OpenBackoff} per key).</li>
  *   <li>{@link HousekeepingTimer}: runs {@link #maintain} when it next needs to run.</li>
  *   <li>This class: the lock, the total and the limits across keys, eviction of the least recently
  *       used idle connection of another key, the FIFO of keys with waiters and serving it
- *       ({@link #dispatchLocked}), the map of keys, and the one place that closes.</li>
+ *       ({@link #dispatchLocked}), the map of keys (forgetting those that retired), and the one
+ *       place that closes.</li>
  * </ul>
  *
  * <p>Concurrency: one {@link ReentrantLock} per engine guards everything that is not an entry's
@@ -434,20 +435,6 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         e.sub.countClosed(reason);
         closedTotal.incrementAndGet(reason.ordinal());
         listener.closed(e.sub.key, e.connection, reason);
-    }
-
-    void reportLeak(Entry<K, C> e, long heldNanos) {
-        LOG.warn("pool \"{}\": a lease of {} to {} has been held for {} ms (leakDetectionThreshold {} ms); "
-                        + "it was probably never closed. Acquired at:", settings.name(), e.connection, e.sub.key,
-                heldNanos / 1_000_000, settings.config().leakDetectionThreshold().toMillis(), e.acquiredAt());
-        listener.leakSuspected(e.sub.key, e.connection, heldNanos, e.acquiredAt());
-    }
-
-    void reportLeakReturned(Entry<K, C> e, long now) {
-        long held = e.leakReturned(now);
-        LOG.info("pool \"{}\": the lease of {} reported as a likely leak came back after {} ms",
-                settings.name(), e.connection, held / 1_000_000);
-        listener.leakReturned(e.sub.key, e.connection, held);
     }
 
     /** After a drop in {@link #maintain}, outside the lock. */

@@ -15,7 +15,8 @@ import java.lang.invoke.VarHandle;
  *   <li>RESERVED: taken out to be closed; only the engine's lock moves it on.</li>
  *   <li>CLOSED: detached from its sub-pool under the lock; {@code connector.close} runs once, after.</li>
  * </ol>
- * Plain fields are written only by the owner of the moment and published by the state write.
+ * Its fields change only through its own methods, called by the owner of the moment; the plain
+ * ones are published by the state write that hands the entry on.
  */
 final class Entry<K, C> implements Connector.IdleHandle {
     static final int IDLE = 0;

@@ -9,6 +9,7 @@ import dev.tether.pool.Ticker;
 /**
  * Lends an entry to a caller and takes it back, for every key of one engine: the hot path of a
  * connection's reuse, run without the lock (the entry's owner of the moment holds it by CAS).
+ * It also tells of leases that look leaked (noted at lend, found by housekeeping) and come back.
  *
  * <p>Lend (the caller owns the entry, LEASED):
  * <ol>
@@ -96,7 +97,7 @@ final class Lender<K, C> {
         long now = ticker.nanoTime();
         listener.released(e.sub.key, e.connection);
         if (e.isLeakReported()) {
-            engine.reportLeakReturned(e, now);
+            reportLeakReturned(e, now);
         }
         Reason r = engine.isClosed() ? Reason.POOL_CLOSED : e.expiryWhileOwned(now);
         if (r != null) {
@@ -111,7 +112,7 @@ final class Lender<K, C> {
     /** The lease holder saw {@code e} break. */
     void discard(Entry<K, C> e, Reason reason) {
         if (e.isLeakReported()) {
-            engine.reportLeakReturned(e, ticker.nanoTime());
+            reportLeakReturned(e, ticker.nanoTime());
         }
         engine.retire(e, reason);
     }
@@ -175,6 +176,22 @@ final class Lender<K, C> {
             engine.retire(e, Reason.NOT_REUSABLE);
             return false;
         }
+    }
+
+    /** Housekeeping found a lease held past the threshold (Actions, after the lock). */
+    void reportLeak(Entry<K, C> e, long heldNanos) {
+        Engine.LOG.warn("pool \"{}\": a lease of {} to {} has been held for {} ms (leakDetectionThreshold {} ms); "
+                        + "it was probably never closed. Acquired at:", poolName, e.connection, e.sub.key,
+                heldNanos / 1_000_000, leakNanos / 1_000_000, e.acquiredAt());
+        listener.leakSuspected(e.sub.key, e.connection, heldNanos, e.acquiredAt());
+    }
+
+    /** A lease reported as a likely leak came back. */
+    private void reportLeakReturned(Entry<K, C> e, long now) {
+        long held = e.leakReturned(now);
+        Engine.LOG.info("pool \"{}\": the lease of {} reported as a likely leak came back after {} ms",
+                poolName, e.connection, held / 1_000_000);
+        listener.leakReturned(e.sub.key, e.connection, held);
     }
 
     /** For a returned lease's message. */
