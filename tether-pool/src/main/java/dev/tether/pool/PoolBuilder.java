@@ -59,7 +59,7 @@ public final class PoolBuilder<K, C, P> {
         return this;
     }
 
-    /** The randomness behind lifetime jitter (default: a fresh seeded {@link Random}); fuzzers pass a seeded one. */
+    /** The randomness behind lifetime and backoff jitter (default: a fresh seeded {@link Random}); fuzzers pass a seeded one. */
     public PoolBuilder<K, C, P> random(RandomGenerator random) {
         this.random = Objects.requireNonNull(random, "random");
         return this;

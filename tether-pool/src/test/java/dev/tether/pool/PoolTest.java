@@ -664,6 +664,20 @@ class PoolTest {
         assertThat(connector.openAttempts.get()).isEqualTo(3);
     }
 
+    @Test
+    void aBackoffThatThrowsDoesNotBreakThePoolTheDefaultWaitApplies() {
+        Pool<FakeConnection> p = pool(b -> b.openBackoff((failures, random) -> {
+            throw new IllegalStateException("backoff bug");
+        }));
+        connector.failNextOpen(new IOException("down"));
+        assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolOpenException.class);
+        ticker.advance(ofMillis(79)); // the default's first step: 100 ms less up to 20 %
+        assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolTimeoutException.class);
+        ticker.advance(ofMillis(42));
+        p.acquire(Duration.ZERO).close();
+        assertThat(connector.openAttempts.get()).isEqualTo(2);
+    }
+
     // ---- min idle ------------------------------------------------------------------------------
 
     @Test
