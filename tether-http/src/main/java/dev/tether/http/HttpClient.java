@@ -250,6 +250,15 @@ public final class HttpClient implements AutoCloseable {
         return routeStats(URI.create(uri));
     }
 
+    /**
+     * The routes this client holds a pool and learned state for. A route unused for the pool's
+     * idle timeout (with no connection left) is forgotten, so a client that talks to many hosts
+     * over time does not keep them all.
+     */
+    public java.util.Set<Route> routes() {
+        return routes.routes();
+    }
+
     /** Counts over every route. */
     public PoolStats poolStats() {
         return pool.stats();
@@ -280,6 +289,7 @@ public final class HttpClient implements AutoCloseable {
         }
 
         /** The pool forgot a key unused for its idle timeout: the route goes with it. */
+        @Override
         public void forgotten(Endpoint key) {
             routes.forget(key);
         }

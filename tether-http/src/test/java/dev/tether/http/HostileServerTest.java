@@ -1,6 +1,6 @@
 package dev.tether.http;
 
-import dev.tether.net.Certs;
+import dev.tether.net.testkit.Certs;
 import dev.tether.net.ConnectionFailure;
 import dev.tether.net.ConnectionFailure.Kind;
 import dev.tether.net.TlsSettings;

@@ -304,6 +304,24 @@ class HttpClientTest {
         assertThat(client.poolStats().leased()).isZero();
     }
 
+    @Test
+    void aRouteUnusedForTheIdleTimeoutIsForgottenWithItsPoolKey() throws Exception {
+        TestServer s = server((c, r) -> c.ok("ok"));
+        AtomicLong now = new AtomicLong(1_000_000_000L);
+        HttpClient client = client(HttpClientConfig.builder().ticker(now::get)
+                .pool(p -> p.idleTimeout(Duration.ofMillis(200))));
+        client.send(HttpRequest.get(s.url("/"))).string();
+        assertThat(client.routes()).containsExactly(Route.of(java.net.URI.create(s.url("/"))));
+        // Housekeeping runs on real time and reads the client's clock: move the clock on while it
+        // expires the idle connection, then drops the empty key.
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            now.addAndGet(Duration.ofMillis(500).toNanos());
+            return client.routes().isEmpty();
+        });
+        assertThat(client.send(HttpRequest.get(s.url("/"))).string()).as("a forgotten route comes back on use").isEqualTo("ok");
+        assertThat(client.routes()).hasSize(1);
+    }
+
     /** A server whose second exchange on each connection reads the request and then breaks the connection. */
     private TestServer staleOnSecondUse(boolean reset) throws IOException {
         return track(new TestServer(c -> {

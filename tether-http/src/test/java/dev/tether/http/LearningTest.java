@@ -1,6 +1,6 @@
 package dev.tether.http;
 
-import dev.tether.net.Certs;
+import dev.tether.net.testkit.Certs;
 import dev.tether.net.TlsSettings;
 import dev.tether.pool.Reason;
 import org.junit.jupiter.api.AfterEach;

@@ -2,7 +2,7 @@ package dev.tether.http;
 
 import dev.tether.net.ConnectionFailure;
 import dev.tether.net.ConnectionFailure.Kind;
-import dev.tether.net.Certs;
+import dev.tether.net.testkit.Certs;
 import dev.tether.net.TlsSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

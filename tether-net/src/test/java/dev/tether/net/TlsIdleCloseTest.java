@@ -1,5 +1,7 @@
 package dev.tether.net;
 
+import dev.tether.net.testkit.Certs;
+
 import dev.tether.chaos.EchoServer;
 import dev.tether.chaos.SocketTable;
 import dev.tether.net.internal.IdleWatcher;

@@ -1,12 +1,17 @@
 package dev.tether.pool;
 
+import dev.tether.pool.internal.Nanos;
+
 import java.time.Duration;
 
-/** A point in time on a {@link Ticker}, by which an operation (such as opening a connection) must finish. */
+/**
+ * A point in time on a {@link Ticker}, by which an operation (such as opening a connection) must
+ * finish; or {@link #none()}, which never comes.
+ */
 public final class Deadline {
-    private static final Deadline NONE = new Deadline(null, Long.MAX_VALUE);
+    private static final Deadline NONE = new Deadline(null, Nanos.NONE);
 
-    private final Ticker ticker;
+    private final Ticker ticker; // null for NONE
     private final long atNanos;
 
     private Deadline(Ticker ticker, long atNanos) {
@@ -14,36 +19,41 @@ public final class Deadline {
         this.atNanos = atNanos;
     }
 
-    public static Deadline at(Ticker ticker, long atNanos) {
-        return new Deadline(ticker, atNanos);
-    }
-
-    /** No deadline: never expires; {@link #remainingNanos()} is {@link Long#MAX_VALUE}. */
+    /** The deadline that never expires. */
     public static Deadline none() {
         return NONE;
     }
 
-    /** Whether this is {@link #none()}. */
-    public boolean isNone() {
-        return this == NONE;
+    /** {@code atNanos} on {@code ticker}; {@link Long#MAX_VALUE} means {@link #none()}. */
+    public static Deadline at(Ticker ticker, long atNanos) {
+        return atNanos == Nanos.NONE ? NONE : new Deadline(ticker, atNanos);
     }
 
+    /** {@code timeout} from now on {@code ticker}; a timeout too long to count in nanoseconds is {@link #none()}. */
     public static Deadline after(Ticker ticker, Duration timeout) {
-        return new Deadline(ticker, ticker.nanoTime() + saturatedNanos(timeout));
+        long nanos = Nanos.saturated(timeout);
+        if (nanos == Nanos.NONE) {
+            return NONE;
+        }
+        return new Deadline(ticker, ticker.nanoTime() + nanos);
     }
 
-    /** The deadline in the ticker's nanoseconds. */
+    /** Whether this is {@link #none()}: nothing to wait for, nothing to time out. */
+    public boolean isNone() {
+        return ticker == null;
+    }
+
+    /** The deadline in the ticker's nanoseconds; {@link Long#MAX_VALUE} for {@link #none()}. */
     public long atNanos() {
         return atNanos;
     }
 
+    /** What is left, negative once passed; {@link Long#MAX_VALUE} for {@link #none()}. */
     public long remainingNanos() {
-        if (this == NONE) {
-            return Long.MAX_VALUE;
-        }
-        return atNanos - ticker.nanoTime();
+        return ticker == null ? Long.MAX_VALUE : atNanos - ticker.nanoTime();
     }
 
+    /** What is left, never negative; about 292 years for {@link #none()}. */
     public Duration remaining() {
         return Duration.ofNanos(Math.max(0, remainingNanos()));
     }
@@ -55,22 +65,15 @@ public final class Deadline {
     /**
      * What is left in whole milliseconds, never below {@code floor}: socket APIs treat 0 as
      * "forever", so a deadline that has just passed must still map to a small positive timeout.
+     * {@link Integer#MAX_VALUE} for {@link #none()}.
      */
     public int remainingMillisAtLeast(int floor) {
         long ms = remainingNanos() / 1_000_000L;
         return (int) Math.max(floor, Math.min(Integer.MAX_VALUE, ms));
     }
 
-    static long saturatedNanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-    }
-
     @Override
     public String toString() {
-        return this == NONE ? "Deadline[none]" : "Deadline[in " + remaining().toMillis() + " ms]";
+        return ticker == null ? "Deadline[none]" : "Deadline[in " + remaining().toMillis() + " ms]";
     }
 }

@@ -9,7 +9,8 @@ import java.time.Duration;
  * When the total is reached and another key holds idle connections, the least recently used of
  * those is closed ({@link Reason#EVICTED}) to make room. A key with no connection, open or waiter
  * for an idle timeout (10 min when idle connections never expire) is forgotten: it leaves
- * {@link PoolStats#perKey()}, its counts stay in the totals, and its next use starts afresh.
+ * {@link PoolStats#perKey()}, its counts stay in the totals, its next use starts afresh, and the
+ * listener hears {@link PoolListener#forgotten}.
  */
 public interface KeyedPool<K, C> extends AutoCloseable {
 

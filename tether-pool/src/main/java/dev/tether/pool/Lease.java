@@ -1,7 +1,5 @@
 package dev.tether.pool;
 
-import java.time.Duration;
-
 /**
  * One connection, lent to one caller. {@link #close()} gives it back; {@link #close(Reason)} or
  * {@link #retire()} discards it because the caller saw it break.
@@ -29,17 +27,21 @@ public interface Lease<C> extends AutoCloseable {
     }
 
     /**
-     * Sets the connection's own deadline {@code fromNow} from now: once passed, the connection is
-     * closed with {@link Reason#DEADLINE} instead of being reused (a leased connection when it
-     * comes back). A protocol uses it for limits the server announces, such as HTTP's
-     * {@code Keep-Alive: timeout=}. A later call replaces an earlier one.
+     * Sets the connection's own deadline at {@code atNanos} on the pool's {@link Ticker}: once
+     * passed, the connection is closed with {@link Reason#DEADLINE} instead of being reused (a
+     * leased connection when it comes back). A protocol uses it for limits the server announces,
+     * such as HTTP's {@code Keep-Alive: timeout=}. The time is absolute and in the unit the pool
+     * keeps, so it travels unchanged from the response that announced it to the pool.
+     * A later call replaces an earlier one; {@link Long#MAX_VALUE} is no deadline, as after
+     * {@link #clearDeadline()}.
      */
-    void deadline(Duration fromNow);
-
-    /** Sets the connection's deadline to {@code atNanos} on the pool's ticker (see {@link #deadline}). */
     void deadlineAt(long atNanos);
 
-    /** Removes a deadline set earlier. */
+    /**
+     * Removes the deadline set earlier with {@link #deadlineAt}: the connection is kept as long as
+     * the pool's own limits allow (idle timeout, max lifetime). For a response that no longer asks
+     * for the limit an earlier one announced.
+     */
     void clearDeadline();
 
     /** How many times this connection has been leased, this lease included (1 for a fresh one). */

@@ -8,7 +8,7 @@ import java.time.Duration;
 public interface Pool<C> extends AutoCloseable {
 
     static <K, C> PoolBuilder<K, C, Pool<C>> builder(K key, Connector<K, C> connector) {
-        return new PoolBuilder<>(connector, (conn, cfg) -> new Engine<>(conn, cfg).single(key));
+        return new PoolBuilder<>(connector, parts -> new Engine<>(parts).single(key));
     }
 
     /** Leases a connection, waiting up to {@link PoolConfig#acquireTimeout()}. */

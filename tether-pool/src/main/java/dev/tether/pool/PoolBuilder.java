@@ -1,9 +1,12 @@
 package dev.tether.pool;
 
+import dev.tether.pool.internal.PoolParts;
+import dev.tether.pool.internal.SharedHousekeeper;
+
 import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Executor;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 /**
@@ -12,7 +15,7 @@ import java.util.random.RandomGenerator;
  */
 public final class PoolBuilder<K, C, P> {
     private final Connector<K, C> connector;
-    private final BiFunction<Connector<K, C>, PoolBuilder<K, C, P>, P> factory;
+    private final Function<PoolParts<K, C>, P> factory;
     private PoolConfig config = PoolConfig.DEFAULT;
     private PoolListener<K, C> listener = PoolListener.none();
     private Ticker ticker = Ticker.SYSTEM;
@@ -20,7 +23,7 @@ public final class PoolBuilder<K, C, P> {
     private Executor backgroundExecutor;
     private RandomGenerator random;
 
-    PoolBuilder(Connector<K, C> connector, BiFunction<Connector<K, C>, PoolBuilder<K, C, P>, P> factory) {
+    PoolBuilder(Connector<K, C> connector, Function<PoolParts<K, C>, P> factory) {
         this.connector = Objects.requireNonNull(connector, "connector");
         this.factory = factory;
     }
@@ -56,20 +59,16 @@ public final class PoolBuilder<K, C, P> {
         return this;
     }
 
-    /** The randomness behind lifetime jitter (default: a fresh seeded {@link Random}); fuzzers pass a seeded one. */
+    /** The randomness behind lifetime and backoff jitter (default: a fresh seeded {@link Random}); fuzzers pass a seeded one. */
     public PoolBuilder<K, C, P> random(RandomGenerator random) {
         this.random = Objects.requireNonNull(random, "random");
         return this;
     }
 
     public P build() {
-        return factory.apply(connector, this);
+        return factory.apply(new PoolParts<>(connector, config, listener, ticker,
+                housekeeping != null ? housekeeping : Housekeeping.shared(),
+                backgroundExecutor != null ? backgroundExecutor : SharedHousekeeper.io(),
+                random != null ? random : new Random()));
     }
-
-    public PoolConfig config() { return config; }
-    public PoolListener<K, C> listener() { return listener; }
-    public Ticker ticker() { return ticker; }
-    public Housekeeping housekeeping() { return housekeeping != null ? housekeeping : Housekeeping.shared(); }
-    public Executor backgroundExecutor() { return backgroundExecutor; }
-    public RandomGenerator random() { return random != null ? random : new Random(); }
 }

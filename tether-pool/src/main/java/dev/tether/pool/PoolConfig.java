@@ -27,8 +27,7 @@ public final class PoolConfig {
     private final Duration lifetimeJitter;
     private final int maxOpensPerKey;
     private final Duration openTimeout;
-    private final Duration openBackoff;
-    private final Duration openBackoffMax;
+    private final Backoff openBackoff;
     private final Duration leakDetectionThreshold;
 
     private PoolConfig(Builder b) {
@@ -44,7 +43,6 @@ public final class PoolConfig {
         this.maxOpensPerKey = b.maxOpensPerKey;
         this.openTimeout = b.openTimeout;
         this.openBackoff = b.openBackoff;
-        this.openBackoffMax = b.openBackoffMax;
         this.leakDetectionThreshold = b.leakDetectionThreshold;
     }
 
@@ -89,11 +87,8 @@ public final class PoolConfig {
     /** How long one open may take at most. */
     public Duration openTimeout() { return openTimeout; }
 
-    /** After a failed open, the first wait before the pool opens again for that key; doubles per failure. */
-    public Duration openBackoff() { return openBackoff; }
-
-    /** The longest wait between open attempts after repeated failures. */
-    public Duration openBackoffMax() { return openBackoffMax; }
+    /** How long the pool waits before it opens again for a key after opens to it failed in a row. */
+    public Backoff openBackoff() { return openBackoff; }
 
     /** A lease held longer than this is reported as a likely leak; ZERO: never. */
     public Duration leakDetectionThreshold() { return leakDetectionThreshold; }
@@ -105,7 +100,7 @@ public final class PoolConfig {
                 + ", idleTimeout=" + idleTimeout + ", maxLifetime=" + maxLifetime
                 + ", lifetimeJitter=" + lifetimeJitter + ", maxOpensPerKey=" + maxOpensPerKey
                 + ", openTimeout=" + openTimeout + ", openBackoff=" + openBackoff
-                + ", openBackoffMax=" + openBackoffMax + ", leakDetectionThreshold=" + leakDetectionThreshold + '}';
+                + ", leakDetectionThreshold=" + leakDetectionThreshold + '}';
     }
 
     /** Collects values; {@link #build()} checks them together. */
@@ -123,8 +118,7 @@ public final class PoolConfig {
         private Duration lifetimeJitter = Duration.ofMinutes(1);
         private int maxOpensPerKey = 2;
         private Duration openTimeout = Duration.ofSeconds(10);
-        private Duration openBackoff = Duration.ofMillis(100);
-        private Duration openBackoffMax = Duration.ofSeconds(10);
+        private Backoff openBackoff = Backoff.DEFAULT;
         private Duration leakDetectionThreshold = Duration.ZERO;
 
         private Builder() {
@@ -143,7 +137,6 @@ public final class PoolConfig {
             maxOpensPerKey = c.maxOpensPerKey;
             openTimeout = c.openTimeout;
             openBackoff = c.openBackoff;
-            openBackoffMax = c.openBackoffMax;
             leakDetectionThreshold = c.leakDetectionThreshold;
         }
 
@@ -158,8 +151,8 @@ public final class PoolConfig {
         public Builder lifetimeJitter(Duration d) { this.lifetimeJitter = d; return this; }
         public Builder maxOpensPerKey(int n) { this.maxOpensPerKey = n; return this; }
         public Builder openTimeout(Duration d) { this.openTimeout = d; return this; }
-        public Builder openBackoff(Duration d) { this.openBackoff = d; return this; }
-        public Builder openBackoffMax(Duration d) { this.openBackoffMax = d; return this; }
+        /** Default {@link Backoff#DEFAULT}: doubling from 100 ms to 10 s, +-20 %. */
+        public Builder openBackoff(Backoff b) { this.openBackoff = b; return this; }
         public Builder leakDetectionThreshold(Duration d) { this.leakDetectionThreshold = d; return this; }
 
         /** Checks every value and the rules between them; throws {@link IllegalArgumentException} naming the first broken rule. */
@@ -183,19 +176,26 @@ public final class PoolConfig {
             notNegative("maxLifetime", maxLifetime);
             notNegative("lifetimeJitter", lifetimeJitter);
             positive("openTimeout", openTimeout);
-            positive("openBackoff", openBackoff);
-            positive("openBackoffMax", openBackoffMax);
+            checkBackoff(openBackoff);
             notNegative("leakDetectionThreshold", leakDetectionThreshold);
-            if (openBackoffMax.compareTo(openBackoff) < 0) {
-                throw new IllegalArgumentException("openBackoffMax: " + openBackoffMax
-                        + " (expected: >= openBackoff " + openBackoff + ")");
-            }
             if (!maxLifetime.isZero() && lifetimeJitter.compareTo(maxLifetime.dividedBy(2)) > 0) {
                 // A jitter near the lifetime would let connections die right after opening.
                 throw new IllegalArgumentException("lifetimeJitter: " + lifetimeJitter
                         + " (expected: <= half of maxLifetime " + maxLifetime + ")");
             }
             return new PoolConfig(this);
+        }
+
+        private static void checkBackoff(Backoff b) {
+            Objects.requireNonNull(b, "openBackoff: null (expected: a Backoff, such as Backoff.exponential(first, max))");
+            if (b instanceof ExponentialBackoff e) {
+                if (e.first().isNegative() || e.first().isZero()) {
+                    throw new IllegalArgumentException("openBackoff: " + b + " (expected: first > 0)");
+                }
+                if (e.max().compareTo(e.first()) < 0) {
+                    throw new IllegalArgumentException("openBackoff: " + b + " (expected: max >= first)");
+                }
+            }
         }
 
         private static void atLeast(String field, int value, int min) {

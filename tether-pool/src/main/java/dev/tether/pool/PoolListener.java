@@ -46,4 +46,11 @@ public interface PoolListener<K, C> {
 
     /** A lease reported by {@link #leakSuspected} came back after {@code heldNanos}. */
     default void leakReturned(K key, C connection, long heldNanos) { }
+
+    /**
+     * The pool dropped its state for {@code key}, unused (no connection, open or waiter) for an idle
+     * timeout, or 10 min when idle connections never expire. Its next use starts afresh; whoever
+     * keeps state per key next to the pool can forget the key too. Never for a {@link Pool}'s key.
+     */
+    default void forgotten(K key) { }
 }

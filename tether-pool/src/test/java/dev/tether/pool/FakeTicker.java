@@ -5,7 +5,16 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** A ticker that moves only when the test says so. */
 final class FakeTicker implements Ticker {
-    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final AtomicLong now;
+
+    FakeTicker() {
+        this(1_000_000_000L);
+    }
+
+    /** Starts at {@code origin}: a ticker's origin is arbitrary, and may be negative. */
+    FakeTicker(long origin) {
+        now = new AtomicLong(origin);
+    }
 
     @Override
     public long nanoTime() {

@@ -22,6 +22,9 @@ class PoolConfigTest {
         assertThat(d.maxTotal()).isEqualTo(100);
         assertThat(d.idleTimeout()).isLessThan(Duration.ofSeconds(60)); // below AWS ALB's 60 s
         assertThat(d.leakDetectionThreshold()).isZero();
+        assertThat(d.openBackoff()).isEqualTo(Backoff.exponential(Duration.ofMillis(100), Duration.ofSeconds(10)))
+                .isSameAs(Backoff.DEFAULT);
+        assertThat(d.toString()).contains("openBackoff=Backoff.exponential(PT0.1S, PT10S)");
         assertThat(d.toBuilder().build().toString()).isEqualTo(d.toString());
 
         PoolConfig c = d.toBuilder().name("orders").maxPerKey(3).build();
@@ -49,10 +52,13 @@ class PoolConfigTest {
                 bad(b -> b.lifetimeJitter(Duration.ofSeconds(-1)), "lifetimeJitter: PT-1S (expected: >= 0)"),
                 bad(b -> b.openTimeout(Duration.ZERO), "openTimeout: PT0S (expected: > 0)"),
                 bad(b -> b.openTimeout(null), "openTimeout: null (expected: a Duration > 0)"),
-                bad(b -> b.openBackoff(Duration.ZERO), "openBackoff: PT0S (expected: > 0)"),
-                bad(b -> b.openBackoffMax(Duration.ofMillis(-5)), "openBackoffMax: PT-0.005S (expected: > 0)"),
-                bad(b -> b.openBackoff(Duration.ofSeconds(2)).openBackoffMax(Duration.ofSeconds(1)),
-                        "openBackoffMax: PT1S (expected: >= openBackoff PT2S)"),
+                bad(b -> b.openBackoff(null), "openBackoff: null (expected: a Backoff, such as Backoff.exponential(first, max))"),
+                bad(b -> b.openBackoff(Backoff.exponential(Duration.ZERO, Duration.ofSeconds(1))),
+                        "openBackoff: Backoff.exponential(PT0S, PT1S) (expected: first > 0)"),
+                bad(b -> b.openBackoff(Backoff.exponential(Duration.ofMillis(-5), Duration.ofSeconds(1))),
+                        "openBackoff: Backoff.exponential(PT-0.005S, PT1S) (expected: first > 0)"),
+                bad(b -> b.openBackoff(Backoff.exponential(Duration.ofSeconds(2), Duration.ofSeconds(1))),
+                        "openBackoff: Backoff.exponential(PT2S, PT1S) (expected: max >= first)"),
                 bad(b -> b.leakDetectionThreshold(Duration.ofSeconds(-1)), "leakDetectionThreshold: PT-1S (expected: >= 0)"),
                 bad(b -> b.maxLifetime(Duration.ofMinutes(10)).lifetimeJitter(Duration.ofMinutes(6)),
                         "lifetimeJitter: PT6M (expected: <= half of maxLifetime PT10M)"));

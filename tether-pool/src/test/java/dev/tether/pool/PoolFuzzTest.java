@@ -21,10 +21,12 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class PoolFuzzTest {
     private static final String[] KEYS = {"a", "b", "c"};
+    private static final Duration BACKOFF_FIRST = Duration.ofMillis(100);
+    private static final Duration BACKOFF_MAX = Duration.ofSeconds(1);
     private static final PoolConfig CONFIG = PoolConfig.builder().name("fuzz").maxPerKey(3).maxTotal(5)
             .acquireTimeout(Duration.ZERO).idleTimeout(Duration.ofSeconds(2))
             .maxLifetime(Duration.ofSeconds(10)).lifetimeJitter(Duration.ofSeconds(2))
-            .openBackoff(Duration.ofMillis(100)).openBackoffMax(Duration.ofSeconds(1))
+            .openBackoff(Backoff.exponential(BACKOFF_FIRST, BACKOFF_MAX))
             .leakDetectionThreshold(Duration.ofSeconds(4)).build();
 
     @Test
@@ -150,7 +152,7 @@ class PoolFuzzTest {
             int i = ops.nextInt(held.size());
             long ms = ops.nextInt(3_000);
             lastOp = "deadline " + heldModel.get(i).id + " +" + ms + "ms";
-            held.get(i).deadline(Duration.ofMillis(ms));
+            held.get(i).deadlineAt(ticker.now() + ms * 1_000_000L);
             heldModel.get(i).deadline = ticker.now() + ms * 1_000_000L;
         }
 
@@ -358,7 +360,7 @@ class PoolFuzzTest {
             }
             if (failuresQueued > 0) {
                 failuresQueued--;
-                k.backoff = k.backoff == 0 ? cfg.openBackoff().toNanos() : Math.min(cfg.openBackoffMax().toNanos(), k.backoff * 2);
+                k.backoff = k.backoff == 0 ? BACKOFF_FIRST.toNanos() : Math.min(BACKOFF_MAX.toNanos(), k.backoff * 2);
                 long spread = k.backoff / 5;
                 long wait = k.backoff - spread + (spread > 0 ? random.nextLong(2 * spread + 1) : 0);
                 k.backoffUntil = now + Math.max(1, wait);

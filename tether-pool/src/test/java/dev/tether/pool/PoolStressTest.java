@@ -103,7 +103,7 @@ class PoolStressTest {
         return PoolConfig.builder().name("stress").maxPerKey(maxPerKey).maxTotal(maxTotal).minIdle(1)
                 .acquireTimeout(Duration.ofMillis(20)).maxWaiters(64)
                 .idleTimeout(Duration.ofMillis(15)).maxLifetime(Duration.ofMillis(120)).lifetimeJitter(Duration.ofMillis(40))
-                .maxOpensPerKey(2).openBackoff(Duration.ofMillis(1)).openBackoffMax(Duration.ofMillis(5))
+                .maxOpensPerKey(2).openBackoff(Backoff.exponential(Duration.ofMillis(1), Duration.ofMillis(5)))
                 .build();
     }
 
@@ -240,7 +240,7 @@ class PoolStressTest {
                     if (op < 8) {
                         l.retire();
                     } else if (op < 12) {
-                        l.deadline(Duration.ofMillis(r.nextInt(10)));
+                        l.deadlineAt(Ticker.SYSTEM.nanoTime() + r.nextInt(10) * 1_000_000L);
                         l.close();
                     } else {
                         l.close();

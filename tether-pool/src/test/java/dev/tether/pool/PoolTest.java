@@ -2,6 +2,9 @@ package dev.tether.pool;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -14,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import static java.time.Duration.ofMillis;
@@ -218,13 +222,40 @@ class PoolTest {
         assertThat(afterNinety).as("expiry is spread, not one burst").isBetween(1L, 9L);
     }
 
+    /** A ticker's origin is arbitrary: below zero, "no deadline" must not read as passed; near the top, times wrap. */
+    @ParameterizedTest(name = "ticker origin {0}")
+    @ValueSource(longs = {Long.MIN_VALUE + 1, -3_600_000_000_000L, Long.MAX_VALUE - 50_000_000_000L})
+    @Timeout(10) // a "no deadline" read as passed made acquire open and close connections in a loop
+    void expiryIsRightWhereverTheTickerStarts(long origin) {
+        FakeTicker t = new FakeTicker(origin);
+        Pool<FakeConnection> p = Pool.builder("db:5432", connector).config(base().build()).ticker(t)
+                .housekeeping(Housekeeping.manual()).backgroundExecutor(Runnable::run).build();
+        toClose.add(p);
+        FakeConnection c;
+        try (Lease<FakeConnection> l = p.acquire()) {
+            c = l.get();
+        }
+        try (Lease<FakeConnection> l = p.acquire()) {
+            assertThat(l.get()).as("no deadline and a lifetime 100 s away: reusable").isSameAs(c);
+        }
+        long returnedAt = t.now();
+        assertThat(p.maintain(t.now())).as("the idle timeout, not the lifetime, comes first")
+                .isEqualTo(returnedAt + ofSeconds(10).toNanos());
+        t.advance(ofSeconds(10).minusNanos(1));
+        p.maintain(t.now());
+        assertThat(c.isClosed()).isFalse();
+        t.advanceNanos(1);
+        assertThat(p.maintain(t.now())).isEqualTo(Long.MAX_VALUE);
+        assertThat(c.closeReason).isEqualTo(Reason.IDLE_EXPIRED);
+    }
+
     @Test
     void protocolDeadlineClosesAtTheDeadlineWhileIdle() {
         Pool<FakeConnection> p = pool(b -> b);
         FakeConnection c;
         try (Lease<FakeConnection> l = p.acquire()) {
             c = l.get();
-            l.deadline(ofSeconds(5)); // e.g. Keep-Alive: timeout=5
+            l.deadlineAt(ticker.now() + ofSeconds(5).toNanos()); // e.g. Keep-Alive: timeout=5
         }
         assertThat(p.maintain(ticker.now())).isEqualTo(ticker.now() + ofSeconds(5).toNanos());
         ticker.advance(ofSeconds(5));
@@ -236,11 +267,37 @@ class PoolTest {
     void protocolDeadlinePassedWhileLeasedClosesOnReturn() {
         Pool<FakeConnection> p = pool(b -> b);
         Lease<FakeConnection> l = p.acquire();
-        l.deadline(ofSeconds(1));
+        l.deadlineAt(ticker.now() + ofSeconds(1).toNanos());
         ticker.advance(ofSeconds(2));
         FakeConnection c = l.get();
         l.close();
         assertThat(c.closeReason).isEqualTo(Reason.DEADLINE);
+    }
+
+    @Test
+    void aClearedDeadlineNoLongerClosesTheConnection() {
+        Pool<FakeConnection> p = pool(b -> b);
+        FakeConnection c;
+        try (Lease<FakeConnection> l = p.acquire()) {
+            c = l.get();
+            l.deadlineAt(ticker.now() + ofSeconds(1).toNanos()); // the first response asks for 1 s
+        }
+        try (Lease<FakeConnection> l = p.acquire()) {
+            assertThat(l.get()).isSameAs(c);
+            l.clearDeadline(); // the next one no longer does
+        }
+        assertThat(p.maintain(ticker.now())).as("only the idle timeout is left")
+                .isEqualTo(ticker.now() + ofSeconds(10).toNanos());
+        ticker.advance(ofSeconds(2));
+        try (Lease<FakeConnection> l = p.acquire()) {
+            assertThat(l.get()).isSameAs(c);
+            l.deadlineAt(Long.MAX_VALUE); // the pool's spelling of no deadline, the same as clearing it
+        }
+        ticker.advance(ofSeconds(2));
+        try (Lease<FakeConnection> l = p.acquire()) {
+            assertThat(l.get()).isSameAs(c);
+        }
+        assertThat(c.isClosed()).isFalse();
     }
 
     @Test
@@ -446,6 +503,44 @@ class PoolTest {
             assertThat(l.get()).isNotNull();
         }
         assertThat(p.stats().opened()).isEqualTo(2);
+        assertThat(listener.count("forgotten")).isZero();
+    }
+
+    @Test
+    void theListenerHearsThatAKeyWasForgottenOnceAfterTheDropOutsideTheLock() throws Exception {
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicReference<KeyedPool<String, FakeConnection>> pool = new AtomicReference<>();
+        KeyedPool<String, FakeConnection> p = KeyedPool.builder(connector).config(base().build()).ticker(ticker)
+                .housekeeping(Housekeeping.manual()).backgroundExecutor(Runnable::run)
+                .listener(new PoolListener<>() {
+                    @Override
+                    public void forgotten(String key) {
+                        // Another thread takes the pool's lock: this returns only if we do not hold it.
+                        Future<Boolean> known = threads.submit(() -> pool.get().stats().perKey().containsKey(key));
+                        try {
+                            heard.add(key + (known.get(10, TimeUnit.SECONDS) ? " still known" : " gone"));
+                        } catch (Exception e) {
+                            heard.add(key + " heard under the lock: " + e);
+                        }
+                    }
+                }).build();
+        pool.set(p);
+        toClose.add(p);
+        p.acquire("a").retire();
+        p.acquire("b").close();
+        p.maintain(ticker.now()); // a is unused from now on; b holds an idle connection
+        ticker.advance(ofSeconds(10).minusNanos(1));
+        p.maintain(ticker.now());
+        assertThat(heard).isEmpty();
+        ticker.advanceNanos(1); // b's connection expires now: b is unused from now on
+        p.maintain(ticker.now());
+        assertThat(heard).containsExactly("a gone");
+        ticker.advance(ofSeconds(10));
+        p.maintain(ticker.now());
+        p.maintain(ticker.now());
+        assertThat(heard).containsExactly("a gone", "b gone");
+        p.acquire("a").close(); // a fresh start, and a fresh drop later
+        assertThat(p.stats().perKey()).containsOnlyKeys("a");
     }
 
     @Test
@@ -486,7 +581,7 @@ class PoolTest {
 
     @Test
     void afterAFailureOpensBackOffInsteadOfLoopingAndTheWaiterLearnsWhy() throws Exception {
-        Pool<FakeConnection> p = pool(b -> b.openBackoff(ofSeconds(1)).openBackoffMax(ofSeconds(8)));
+        Pool<FakeConnection> p = pool(b -> b.openBackoff(Backoff.exponential(ofSeconds(1), ofSeconds(8))));
         IOException down = new IOException("server down");
         connector.failNextOpen(down);
         assertThatThrownBy(p::acquire).hasCause(down);
@@ -510,7 +605,7 @@ class PoolTest {
 
     @Test
     void backoffDoublesUpToItsMaximumAndResetsOnSuccess() {
-        Pool<FakeConnection> p = pool(b -> b.openBackoff(ofSeconds(1)).openBackoffMax(ofSeconds(3)));
+        Pool<FakeConnection> p = pool(b -> b.openBackoff(Backoff.exponential(ofSeconds(1), ofSeconds(3))));
         connector.failNextOpen(new IOException("down"));
         assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolOpenException.class);
         assertBackoffStep(p, 1, true);
@@ -544,6 +639,43 @@ class PoolTest {
         long waited = ticker.now() - start;
         assertThat(waited).as("backoff step of %d s with +-20 %% jitter", seconds)
                 .isBetween(ofSeconds(seconds).toNanos() * 8 / 10, ofSeconds(seconds).toNanos() * 12 / 10 + ofMillis(50).toNanos());
+    }
+
+    @Test
+    void aCallersBackoffDecidesTheWaitFromTheFailuresInARow() {
+        List<Integer> asked = new ArrayList<>();
+        Pool<FakeConnection> p = pool(b -> b.openBackoff((failures, random) -> {
+            asked.add(failures);
+            return ofSeconds(3L * failures);
+        }));
+        connector.failNextOpen(new IOException("down"));
+        assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolOpenException.class);
+        assertThat(p.maintain(ticker.now())).as("nothing wants an open: no retry scheduled").isEqualTo(Long.MAX_VALUE);
+        ticker.advance(ofSeconds(3).minusNanos(1));
+        assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolTimeoutException.class);
+        ticker.advanceNanos(1);
+        connector.failNextOpen(new IOException("still down"));
+        assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolOpenException.class);
+        ticker.advance(ofSeconds(6).minusNanos(1));
+        assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolTimeoutException.class);
+        ticker.advanceNanos(1);
+        p.acquire(Duration.ZERO).close();
+        assertThat(asked).containsExactly(1, 2);
+        assertThat(connector.openAttempts.get()).isEqualTo(3);
+    }
+
+    @Test
+    void aBackoffThatThrowsDoesNotBreakThePoolTheDefaultWaitApplies() {
+        Pool<FakeConnection> p = pool(b -> b.openBackoff((failures, random) -> {
+            throw new IllegalStateException("backoff bug");
+        }));
+        connector.failNextOpen(new IOException("down"));
+        assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolOpenException.class);
+        ticker.advance(ofMillis(79)); // the default's first step: 100 ms less up to 20 %
+        assertThatThrownBy(() -> p.acquire(Duration.ZERO)).isInstanceOf(PoolTimeoutException.class);
+        ticker.advance(ofMillis(42));
+        p.acquire(Duration.ZERO).close();
+        assertThat(connector.openAttempts.get()).isEqualTo(2);
     }
 
     // ---- min idle ------------------------------------------------------------------------------
@@ -654,7 +786,10 @@ class PoolTest {
         assertThatThrownBy(l::get).isInstanceOf(IllegalStateException.class)
                 .hasMessage("lease.get() after the lease was returned to pool \"orders\": a lease must not be used after close(); acquire a new one");
         assertThatThrownBy(l::close).isInstanceOf(IllegalStateException.class).hasMessageContaining("lease.close() after");
-        assertThatThrownBy(() -> l.deadline(ofSeconds(1))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> l.deadlineAt(ticker.now())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lease.deadlineAt() after");
+        assertThatThrownBy(l::clearDeadline).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lease.clearDeadline() after");
         assertThat(p.stats().idle()).isEqualTo(1);
     }
 

@@ -20,6 +20,7 @@ final class RecordingListener implements PoolListener<String, FakeConnection> {
         leakStacks.add(a);
     }
     @Override public void leakReturned(String k, FakeConnection c, long h) { events.add("leakReturned " + c + " " + h / 1_000_000 + "ms"); }
+    @Override public void forgotten(String k) { events.add("forgotten " + k); }
 
     long count(String prefix) {
         return events.stream().filter(e -> e.startsWith(prefix)).count();

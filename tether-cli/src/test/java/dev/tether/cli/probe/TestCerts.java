@@ -1,6 +1,6 @@
 package dev.tether.cli.probe;
 
-import dev.tether.net.Certs;
+import dev.tether.net.testkit.Certs;
 
 import javax.net.ssl.SSLContext;
 import java.nio.file.Path;

@@ -46,9 +46,9 @@ public final class RouteTable {
         }
     }
 
-    /** How many routes are known. */
-    public int size() {
-        return byRoute.size();
+    /** The routes known now. */
+    public java.util.Set<Route> routes() {
+        return java.util.Set.copyOf(byRoute.keySet());
     }
 
     private RouteState create(Route r) {

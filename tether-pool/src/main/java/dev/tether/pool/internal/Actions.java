@@ -8,8 +8,9 @@ import java.util.concurrent.Executor;
 
 /**
  * What the engine decided under its lock and carries out after releasing it: wake waiters, close
- * connections, start background opens, report leaks. Keeps every callback and every close outside
- * the lock (a slow close must not stall the pool; a listener must not run under it).
+ * connections, start background opens, report leaks and forgotten keys. Keeps every callback and
+ * every close outside the lock (a slow close must not stall the pool; a listener must not run
+ * under it).
  */
 final class Actions<K, C> {
     private List<Waiter> unparks;
@@ -18,6 +19,7 @@ final class Actions<K, C> {
     private List<SubPool<K, C>> opens;
     private List<Entry<K, C>> leaks;
     private List<Long> leakHeld;
+    private List<K> forgotten;
 
     void unpark(Waiter w) {
         if (unparks == null) {
@@ -51,8 +53,12 @@ final class Actions<K, C> {
         leakHeld.add(heldNanos);
     }
 
-    boolean isEmpty() {
-        return unparks == null && closes == null && opens == null && leaks == null;
+    /** The engine dropped {@code key}'s sub-pool. */
+    void forgotten(K key) {
+        if (forgotten == null) {
+            forgotten = new ArrayList<>(2);
+        }
+        forgotten.add(key);
     }
 
     /**
@@ -67,7 +73,7 @@ final class Actions<K, C> {
         }
         if (leaks != null) {
             for (int i = 0; i < leaks.size(); i++) {
-                engine.reportLeak(leaks.get(i), leakHeld.get(i));
+                engine.lender.reportLeak(leaks.get(i), leakHeld.get(i));
             }
         }
         if (closes != null) {
@@ -84,10 +90,15 @@ final class Actions<K, C> {
         if (opens != null) {
             for (SubPool<K, C> sub : opens) {
                 if (io == null) {
-                    sub.openInBackground();
+                    engine.opener.openInBackground(sub);
                 } else {
-                    io.execute(sub::openInBackground);
+                    io.execute(() -> engine.opener.openInBackground(sub));
                 }
+            }
+        }
+        if (forgotten != null) {
+            for (K key : forgotten) {
+                engine.reportForgotten(key);
             }
         }
     }

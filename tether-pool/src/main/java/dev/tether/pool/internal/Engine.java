@@ -4,39 +4,43 @@ import dev.tether.pool.Connector;
 import dev.tether.pool.KeyedPool;
 import dev.tether.pool.Lease;
 import dev.tether.pool.Pool;
-import dev.tether.pool.PoolBuilder;
 import dev.tether.pool.PoolClosedException;
 import dev.tether.pool.PoolConfig;
-import dev.tether.pool.PoolException;
 import dev.tether.pool.PoolListener;
-import dev.tether.pool.PoolRejectedException;
 import dev.tether.pool.PoolStats;
-import dev.tether.pool.PoolTimeoutException;
 import dev.tether.pool.Reason;
 import dev.tether.pool.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.random.RandomGenerator;
 
 /**
- * The pool engine behind {@link KeyedPool} and {@link Pool}.
+ * The pool engine behind {@link KeyedPool} and {@link Pool}: what is truly across keys.
+ *
+ * <p>The parts, one per engine unless said otherwise:
+ * <ul>
+ *   <li>{@link SubPool}, one per key: its connections and waiters, the lock-free acquire, and its
+ *       own housekeeping ({@code maintainLocked}).</li>
+ *   <li>{@link Lender}: lends an entry and takes it back (the hot path); reports likely leaks.</li>
+ *   <li>{@link SlowAcquire}: takes, opens or queues under the lock, then parks.</li>
+ *   <li>{@link Opener}: opens in a reserved slot; backoff after failures ({@link OpenBackoff} per key).</li>
+ *   <li>{@link HousekeepingTimer}: runs {@link #maintain} when it next needs to run.</li>
+ *   <li>This class: the lock, the total and the limits across keys, eviction of the least recently
+ *       used idle connection of another key, the FIFO of keys with waiters and serving it
+ *       ({@link #dispatchLocked}), the map of keys (forgetting those that retired), and the one
+ *       place that closes.</li>
+ * </ul>
  *
  * <p>Concurrency: one {@link ReentrantLock} per engine guards everything that is not an entry's
  * own state (waiter queues, opening counts, the total, backoff, adding and removing entries);
@@ -49,26 +53,18 @@ import java.util.random.RandomGenerator;
  */
 public final class Engine<K, C> implements KeyedPool<K, C> {
     static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-    private static final VarHandle SCHEDULED_FOR;
-
-    static {
-        try {
-            SCHEDULED_FOR = MethodHandles.lookup().findVarHandle(Engine.class, "scheduledFor", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     final Connector<K, C> connector;
-    final PoolConfig config;
+    final PoolSettings settings;
     final PoolListener<K, C> listener;
     final Ticker ticker;
-    private final RandomGenerator random; // guarded by lock
     private final Executor io;
-    private final ScheduledExecutorService scheduler;
-    private final Runnable housekeepingTask = this::runHousekeeping;
+    final HousekeepingTimer timer;
+    final Lender<K, C> lender;
+    final Opener<K, C> opener;
+    final SlowAcquire<K, C> slowAcquire;
 
-    final ReentrantLock lock = new ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentHashMap<K, SubPool<K, C>> subPools = new ConcurrentHashMap<>();
     private final Function<K, SubPool<K, C>> newSubPool = k -> new SubPool<>(this, k);
     /** Sub-pools that may have waiters, in the order they first had one. Guarded. */
@@ -76,47 +72,31 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     private int total; // guarded: entries + opening, all keys
     /** Opened and closed since the start, all keys (sub-pools of unused keys are dropped, these are not). */
     private long openedTotal; // guarded
-    private final java.util.concurrent.atomic.AtomicLongArray closedTotal = new java.util.concurrent.atomic.AtomicLongArray(Reason.values().length);
-    /** How long a key's sub-pool stays empty and unused before it is dropped. */
-    private final long dropAfterNanos;
+    private final AtomicLongArray closedTotal = new AtomicLongArray(Reason.values().length);
 
-    volatile boolean closed;
+    private volatile boolean closed;
     /** Waiters of all keys; written under the lock, read without it on the return path. */
-    volatile int waitersTotal;
-    private volatile long scheduledFor = Long.MAX_VALUE;
+    private volatile int waitersTotal;
 
-    final long idleTimeoutNanos;
-    final long leakNanos;
-    final long openTimeoutNanos;
-    private final long lifetimeNanos;
-    private final long jitterNanos;
-    private final long acquireTimeoutNanos;
-
-    public Engine(Connector<K, C> connector, PoolBuilder<K, C, ?> b) {
-        this.connector = Objects.requireNonNull(connector, "connector");
-        this.config = b.config();
-        this.listener = b.listener() == PoolListener.NONE ? b.listener() : new SafeListener<>(b.listener());
-        this.ticker = b.ticker();
-        this.random = b.random();
-        this.scheduler = b.housekeeping().scheduler();
-        this.io = b.backgroundExecutor() != null ? b.backgroundExecutor() : SharedHousekeeper.io();
-        this.idleTimeoutNanos = offIfZero(config.idleTimeout());
-        this.leakNanos = offIfZero(config.leakDetectionThreshold());
-        this.lifetimeNanos = offIfZero(config.maxLifetime());
-        this.jitterNanos = nanos(config.lifetimeJitter());
-        this.openTimeoutNanos = nanos(config.openTimeout());
-        this.acquireTimeoutNanos = nanos(config.acquireTimeout());
-        // A key nobody used for an idle timeout (10 min when idle connections never expire) costs
-        // memory only: a client that talks to many hosts over time must not keep them all.
-        this.dropAfterNanos = idleTimeoutNanos != Long.MAX_VALUE ? idleTimeoutNanos : 600_000_000_000L;
+    public Engine(PoolParts<K, C> parts) {
+        this.connector = parts.connector();
+        this.settings = PoolSettings.of(parts.config());
+        this.listener = SafeListener.wrap(parts.listener());
+        this.ticker = parts.ticker();
+        this.io = parts.backgroundExecutor();
+        this.timer = new HousekeepingTimer(parts.housekeeping().scheduler(), ticker, settings.name(), this::maintain);
+        // In this order: each reads the engine's parts made before it.
+        this.lender = new Lender<>(this);
+        this.opener = new Opener<>(this, parts.random());
+        this.slowAcquire = new SlowAcquire<>(this);
     }
 
     /** A {@link Pool} over this engine's sub-pool for {@code key}. */
     public Pool<C> single(K key) {
         SubPool<K, C> sub = subPool(key);
-        sub.pinned = true; // a Pool holds its one sub-pool for good
-        if (config.minIdle() > 0) {
-            scheduleAt(ticker.nanoTime());
+        sub.pin(); // a Pool holds its one sub-pool for good
+        if (settings.config().minIdle() > 0) {
+            timer.scheduleAt(ticker.nanoTime());
         }
         return new SinglePool<>(this, sub);
     }
@@ -126,8 +106,8 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         SubPool<K, C> sub = subPools.get(key);
         if (sub == null) {
             sub = subPools.computeIfAbsent(key, newSubPool);
-            if (config.minIdle() > 0) {
-                scheduleAt(ticker.nanoTime());
+            if (settings.config().minIdle() > 0) {
+                timer.scheduleAt(ticker.nanoTime());
             }
         }
         return sub;
@@ -137,7 +117,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
 
     @Override
     public Lease<C> acquire(K key) {
-        return acquire(key, acquireTimeoutNanos);
+        return acquire(key, settings.acquireTimeoutNanos());
     }
 
     @Override
@@ -159,12 +139,12 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         if (timeout.isNegative()) {
             throw new IllegalArgumentException("timeout: " + timeout + " (expected: >= 0)");
         }
-        return nanos(timeout);
+        return Nanos.saturated(timeout);
     }
 
     @Override
     public PoolConfig config() {
-        return config;
+        return settings.config();
     }
 
     @Override
@@ -174,91 +154,44 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
             Map<Object, PoolStats> perKey = new LinkedHashMap<>();
             int idle = 0, leased = 0, opening = 0, waiting = 0;
             for (SubPool<K, C> sub : subPools.values()) {
-                PoolStats s = statsLocked(sub);
+                PoolStats s = sub.statsLocked();
                 perKey.put(sub.key, s);
                 idle += s.idle();
                 leased += s.leased();
                 opening += s.opening();
                 waiting += s.waiting();
             }
-            long[] closed = new long[Reason.values().length];
-            for (int i = 0; i < closed.length; i++) {
-                closed[i] = closedTotal.get(i);
+            long[] closedByReason = new long[Reason.values().length];
+            for (int i = 0; i < closedByReason.length; i++) {
+                closedByReason[i] = closedTotal.get(i);
             }
-            return new PoolStats(idle, leased, opening, waiting, openedTotal, closed, perKey);
+            return new PoolStats(idle, leased, opening, waiting, openedTotal, closedByReason, perKey);
         } finally {
             lock.unlock();
         }
     }
 
-    PoolStats statsLocked(SubPool<K, C> sub) {
-        int idle = 0, leased = 0;
-        for (Entry<K, C> e : sub.entries()) {
-            if (e.state() == Entry.LEASED) {
-                leased++;
-            } else {
-                idle++; // IDLE, or RESERVED on its way out
-            }
-        }
-        long[] closed = new long[Reason.values().length];
-        for (int i = 0; i < closed.length; i++) {
-            closed[i] = sub.closedByReason.get(i);
-        }
-        return new PoolStats(idle, leased, sub.opening, sub.waiters.size(), sub.opened, closed, Map.of());
-    }
-
+    /**
+     * Each key maintains itself ({@link SubPool#maintainLocked}); a key that retired itself is
+     * forgotten here, and the listener hears so after the lock. Then waiters are served, since
+     * expiry and timeouts may have made room.
+     */
     @Override
     public long maintain(long now) {
         Actions<K, C> actions = new Actions<>();
-        long next = Long.MAX_VALUE;
+        long next = Nanos.NONE;
         lock.lock();
         try {
             if (closed) {
-                return Long.MAX_VALUE;
+                return Nanos.NONE;
             }
             for (SubPool<K, C> sub : subPools.values()) {
-                int idle = 0;
-                for (Entry<K, C> e : sub.entries()) {
-                    int st = e.state();
-                    if (st == Entry.IDLE) {
-                        Reason r = e.expiryWhenIdle(now, idleTimeoutNanos);
-                        if (r != null && e.cas(Entry.IDLE, Entry.RESERVED)) {
-                            detachLocked(e);
-                            actions.close(e, r);
-                        } else if (r == null) {
-                            idle++;
-                            next = Math.min(next, e.nextExpiry(idleTimeoutNanos));
-                        }
-                    } else if (st == Entry.LEASED && leakNanos != Long.MAX_VALUE && !e.leakReported) {
-                        long at = e.leasedAt + leakNanos;
-                        if (now - at >= 0) {
-                            e.leakReported = true;
-                            actions.leak(e, now - e.leasedAt);
-                        } else {
-                            next = Math.min(next, at);
-                        }
-                    }
+                next = Nanos.earlier(next, sub.maintainLocked(now, actions));
+                if (sub.isRetiredLocked()) {
+                    subPools.remove(sub.key, sub);
+                    waitingSubs.remove(sub);
+                    actions.forgotten(sub.key);
                 }
-                for (Iterator<Waiter> it = sub.waiters.iterator(); it.hasNext(); ) {
-                    Waiter w = it.next();
-                    if (now - w.deadline >= 0) {
-                        it.remove();
-                        waiterRemovedLocked(sub);
-                        w.complete(timeoutLocked(sub, now - w.startedAt, w.startedAt));
-                        actions.unpark(w);
-                    } else {
-                        next = Math.min(next, w.deadline);
-                    }
-                }
-                int deficit = config.minIdle() - idle - sub.opening;
-                while (deficit-- > 0 && reserveOpenLocked(sub, now, actions, false)) {
-                    actions.open(sub);
-                }
-                boolean wantsOpen = !sub.waiters.isEmpty() || config.minIdle() > idle + sub.opening;
-                if (wantsOpen && backingOff(sub, now)) {
-                    next = Math.min(next, sub.backoffUntil);
-                }
-                next = Math.min(next, dropIfUnusedLocked(sub, now));
             }
             dispatchLocked(now, actions);
         } finally {
@@ -266,29 +199,6 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         }
         actions.run(this, io);
         return next;
-    }
-
-    /**
-     * Drops {@code sub} once it has stayed empty (no connection, open, or waiter) for
-     * {@code dropAfterNanos}, as seen by housekeeping; returns when to look again. A caller that
-     * still holds the dropped sub-pool finds it {@code retired} under the lock and looks the key up
-     * again, so no connection can be added to a sub-pool the engine no longer sees.
-     */
-    private long dropIfUnusedLocked(SubPool<K, C> sub, long now) {
-        if (sub.pinned || sub.size() > 0 || sub.opening > 0 || !sub.waiters.isEmpty()) {
-            sub.emptySince = Long.MIN_VALUE;
-            return Long.MAX_VALUE;
-        }
-        if (sub.emptySince == Long.MIN_VALUE) {
-            sub.emptySince = now;
-        }
-        if (now - sub.emptySince >= dropAfterNanos) {
-            sub.retired = true;
-            subPools.remove(sub.key, sub);
-            waitingSubs.remove(sub);
-            return Long.MAX_VALUE;
-        }
-        return sub.emptySince + dropAfterNanos;
     }
 
     @Override
@@ -300,19 +210,9 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
                 return;
             }
             closed = true;
+            timer.stop();
             for (SubPool<K, C> sub : subPools.values()) {
-                for (Entry<K, C> e : sub.entries()) {
-                    if (e.cas(Entry.IDLE, Entry.RESERVED)) {
-                        detachLocked(e);
-                        actions.close(e, Reason.POOL_CLOSED);
-                    }
-                }
-                Waiter w;
-                while ((w = sub.waiters.pollFirst()) != null) {
-                    waiterRemovedLocked(sub);
-                    w.complete(closedException(sub.key));
-                    actions.unpark(w);
-                }
+                sub.closeLocked(actions);
             }
         } finally {
             lock.unlock();
@@ -321,23 +221,37 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         actions.run(this, null);
     }
 
-    // ---- the engine's decisions ----------------------------------------------------------------
+    boolean isClosed() {
+        return closed;
+    }
+
+    int waitersTotal() {
+        return waitersTotal;
+    }
+
+    void lock() {
+        lock.lock();
+    }
+
+    void unlock() {
+        lock.unlock();
+    }
+
+    boolean holdsLock() {
+        return lock.isHeldByCurrentThread();
+    }
+
+    // ---- decisions across keys, under the lock -------------------------------------------------
 
     /**
      * Reserves an opening slot for {@code sub} if the limits allow; with {@code mayEvict}, closes
      * the least recently used idle connection of another key when only the total is in the way.
      */
-    boolean reserveOpenLocked(SubPool<K, C> sub, long now, Actions<K, C> actions) {
-        return reserveOpenLocked(sub, now, actions, true);
-    }
-
-    private boolean reserveOpenLocked(SubPool<K, C> sub, long now, Actions<K, C> actions, boolean mayEvict) {
-        if (sub.size() + sub.opening >= config.maxPerKey()
-                || sub.opening >= config.maxOpensPerKey()
-                || backingOff(sub, now)) {
+    boolean reserveOpenLocked(SubPool<K, C> sub, long now, Actions<K, C> actions, boolean mayEvict) {
+        if (!sub.mayOpenLocked(now)) {
             return false;
         }
-        if (total >= config.maxTotal()) {
+        if (total >= settings.config().maxTotal()) {
             Entry<K, C> victim = mayEvict ? lruIdleLocked(sub) : null;
             if (victim == null) {
                 return false;
@@ -345,13 +259,9 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
             detachLocked(victim);
             actions.close(victim, Reason.EVICTED);
         }
-        sub.opening++;
+        sub.openStartedLocked();
         total++;
         return true;
-    }
-
-    private static boolean backingOff(SubPool<?, ?> sub, long now) {
-        return sub.backoffNanos > 0 && now - sub.backoffUntil < 0;
     }
 
     /** The least recently used idle entry of any key but {@code except}, taken (RESERVED); or null. */
@@ -363,7 +273,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
                     continue;
                 }
                 for (Entry<K, C> e : sub.entries()) {
-                    if (e.state() == Entry.IDLE && (best == null || e.idleSince - best.idleSince < 0)) {
+                    if (e.state() == Entry.IDLE && (best == null || e.idleSince() - best.idleSince() < 0)) {
                         best = e;
                     }
                 }
@@ -378,26 +288,20 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     void dispatchLocked(long now, Actions<K, C> actions) {
         for (int i = 0; i < waitingSubs.size(); ) {
             SubPool<K, C> sub = waitingSubs.get(i);
-            while (!sub.waiters.isEmpty()) {
+            while (sub.hasWaitersLocked()) {
                 Entry<K, C> idle = sub.takeIdle();
-                Object grant;
                 if (idle != null) {
-                    grant = idle;
+                    actions.unpark(sub.serveFirstLocked(idle, true));
                 } else if (reserveOpenLocked(sub, now, actions, true)) {
-                    grant = Waiter.PERMIT;
+                    actions.unpark(sub.serveFirstLocked(Waiter.PERMIT, false));
                 } else {
                     break;
                 }
-                Waiter w = sub.waiters.pollFirst();
-                waiterRemovedLocked(sub);
-                w.watched = idle != null;
-                w.complete(grant);
-                actions.unpark(w);
             }
-            if (sub.waiters.isEmpty()) {
-                waitingSubs.remove(i);
-            } else {
+            if (sub.hasWaitersLocked()) {
                 i++;
+            } else {
+                waitingSubs.remove(i);
             }
         }
     }
@@ -414,15 +318,16 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         actions.run(this, null);
     }
 
-    void waiterAdded(SubPool<K, C> sub) {
+    /** A caller of {@code sub} queued up. */
+    void waiterAddedLocked(SubPool<K, C> sub) {
         waitersTotal++;
         if (!waitingSubs.contains(sub)) {
             waitingSubs.add(sub);
         }
     }
 
-    private void waiterRemovedLocked(SubPool<K, C> sub) {
-        sub.waiting = sub.waiters.size();
+    /** A caller left a queue (served, timed out, interrupted, or the pool closed). */
+    void waiterLeftLocked() {
         waitersTotal--;
     }
 
@@ -441,17 +346,15 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
                 detachLocked(e);
                 actions = new Actions<>();
                 actions.close(e, Reason.POOL_CLOSED);
-            } else if ((served = sub.waiters.pollFirst()) != null) {
-                waiterRemovedLocked(sub);
-                served.watched = false;
-                served.complete(e);
-            } else if (total >= config.maxTotal() && starvedByTotalLocked(sub, ticker.nanoTime())) {
-                detachLocked(e);
-                actions = new Actions<>();
-                actions.close(e, Reason.EVICTED);
-                dispatchLocked(ticker.nanoTime(), actions);
-            } else {
-                return false;
+            } else if ((served = sub.serveFirstLocked(e, false)) == null) {
+                if (total >= settings.config().maxTotal() && starvedByTotalLocked(sub, ticker.nanoTime())) {
+                    detachLocked(e);
+                    actions = new Actions<>();
+                    actions.close(e, Reason.EVICTED);
+                    dispatchLocked(ticker.nanoTime(), actions);
+                } else {
+                    return false;
+                }
             }
         } finally {
             lock.unlock();
@@ -467,10 +370,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     /** Whether a waiter of a key other than {@code except} could open if the total allowed it. */
     private boolean starvedByTotalLocked(SubPool<K, C> except, long now) {
         for (SubPool<K, C> s : waitingSubs) {
-            if (s != except && !s.waiters.isEmpty()
-                    && s.size() + s.opening < config.maxPerKey()
-                    && s.opening < config.maxOpensPerKey()
-                    && !backingOff(s, now)) {
+            if (s != except && s.hasWaitersLocked() && s.mayOpenLocked(now)) {
                 return true;
             }
         }
@@ -491,7 +391,8 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         closeEntry(e, reason);
     }
 
-    private void detachLocked(Entry<K, C> e) {
+    /** Takes a LEASED or RESERVED entry out of its sub-pool and the total; it is closed after the lock. */
+    void detachLocked(Entry<K, C> e) {
         int st = e.state();
         if (st != Entry.LEASED && st != Entry.RESERVED) {
             throw new IllegalStateException("detaching an entry in state " + st + ": " + e);
@@ -501,283 +402,49 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         total--;
     }
 
-    /** A connection was opened in a reserved slot; returns its entry, LEASED by the opener. */
-    Entry<K, C> opened(SubPool<K, C> sub, C connection, long startedAt) {
-        long now = ticker.nanoTime();
-        Actions<K, C> actions = new Actions<>();
-        Entry<K, C> e;
-        boolean poolClosed;
-        lock.lock();
-        try {
-            sub.opening--;
-            long lifetimeEnd = Long.MAX_VALUE;
-            if (lifetimeNanos != Long.MAX_VALUE) {
-                long jitter = jitterNanos > 0 ? random.nextLong(jitterNanos + 1) : 0;
-                lifetimeEnd = now + lifetimeNanos - jitter;
-            }
-            e = new Entry<>(sub, connection, now, lifetimeEnd, Entry.LEASED);
-            sub.opened++;
-            openedTotal++;
-            sub.backoffNanos = 0;
-            sub.backoffUntilRacy = Long.MIN_VALUE;
-            poolClosed = closed;
-            if (poolClosed) {
-                e.setState(Entry.CLOSED);
-                total--;
-            } else {
-                sub.addLocked(e);
-            }
-            dispatchLocked(now, actions); // an opening slot of this key is free again
-        } finally {
-            lock.unlock();
-        }
-        actions.run(this, null);
-        listener.opened(sub.key, connection, now - startedAt);
-        if (poolClosed) {
-            closeEntry(e, Reason.POOL_CLOSED);
-            throw closedException(sub.key);
-        }
-        return e;
-    }
-
-    /** Opening failed: free the slot, back off (doubling, with jitter), remember why. */
-    void openFailed(SubPool<K, C> sub, Throwable failure, long startedAt) {
-        long now = ticker.nanoTime();
-        Actions<K, C> actions = new Actions<>();
-        boolean retryLater;
-        long retryAt;
-        lock.lock();
-        try {
-            sub.opening--;
+    /** An open in {@code sub}'s reserved slot succeeded; false when the pool closed meanwhile (e did not join). */
+    boolean openedLocked(SubPool<K, C> sub, Entry<K, C> e) {
+        openedTotal++;
+        boolean joins = !closed;
+        sub.openedLocked(e, joins);
+        if (!joins) {
+            e.setState(Entry.CLOSED);
             total--;
-            sub.lastOpenFailure = failure;
-            sub.lastOpenFailureAt = now;
-            long base = nanos(config.openBackoff());
-            long max = nanos(config.openBackoffMax());
-            sub.backoffNanos = sub.backoffNanos == 0 ? base : Math.min(max, sub.backoffNanos * 2);
-            // +-20 % so that many pools that failed together do not retry together.
-            long spread = sub.backoffNanos / 5;
-            long wait = sub.backoffNanos - spread + (spread > 0 ? random.nextLong(2 * spread + 1) : 0);
-            sub.backoffUntil = now + Math.max(1, wait);
-            sub.backoffUntilRacy = sub.backoffUntil;
-            retryAt = sub.backoffUntil;
-            retryLater = !sub.waiters.isEmpty() || config.minIdle() > 0;
-            dispatchLocked(now, actions);
-        } finally {
-            lock.unlock();
         }
-        actions.run(this, null);
-        listener.openFailed(sub.key, failure, now - startedAt);
-        LOG.debug("pool \"{}\": opening a connection to {} failed: {}", config.name(), sub.key, failure.toString());
-        if (retryLater) {
-            scheduleAt(retryAt);
-        }
+        return joins;
     }
 
-    PoolTimeoutException timeoutLocked(SubPool<K, C> sub, long waitedNanos, long startedAt) {
-        Throwable cause = null;
-        if (sub.lastOpenFailure != null && (sub.backoffNanos > 0 || sub.lastOpenFailureAt - startedAt >= 0)) {
-            cause = sub.lastOpenFailure;
-        }
-        return new PoolTimeoutException(config.name(), sub.key, Duration.ofNanos(Math.max(0, waitedNanos)),
-                config.maxPerKey(), statsLocked(sub), cause);
-    }
-
-    PoolRejectedException rejectedLocked(SubPool<K, C> sub) {
-        return new PoolRejectedException(config.name(), sub.key, config.maxWaiters(), statsLocked(sub));
+    /** An open in a reserved slot failed: the slot no longer counts against the total. */
+    void openFailedLocked() {
+        total--;
     }
 
     PoolClosedException closedException(K key) {
-        return new PoolClosedException(config.name(), key);
+        return new PoolClosedException(settings.name(), key);
     }
 
-    /** The waiter's deadline passed: its result if one arrived meanwhile, else its timeout failure. */
-    Object giveUp(SubPool<K, C> sub, Waiter w, long now) {
-        lock.lock();
-        try {
-            Object r = w.result();
-            if (r == null && sub.waiters.remove(w)) {
-                waiterRemovedLocked(sub);
-                r = timeoutLocked(sub, now - w.startedAt, w.startedAt);
-                w.complete(r);
-            }
-            return r;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** The waiter was interrupted: its result if one arrived meanwhile, else null (it left the queue). */
-    Object abandon(SubPool<K, C> sub, Waiter w) {
-        lock.lock();
-        try {
-            Object r = w.result();
-            if (r == null && sub.waiters.remove(w)) {
-                waiterRemovedLocked(sub);
-            }
-            return r;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    // ---- closing and reporting -----------------------------------------------------------------
+    // ---- closing and reporting, never under the lock ------------------------------------------
 
     /** The one place a connection is closed. The entry is already detached (CLOSED). */
     void closeEntry(Entry<K, C> e, Reason reason) {
         try {
             connector.close(e.connection, reason);
         } catch (Throwable failure) {
-            LOG.warn("pool \"{}\": closing {} ({}) failed", config.name(), e.connection, reason, failure);
+            LOG.warn("pool \"{}\": closing {} ({}) failed", settings.name(), e.connection, reason, failure);
         }
-        e.sub.closedByReason.incrementAndGet(reason.ordinal());
+        e.sub.countClosed(reason);
         closedTotal.incrementAndGet(reason.ordinal());
         listener.closed(e.sub.key, e.connection, reason);
     }
 
-    void reportLeak(Entry<K, C> e, long heldNanos) {
-        LOG.warn("pool \"{}\": a lease of {} to {} has been held for {} ms (leakDetectionThreshold {} ms); "
-                        + "it was probably never closed. Acquired at:", config.name(), e.connection, e.sub.key,
-                heldNanos / 1_000_000, config.leakDetectionThreshold().toMillis(), e.acquiredAt);
-        listener.leakSuspected(e.sub.key, e.connection, heldNanos, e.acquiredAt);
-    }
-
-    void reportLeakReturned(Entry<K, C> e, long now) {
-        long held = now - e.leasedAt;
-        e.leakReported = false;
-        LOG.info("pool \"{}\": the lease of {} reported as a likely leak came back after {} ms",
-                config.name(), e.connection, held / 1_000_000);
-        listener.leakReturned(e.sub.key, e.connection, held);
-    }
-
-    // ---- housekeeping scheduling ---------------------------------------------------------------
-
-    long scheduledFor() {
-        return scheduledFor;
-    }
-
-    /** Makes sure housekeeping runs no later than {@code at} (ticker time); no-op when manual. */
-    void scheduleAt(long at) {
-        if (scheduler == null || closed) {
-            return;
-        }
-        while (true) {
-            long cur = scheduledFor;
-            if (at >= cur) {
-                return;
-            }
-            if (SCHEDULED_FOR.compareAndSet(this, cur, at)) {
-                break;
-            }
-        }
-        try {
-            scheduler.schedule(housekeepingTask, Math.max(0, at - ticker.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            LOG.warn("pool \"{}\": housekeeping scheduler refused work; idle expiry is paused", config.name(), e);
-        }
-    }
-
-    private void runHousekeeping() {
-        scheduledFor = Long.MAX_VALUE;
-        if (closed) {
-            return;
-        }
-        try {
-            long next = maintain(ticker.nanoTime());
-            if (next != Long.MAX_VALUE) {
-                scheduleAt(next);
-            }
-        } catch (RuntimeException | Error e) {
-            LOG.error("pool \"{}\": housekeeping failed; retrying in 1 s", config.name(), e);
-            scheduleAt(ticker.nanoTime() + 1_000_000_000L);
-        }
-    }
-
-    // ---- helpers -------------------------------------------------------------------------------
-
-    static long nanos(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException overflow) {
-            return Long.MAX_VALUE;
-        }
-    }
-
-    private static long offIfZero(Duration d) {
-        return d.isZero() ? Long.MAX_VALUE : nanos(d);
+    /** After a drop in {@link #maintain}, outside the lock. */
+    void reportForgotten(K key) {
+        LOG.debug("pool \"{}\": forgot {}, unused for {} ms", settings.name(), key, settings.dropAfterNanos() / 1_000_000);
+        listener.forgotten(key);
     }
 
     @Override
     public String toString() {
-        return "KeyedPool[" + config.name() + ", keys " + subPools.size() + "]";
-    }
-
-    /** {@link Pool} view of one sub-pool: no key lookup on the hot path. */
-    private static final class SinglePool<K, C> implements Pool<C> {
-        private final Engine<K, C> engine;
-        private final SubPool<K, C> sub;
-
-        SinglePool(Engine<K, C> engine, SubPool<K, C> sub) {
-            this.engine = engine;
-            this.sub = sub;
-        }
-
-        @Override
-        public Lease<C> acquire() {
-            return sub.acquire(engine.acquireTimeoutNanos);
-        }
-
-        @Override
-        public Lease<C> acquire(Duration timeout) {
-            return sub.acquire(timeoutNanos(timeout));
-        }
-
-        @Override
-        public PoolStats stats() {
-            return engine.stats().forKey(sub.key);
-        }
-
-        @Override
-        public PoolConfig config() {
-            return engine.config;
-        }
-
-        @Override
-        public long maintain(long nowNanos) {
-            return engine.maintain(nowNanos);
-        }
-
-        @Override
-        public void close() {
-            engine.close();
-        }
-
-        @Override
-        public String toString() {
-            return "Pool[" + engine.config.name() + ", " + sub.key + "]";
-        }
-    }
-
-    /** Keeps a throwing listener from breaking the pool. */
-    private static final class SafeListener<K, C> implements PoolListener<K, C> {
-        private final PoolListener<K, C> d;
-
-        SafeListener(PoolListener<K, C> delegate) {
-            this.d = delegate;
-        }
-
-        private static void failed(String event, RuntimeException e) {
-            LOG.warn("pool listener threw from {}; ignored", event, e);
-        }
-
-        @Override public void opened(K k, C c, long t) { try { d.opened(k, c, t); } catch (RuntimeException e) { failed("opened", e); } }
-        @Override public void openFailed(K k, Throwable x, long t) { try { d.openFailed(k, x, t); } catch (RuntimeException e) { failed("openFailed", e); } }
-        @Override public void acquired(K k, C c, long w) { try { d.acquired(k, c, w); } catch (RuntimeException e) { failed("acquired", e); } }
-        @Override public void released(K k, C c) { try { d.released(k, c); } catch (RuntimeException e) { failed("released", e); } }
-        @Override public void closed(K k, C c, Reason r) { try { d.closed(k, c, r); } catch (RuntimeException e) { failed("closed", e); } }
-        @Override public void waiting(K k) { try { d.waiting(k); } catch (RuntimeException e) { failed("waiting", e); } }
-        @Override public void timedOut(K k, long w) { try { d.timedOut(k, w); } catch (RuntimeException e) { failed("timedOut", e); } }
-        @Override public void leakSuspected(K k, C c, long h, Throwable a) { try { d.leakSuspected(k, c, h, a); } catch (RuntimeException e) { failed("leakSuspected", e); } }
-        @Override public void leakReturned(K k, C c, long h) { try { d.leakReturned(k, c, h); } catch (RuntimeException e) { failed("leakReturned", e); } }
+        return "KeyedPool[" + settings.name() + ", keys " + subPools.size() + "]";
     }
 }

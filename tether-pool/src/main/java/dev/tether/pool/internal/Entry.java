@@ -15,7 +15,8 @@ import java.lang.invoke.VarHandle;
  *   <li>RESERVED: taken out to be closed; only the engine's lock moves it on.</li>
  *   <li>CLOSED: detached from its sub-pool under the lock; {@code connector.close} runs once, after.</li>
  * </ol>
- * Plain fields are written only by the owner of the moment and published by the state write.
+ * Its fields change only through its own methods, called by the owner of the moment; the plain
+ * ones are published by the state write that hands the entry on.
  */
 final class Entry<K, C> implements Connector.IdleHandle {
     static final int IDLE = 0;
@@ -36,22 +37,23 @@ final class Entry<K, C> implements Connector.IdleHandle {
     final SubPool<K, C> sub;
     final C connection;
     final long openedAt;
-    /** When the max lifetime (less jitter) ends; Long.MAX_VALUE: never. */
+    /** When the max lifetime (less jitter) ends; {@link Nanos#NONE}: never. */
     final long lifetimeEnd;
 
     private volatile int state;
 
     /** Set when it last became idle (or was opened). */
-    long idleSince;
-    /** The protocol's deadline, see Lease.deadline; Long.MAX_VALUE: none. Volatile: read by housekeeping. */
-    volatile long deadline = Long.MAX_VALUE;
+    private long idleSince;
+    /** The protocol's deadline, see Lease.deadlineAt; {@link Nanos#NONE}: none. Volatile: read by housekeeping. */
+    private volatile long deadline = Nanos.NONE;
     /** A close asked for by the connector's watcher while the entry was between owners. */
-    volatile Reason expireRequest;
-    int uses;
-    volatile long leasedAt;
-    /** Stack of the acquirer, kept only when leak detection is on. */
-    volatile Throwable acquiredAt;
-    volatile boolean leakReported;
+    private volatile Reason expireRequest;
+    private int uses;
+    // Leak detection, when it is on: set by the acquirer, read by housekeeping.
+    private volatile long leasedAt;
+    /** Stack of the acquirer. */
+    private volatile Throwable acquiredAt;
+    private volatile boolean leakReported;
 
     Entry(SubPool<K, C> sub, C connection, long openedAt, long lifetimeEnd, int initialState) {
         this.sub = sub;
@@ -74,16 +76,77 @@ final class Entry<K, C> implements Connector.IdleHandle {
         state = s;
     }
 
+    long idleSince() {
+        return idleSince;
+    }
+
+    /** It becomes idle at {@code now} (its owner is returning it). */
+    void idleFrom(long now) {
+        idleSince = now;
+    }
+
+    int uses() {
+        return uses;
+    }
+
+    /** It is lent once more (by its owner, the acquirer). */
+    void lent() {
+        uses++;
+    }
+
+    Reason expireRequest() {
+        return expireRequest;
+    }
+
+    /** Lease.deadlineAt and clearDeadline (NONE), by the lease holder. */
+    void deadlineAt(long at) {
+        deadline = at;
+    }
+
+    // ---- leak detection ------------------------------------------------------------------------
+
+    /** The acquirer notes when and where it took the lease. */
+    void trackLeak(long now) {
+        leakReported = false;
+        acquiredAt = new Throwable("lease acquired here");
+        leasedAt = now;
+    }
+
+    /** When this lease counts as a likely leak after {@code leakNanos}; NONE once reported. */
+    long leakDueAt(long leakNanos) {
+        return leakReported ? Nanos.NONE : Nanos.after(leasedAt, leakNanos);
+    }
+
+    /** Housekeeping reports the lease as a likely leak; returns how long it has been held. */
+    long leakReported(long now) {
+        leakReported = true;
+        return now - leasedAt;
+    }
+
+    boolean isLeakReported() {
+        return leakReported;
+    }
+
+    /** The reported lease came back; returns how long it was held. */
+    long leakReturned(long now) {
+        leakReported = false;
+        return now - leasedAt;
+    }
+
+    Throwable acquiredAt() {
+        return acquiredAt;
+    }
+
     /** Why this entry may not be used any more at {@code now}, ignoring idleness; null if it may. */
     Reason expiryWhileOwned(long now) {
         Reason requested = expireRequest;
         if (requested != null) {
             return requested;
         }
-        if (now - lifetimeEnd >= 0) {
+        if (Nanos.reached(now, lifetimeEnd)) {
             return Reason.LIFETIME_EXPIRED;
         }
-        if (now - deadline >= 0) {
+        if (Nanos.reached(now, deadline)) {
             return Reason.DEADLINE;
         }
         return null;
@@ -92,16 +155,15 @@ final class Entry<K, C> implements Connector.IdleHandle {
     /** Why this idle entry may not be handed out at {@code now}; null if it may. */
     Reason expiryWhenIdle(long now, long idleTimeoutNanos) {
         Reason r = expiryWhileOwned(now);
-        if (r == null && idleTimeoutNanos != Long.MAX_VALUE && now - idleSince >= idleTimeoutNanos) {
+        if (r == null && idleTimeoutNanos != Nanos.NONE && now - idleSince >= idleTimeoutNanos) {
             return Reason.IDLE_EXPIRED;
         }
         return r;
     }
 
-    /** The first time at which this entry, idle since {@link #idleSince}, expires. */
+    /** The first time at which this entry, idle since {@link #idleSince}, expires; NONE: never. */
     long nextExpiry(long idleTimeoutNanos) {
-        long idleEnd = idleTimeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : idleSince + idleTimeoutNanos;
-        return Math.min(idleEnd, Math.min(lifetimeEnd, deadline));
+        return Nanos.earlier(Nanos.after(idleSince, idleTimeoutNanos), Nanos.earlier(lifetimeEnd, deadline));
     }
 
     @Override

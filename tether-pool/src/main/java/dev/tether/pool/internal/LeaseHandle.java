@@ -5,7 +5,6 @@ import dev.tether.pool.Reason;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -28,11 +27,13 @@ final class LeaseHandle<K, C> implements Lease<C> {
     }
 
     private final ThreadState<K, C> owner;
+    private final Lender<K, C> lender;
     private Entry<K, C> entry;
     private volatile int state;
 
-    LeaseHandle(ThreadState<K, C> owner) {
+    LeaseHandle(ThreadState<K, C> owner, Lender<K, C> lender) {
         this.owner = owner;
+        this.lender = lender;
     }
 
     void bind(Entry<K, C> e) {
@@ -59,7 +60,7 @@ final class LeaseHandle<K, C> implements Lease<C> {
     public void close() {
         Entry<K, C> e = finish(RETURNED);
         if (e != null) {
-            e.sub.release(e);
+            lender.release(e);
         }
     }
 
@@ -68,20 +69,8 @@ final class LeaseHandle<K, C> implements Lease<C> {
         Objects.requireNonNull(reason, "reason");
         Entry<K, C> e = finish(RETIRED);
         if (e != null) {
-            e.sub.discard(e, reason);
+            lender.discard(e, reason);
         }
-    }
-
-    @Override
-    public void deadline(Duration fromNow) {
-        Objects.requireNonNull(fromNow, "fromNow");
-        Entry<K, C> e = entry;
-        if (state != ACTIVE) {
-            throw returned("deadline()");
-        }
-        long now = e.sub.engine.ticker.nanoTime();
-        long nanos = fromNow.isNegative() ? 0 : saturated(fromNow);
-        e.deadline = nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
     }
 
     @Override
@@ -90,7 +79,7 @@ final class LeaseHandle<K, C> implements Lease<C> {
         if (state != ACTIVE) {
             throw returned("deadlineAt()");
         }
-        e.deadline = atNanos;
+        e.deadlineAt(atNanos);
     }
 
     @Override
@@ -99,7 +88,7 @@ final class LeaseHandle<K, C> implements Lease<C> {
         if (state != ACTIVE) {
             throw returned("clearDeadline()");
         }
-        e.deadline = Long.MAX_VALUE;
+        e.deadlineAt(Nanos.NONE);
     }
 
     @Override
@@ -108,7 +97,7 @@ final class LeaseHandle<K, C> implements Lease<C> {
         if (state != ACTIVE) {
             throw returned("useCount()");
         }
-        return e.uses;
+        return e.uses();
     }
 
     /** Ends the lease; null when there is nothing more to do. */
@@ -118,12 +107,9 @@ final class LeaseHandle<K, C> implements Lease<C> {
             return alreadyEnded(how);
         }
         if (owner.thread == Thread.currentThread()) {
-            owner.last = e; // single-threaded use is strict LIFO: the last returned is the next lent
             // Only a plain return recycles the handle: after retire(), try-with-resources still calls
             // close() on it, and that call must find it retired, not lent to someone else.
-            if (how == RETURNED && owner.spare == null) {
-                owner.spare = this;
-            }
+            owner.ended(e, how == RETURNED ? this : null);
         }
         return e;
     }
@@ -139,16 +125,8 @@ final class LeaseHandle<K, C> implements Lease<C> {
 
     private IllegalStateException returned(String call) {
         return new IllegalStateException("lease." + call + " after the lease was returned to pool \""
-                + (entry == null ? "?" : entry.sub.engine.config.name())
+                + lender.poolName()
                 + "\": a lease must not be used after close(); acquire a new one");
-    }
-
-    private static long saturated(Duration d) {
-        try {
-            return d.toNanos();
-        } catch (ArithmeticException e) {
-            return Long.MAX_VALUE;
-        }
     }
 
     @Override

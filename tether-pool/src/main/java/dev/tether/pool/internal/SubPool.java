@@ -1,96 +1,105 @@
 package dev.tether.pool.internal;
 
-import dev.tether.pool.Deadline;
 import dev.tether.pool.Lease;
-import dev.tether.pool.PoolException;
-import dev.tether.pool.PoolInterruptedException;
-import dev.tether.pool.PoolOpenException;
+import dev.tether.pool.PoolRejectedException;
+import dev.tether.pool.PoolStats;
+import dev.tether.pool.PoolTimeoutException;
 import dev.tether.pool.Reason;
+import dev.tether.pool.Ticker;
 
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.concurrent.locks.LockSupport;
+import java.util.random.RandomGenerator;
 
 /**
- * The connections of one key.
+ * The connections of one key, and the callers waiting for them.
  *
  * <p>Concurrency: the entry array is copy-on-write and each entry changes hands by CAS on its
  * state (see {@link Entry}), so the common acquire and return touch no lock. Everything else
- * (waiter queue, opening count, backoff, adding and removing entries) is guarded by the engine's
- * single lock; fields marked "guarded" are only touched with it held.
+ * (waiter queue, opening count, backoff, drop bookkeeping, adding and removing entries) is guarded
+ * by the engine's single lock: fields marked "guarded" are touched only with it held, by this
+ * class's methods named {@code ...Locked}, which the engine's cross-key decisions call.
  *
- * <p>Acquire:
+ * <p>Acquire, without the lock:
  * <ol>
  *   <li>If nobody of this key is waiting (so nobody is overtaken), try the entry this thread used
- *       last, then the most recently returned idle one (LIFO: the surplus ages out).</li>
- *   <li>Lend it: expired or failing the connector's zero-wait check means close and try another.</li>
- *   <li>Otherwise, under the lock: take an idle one, or reserve an opening slot (closing the least
- *       recently used idle connection of another key if only the total limit is in the way) and
- *       open outside the lock, or queue up (FIFO, bounded) and park until the engine hands over a
- *       connection, an opening slot, or a failure, or until the caller's deadline.</li>
+ *       last, then the most recently returned idle one (LIFO: the surplus ages out), yielding a
+ *       few times first when all are leased.</li>
+ *   <li>{@link Lender#lend} checks and lends it; one it refuses is closed, and the next is tried.</li>
+ *   <li>Otherwise {@link SlowAcquire}: take an idle one or an opening slot under the lock, or queue
+ *       up and park until the engine hands one over.</li>
  * </ol>
- * Return: expired or pool closed means close; a waiter of this key gets the connection directly;
- * else it becomes idle, and a re-check after publishing closes the race with a waiter that queued
- * meanwhile.
+ * An entry comes back through {@link Lender#release}, to a waiter or to the idle set.
+ *
+ * <p>Housekeeping: {@link #maintainLocked} keeps this key (expiry, leaks, waiter deadlines, min
+ * idle) and retires it once unused for {@code dropAfter}; the engine then forgets it.
  */
 final class SubPool<K, C> {
     @SuppressWarnings("rawtypes")
     private static final Entry[] NO_ENTRIES = new Entry[0];
-    /** Upper bound on one park, so a waiter re-reads an injected ticker now and then. */
-    private static final long MAX_PARK_NANOS = 50_000_000L;
-    /** Yields before queueing when everything is leased (see acquire). */
+    /** Yields before queueing when everything is leased (see acquireMore). */
     private static final int SPINS = 8;
 
     final Engine<K, C> engine;
     final K key;
+    private final Lender<K, C> lender;
+    private final Ticker ticker;
+    private final PoolSettings settings;
     private final ThreadLocal<ThreadState<K, C>> threads = ThreadLocal.withInitial(ThreadState::new);
 
     @SuppressWarnings("unchecked")
     private volatile Entry<K, C>[] entries = NO_ENTRIES;
-    final ArrayDeque<Waiter> waiters = new ArrayDeque<>(); // guarded
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(); // guarded
     /** waiters.size(), readable without the lock; written under it. */
-    volatile int waiting;
-    int opening; // guarded
-    long opened; // guarded
-    long backoffNanos; // guarded
-    long backoffUntil = Long.MIN_VALUE; // guarded
-    Throwable lastOpenFailure; // guarded
-    long lastOpenFailureAt; // guarded
-    final AtomicLongArray closedByReason = new AtomicLongArray(Reason.values().length);
+    private volatile int waiting;
+    private int opening; // guarded
+    private long opened; // guarded
+    private final AtomicLongArray closedByReason = new AtomicLongArray(Reason.values().length);
+    private final OpenBackoff backoff = new OpenBackoff();
     /** Held by a {@code Pool} for good: never dropped. */
-    volatile boolean pinned;
-    /** When housekeeping first saw it empty; Long.MIN_VALUE while in use. Guarded. */
-    long emptySince = Long.MIN_VALUE;
+    private volatile boolean pinned;
+    /** Since when housekeeping has seen it unused (no entry, open or waiter); NONE while in use. Guarded. */
+    private long unusedSince = Nanos.NONE;
     /** Dropped from the engine (unused key): acquirers must look the key up again. Guarded. */
-    boolean retired;
+    private boolean retired;
 
     SubPool(Engine<K, C> engine, K key) {
         this.engine = engine;
         this.key = key;
+        this.lender = engine.lender;
+        this.ticker = engine.ticker;
+        this.settings = engine.settings;
     }
 
     Entry<K, C>[] entries() {
         return entries;
     }
 
-    int size() {
-        return entries.length;
+    String poolName() {
+        return settings.name();
     }
 
-    // ---- acquire -------------------------------------------------------------------------------
+    /** A {@code Pool} holds this sub-pool for good: it is never dropped. */
+    void pin() {
+        pinned = true;
+    }
+
+    // ---- acquire, without the lock --------------------------------------------------------------
 
     Lease<C> acquire(long timeoutNanos) {
-        Engine<K, C> en = engine;
-        if (en.closed) {
-            throw en.closedException(key);
+        if (engine.isClosed()) {
+            throw engine.closedException(key);
         }
-        long now = en.ticker.nanoTime();
+        long now = ticker.nanoTime();
         ThreadState<K, C> ts = threads.get();
         if (waiting == 0) {
-            Entry<K, C> e = ts.last;
+            Entry<K, C> e = ts.last();
             if (e != null && e.state() == Entry.IDLE && e.cas(Entry.IDLE, Entry.LEASED)) {
-                Lease<C> lease = lend(e, now, ts, true, 0L);
+                Lease<C> lease = lender.lend(this, e, now, ts, true, 0L);
                 if (lease != null) {
                     return lease;
                 }
@@ -104,7 +113,7 @@ final class SubPool<K, C> {
         if (waiting == 0) {
             Entry<K, C> e;
             while ((e = takeIdle()) != null) {
-                Lease<C> lease = lend(e, now, ts, true, 0L);
+                Lease<C> lease = lender.lend(this, e, now, ts, true, 0L);
                 if (lease != null) {
                     return lease;
                 }
@@ -116,7 +125,7 @@ final class SubPool<K, C> {
                 for (int spin = 0; spin < SPINS && waiting == 0; spin++) {
                     Thread.yield();
                     if ((e = takeIdle()) != null) {
-                        Lease<C> lease = lend(e, now, ts, true, 0L);
+                        Lease<C> lease = lender.lend(this, e, now, ts, true, 0L);
                         if (lease != null) {
                             return lease;
                         }
@@ -124,7 +133,7 @@ final class SubPool<K, C> {
                 }
             }
         }
-        return acquireSlow(now, timeoutNanos, ts);
+        return engine.slowAcquire.acquire(this, now, timeoutNanos, ts);
     }
 
     /** Takes the most recently returned idle entry (CAS to LEASED), or null if there is none. */
@@ -133,9 +142,9 @@ final class SubPool<K, C> {
             Entry<K, C> best = null;
             long bestAt = 0;
             for (Entry<K, C> e : entries) {
-                if (e.state() == Entry.IDLE && (best == null || e.idleSince - bestAt >= 0)) {
+                if (e.state() == Entry.IDLE && (best == null || e.idleSince() - bestAt >= 0)) {
                     best = e;
-                    bestAt = e.idleSince;
+                    bestAt = e.idleSince();
                 }
             }
             if (best == null) {
@@ -147,322 +156,156 @@ final class SubPool<K, C> {
         }
     }
 
+    /** Whether callers of this key wait; read without the lock (the return path's re-check). */
+    boolean hasWaiters() {
+        return waiting > 0;
+    }
+
+    /** When this key's backoff ends (NONE: none), read without the lock by a parked waiter: see OpenBackoff. */
+    long backoffUntilForWaiter() {
+        return backoff.untilForWaiter();
+    }
+
+    /** Counts a close of one of this key's connections (Engine.closeEntry, after the lock). */
+    void countClosed(Reason reason) {
+        closedByReason.incrementAndGet(reason.ordinal());
+    }
+
+    // ---- housekeeping, under the engine's lock -------------------------------------------------
+
     /**
-     * Hands a LEASED entry to the caller, or closes it and returns null when it may not be used.
-     * {@code watched}: it came from the idle set, so the connector must hear {@code onLease}.
+     * One housekeeping step for this key; returns when it next needs to run (NONE: nothing to do).
+     * <ol>
+     *   <li>Idle entries that expired are taken (IDLE to RESERVED) and closed after the lock.</li>
+     *   <li>Leases held past the leak threshold are reported, once per lease.</li>
+     *   <li>Waiters past their deadline fail with a timeout.</li>
+     *   <li>Opens for min idle start, as far as the limits and the backoff allow.</li>
+     *   <li>Unused (no entry, open or waiter) for {@code dropAfter}, the key retires itself;
+     *       the engine then forgets it. An acquirer that still holds it finds it retired under
+     *       the lock and looks the key up again, so nothing joins a sub-pool the engine lost.</li>
+     * </ol>
      */
-    private Lease<C> lend(Entry<K, C> e, long now, ThreadState<K, C> ts, boolean watched, long waitedNanos) {
-        Engine<K, C> en = engine;
-        Reason refused = e.expiryWhenIdle(now, en.idleTimeoutNanos);
-        if (refused == null && (watched || e.uses > 0)) {
-            refused = askConnector(e, now, watched);
-        }
-        if (refused != null) {
-            en.retire(e, refused);
-            return null;
-        }
-        e.uses++;
-        if (en.leakNanos != Long.MAX_VALUE) {
-            trackForLeaks(e, now);
-        }
-        LeaseHandle<K, C> h = ts.spare;
-        if (h != null) {
-            ts.spare = null;
-        } else {
-            h = new LeaseHandle<>(ts);
-        }
-        h.bind(e);
-        en.listener.acquired(key, e.connection, waitedNanos);
-        return h;
-    }
-
-    /** onLease (for a watched entry) and the connector's zero-wait check; why not to lend, or null. */
-    private Reason askConnector(Entry<K, C> e, long now, boolean watched) {
-        Engine<K, C> en = engine;
-        try {
-            if (watched) {
-                en.connector.onLease(e.connection);
+    long maintainLocked(long now, Actions<K, C> actions) {
+        assert engine.holdsLock();
+        long next = Nanos.NONE;
+        long idleTimeout = settings.idleTimeoutNanos();
+        long leak = settings.leakNanos();
+        int idle = 0;
+        for (Entry<K, C> e : entries) {
+            int st = e.state();
+            if (st == Entry.IDLE) {
+                Reason r = e.expiryWhenIdle(now, idleTimeout);
+                if (r != null && e.cas(Entry.IDLE, Entry.RESERVED)) {
+                    engine.detachLocked(e);
+                    actions.close(e, r);
+                } else if (r == null) {
+                    idle++;
+                    next = Nanos.earlier(next, e.nextExpiry(idleTimeout));
+                }
+            } else if (st == Entry.LEASED && leak != Nanos.NONE) {
+                long at = e.leakDueAt(leak);
+                if (Nanos.reached(now, at)) {
+                    actions.leak(e, e.leakReported(now));
+                } else {
+                    next = Nanos.earlier(next, at);
+                }
             }
-            Reason requested = e.expireRequest; // the watcher may have seen the peer close it just now
-            if (requested != null) {
-                return requested;
-            }
-            return en.connector.isReusable(e.connection, now - e.idleSince) ? null : Reason.NOT_REUSABLE;
-        } catch (RuntimeException | Error failure) {
-            Engine.LOG.warn("pool \"{}\": connector check of {} failed; closing it", en.config.name(), e.connection, failure);
-            return Reason.NOT_REUSABLE;
         }
-    }
-
-    private void trackForLeaks(Entry<K, C> e, long now) {
-        e.leakReported = false;
-        e.acquiredAt = new Throwable("lease acquired here");
-        e.leasedAt = now;
-        engine.scheduleAt(now + engine.leakNanos);
-    }
-
-    private Lease<C> acquireSlow(long start, long timeoutNanos, ThreadState<K, C> ts) {
-        Engine<K, C> en = engine;
-        long deadline = timeoutNanos > Long.MAX_VALUE - start ? Long.MAX_VALUE : start + timeoutNanos;
-        long now = start;
-        while (true) {
-            Waiter w = null;
-            Entry<K, C> taken = null;
-            boolean permit = false;
-            PoolException refusal = null;
-            Actions<K, C> actions = new Actions<>();
-            en.lock.lock();
-            try {
-                if (en.closed) {
-                    throw en.closedException(key);
-                }
-                if (retired) {
-                    return null; // see Engine.dropIfUnusedLocked
-                }
-                if (waiters.isEmpty()) {
-                    taken = takeIdle();
-                    if (taken == null) {
-                        permit = en.reserveOpenLocked(this, now, actions);
-                    }
-                }
-                if (taken == null && !permit) {
-                    if (now - deadline >= 0) {
-                        refusal = en.timeoutLocked(this, now - start, start);
-                    } else if (waiters.size() >= en.config.maxWaiters()) {
-                        refusal = en.rejectedLocked(this);
-                    } else {
-                        w = new Waiter(Thread.currentThread(), start, deadline);
-                        waiters.addLast(w);
-                        waiting = waiters.size();
-                        en.waiterAdded(this);
-                        en.dispatchLocked(now, actions);
-                    }
-                }
-            } finally {
-                en.lock.unlock();
-            }
-            actions.run(en, null);
-            if (refusal != null) {
-                if (refusal instanceof dev.tether.pool.PoolTimeoutException) {
-                    en.listener.timedOut(key, now - start);
-                }
-                throw refusal;
-            }
-            if (taken != null) {
-                Lease<C> lease = lend(taken, now, ts, true, now - start);
-                if (lease != null) {
-                    return lease;
-                }
-            } else if (permit) {
-                Lease<C> lease = openAndLend(now, deadline, ts, now - start);
-                if (lease != null) {
-                    return lease;
-                }
+        for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
+            Waiter w = it.next();
+            if (Nanos.reached(now, w.deadline)) {
+                it.remove();
+                waiterLeftLocked();
+                w.complete(timeoutLocked(now - w.startedAt, w.startedAt), false);
+                actions.unpark(w);
             } else {
-                en.listener.waiting(key);
-                Object result = await(w);
-                now = en.ticker.nanoTime();
-                if (result == Waiter.PERMIT) {
-                    Lease<C> lease = openAndLend(now, deadline, ts, now - start);
-                    if (lease != null) {
-                        return lease;
-                    }
-                } else {
-                    @SuppressWarnings("unchecked")
-                    Entry<K, C> e = (Entry<K, C>) result;
-                    Lease<C> lease = lend(e, now, ts, w.watched, now - start);
-                    if (lease != null) {
-                        return lease;
-                    }
-                }
+                next = Nanos.earlier(next, w.deadline);
             }
-            // What we got could not be used (expired, or the connector's check said no): go again.
-            now = en.ticker.nanoTime();
+        }
+        int minIdle = settings.config().minIdle();
+        int deficit = minIdle - idle - opening;
+        while (deficit-- > 0 && engine.reserveOpenLocked(this, now, actions, false)) {
+            actions.open(this);
+        }
+        if ((!waiters.isEmpty() || minIdle > idle + opening) && backoff.isActiveLocked(now)) {
+            next = Nanos.earlier(next, backoff.untilLocked()); // come back to open when it ends
+        }
+        return Nanos.earlier(next, retireIfUnusedLocked(now));
+    }
+
+    /** Step 5 of maintainLocked; returns when to look again. */
+    private long retireIfUnusedLocked(long now) {
+        if (pinned || entries.length > 0 || opening > 0 || !waiters.isEmpty()) {
+            unusedSince = Nanos.NONE;
+            return Nanos.NONE;
+        }
+        if (unusedSince == Nanos.NONE) {
+            unusedSince = now;
+        }
+        if (now - unusedSince >= settings.dropAfterNanos()) {
+            retired = true;
+            return Nanos.NONE;
+        }
+        return Nanos.after(unusedSince, settings.dropAfterNanos());
+    }
+
+    boolean isRetiredLocked() {
+        return retired;
+    }
+
+    /** The pool closes: idle entries are taken to be closed after the lock, waiters fail. */
+    void closeLocked(Actions<K, C> actions) {
+        for (Entry<K, C> e : entries) {
+            if (e.cas(Entry.IDLE, Entry.RESERVED)) {
+                engine.detachLocked(e);
+                actions.close(e, Reason.POOL_CLOSED);
+            }
+        }
+        Waiter w;
+        while ((w = waiters.pollFirst()) != null) {
+            waiterLeftLocked();
+            w.complete(engine.closedException(key), false);
+            actions.unpark(w);
         }
     }
 
-    /** Parks until the engine completes {@code w}; returns an entry or PERMIT, or throws its failure. */
-    private Object await(Waiter w) {
-        Engine<K, C> en = engine;
-        while (true) {
-            Object r = w.result();
-            if (r == null) {
-                long now = en.ticker.nanoTime();
-                if (now - w.deadline >= 0) {
-                    r = en.giveUp(this, w, now);
-                } else {
-                    long wake = w.deadline;
-                    long backoffEnd = backoffUntilRacy;
-                    boolean backingOff = backoffEnd != Long.MIN_VALUE && backoffEnd - now > 0;
-                    if (backingOff && backoffEnd - wake < 0) {
-                        wake = backoffEnd; // an open may be allowed again then: look for ourselves
-                    }
-                    LockSupport.parkNanos(this, Math.min(wake - now, MAX_PARK_NANOS));
-                    if (Thread.interrupted()) {
-                        r = en.abandon(this, w);
-                        Thread.currentThread().interrupt();
-                        if (r == null) {
-                            throw new PoolInterruptedException(en.config.name(), key);
-                        }
-                    } else if (backingOff && w.result() == null && en.ticker.nanoTime() - backoffEnd >= 0) {
-                        en.dispatch(); // housekeeping may be manual or late: do not depend on it
-                    }
-                    continue;
-                }
-            }
-            if (r instanceof PoolException) {
-                if (r instanceof dev.tether.pool.PoolTimeoutException) {
-                    en.listener.timedOut(key, en.ticker.nanoTime() - w.startedAt);
-                }
-                throw (PoolException) r;
-            }
-            return r;
+    // ---- bookkeeping under the engine's lock, for the engine's decisions -----------------------
+
+    /** Whether the key's own limits (max per key, opens at once, backoff) allow one more open. */
+    boolean mayOpenLocked(long now) {
+        return entries.length + opening < settings.config().maxPerKey()
+                && opening < settings.config().maxOpensPerKey()
+                && !backoff.isActiveLocked(now);
+    }
+
+    /** The engine reserved an opening slot for this key. */
+    void openStartedLocked() {
+        opening++;
+    }
+
+    /** An open in a reserved slot succeeded; {@code e} joins unless the pool closed meanwhile. */
+    void openedLocked(Entry<K, C> e, boolean joins) {
+        opening--;
+        opened++;
+        backoff.succeededLocked();
+        if (joins) {
+            addLocked(e);
         }
     }
 
-    /** backoffUntil as last published, for waiters deciding how long to park (read without the lock). */
-    volatile long backoffUntilRacy = Long.MIN_VALUE;
-
-    /** Opens a connection in a slot reserved for this caller and lends it; throws the open failure. */
-    private Lease<C> openAndLend(long now, long deadline, ThreadState<K, C> ts, long waitedNanos) {
-        Entry<K, C> e = open(now, deadline);
-        return lend(e, engine.ticker.nanoTime(), ts, false, waitedNanos);
+    /** An open in a reserved slot failed at {@code now}: backs off; returns when opens may start again. */
+    long openFailedLocked(Throwable failure, long now, RandomGenerator random) {
+        opening--;
+        return backoff.failedLocked(failure, now, settings.config().openBackoff(), random, poolName());
     }
 
-    /** Opens in a reserved slot; returns the new entry, LEASED by the caller. */
-    private Entry<K, C> open(long now, long deadline) {
-        Engine<K, C> en = engine;
-        long openDeadline = Math.min(deadline, now + en.openTimeoutNanos);
-        C c;
-        try {
-            c = en.connector.open(key, Deadline.at(en.ticker, openDeadline));
-            if (c == null) {
-                throw new NullPointerException("connector.open returned null for " + key);
-            }
-        } catch (Throwable failure) {
-            en.openFailed(this, failure, now);
-            if (failure instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            if (failure instanceof Error && !(failure instanceof AssertionError)) {
-                throw (Error) failure;
-            }
-            throw new PoolOpenException(en.config.name(), key, failure);
-        }
-        return en.opened(this, c, now);
+    /** Whether a waiter or min idle will want an open once a backoff ends. */
+    boolean wantsRetryLocked() {
+        return !waiters.isEmpty() || settings.config().minIdle() > 0;
     }
-
-    /** Opens one connection for min idle (housekeeping reserved the slot) and offers it. */
-    void openInBackground() {
-        Engine<K, C> en = engine;
-        long now = en.ticker.nanoTime();
-        Entry<K, C> e;
-        try {
-            e = open(now, Long.MAX_VALUE);
-        } catch (PoolException | Error failure) {
-            return; // counted, reported to the listener and backed off in openFailed
-        }
-        offer(e);
-    }
-
-    // ---- return --------------------------------------------------------------------------------
-
-    /** The lease holder gives {@code e} back. */
-    void release(Entry<K, C> e) {
-        Engine<K, C> en = engine;
-        long now = en.ticker.nanoTime();
-        en.listener.released(key, e.connection);
-        if (e.leakReported) {
-            en.reportLeakReturned(e, now);
-        }
-        Reason r = en.closed ? Reason.POOL_CLOSED : e.expiryWhileOwned(now);
-        if (r != null) {
-            en.retire(e, r);
-            return;
-        }
-        e.idleSince = now;
-        offer(e);
-        long expiry = e.nextExpiry(en.idleTimeoutNanos);
-        if (expiry < en.scheduledFor()) {
-            en.scheduleAt(expiry);
-        }
-    }
-
-    /** The lease holder saw {@code e} break. */
-    void discard(Entry<K, C> e, Reason reason) {
-        Engine<K, C> en = engine;
-        if (e.leakReported) {
-            en.reportLeakReturned(e, en.ticker.nanoTime());
-        }
-        en.retire(e, reason);
-    }
-
-    /** Gives a LEASED, usable entry to a waiter or to the idle set. */
-    private void offer(Entry<K, C> e) {
-        Engine<K, C> en = engine;
-        if (en.waitersTotal == 0) {
-            if (!watch(e)) {
-                return;
-            }
-            e.setState(Entry.IDLE);
-            // The volatile write above comes before these reads: a waiter that queued while we
-            // were publishing either sees IDLE in its own scan, or we see it here (never neither).
-            if (!(en.closed || e.expireRequest != null || waiting > 0 || en.waitersTotal > 0)
-                    || !e.cas(Entry.IDLE, Entry.LEASED) || !unwatch(e)) {
-                return; // nothing to do, or someone (an acquirer, housekeeping, the watcher) took it
-            }
-        }
-        offerToWaiters(e);
-    }
-
-    /** offer() when someone may be waiting; {@code e} is LEASED and not watched. */
-    private void offerToWaiters(Entry<K, C> e) {
-        Engine<K, C> en = engine;
-        while (true) {
-            Reason r = en.closed ? Reason.POOL_CLOSED : e.expireRequest;
-            if (r != null) {
-                en.retire(e, r);
-                return;
-            }
-            if (en.handOff(e) || !watch(e)) {
-                return;
-            }
-            e.setState(Entry.IDLE);
-            // Only this key's waiters can miss it now (others were just handled under the lock).
-            if (!(en.closed || e.expireRequest != null || waiting > 0)
-                    || !e.cas(Entry.IDLE, Entry.LEASED) || !unwatch(e)) {
-                return;
-            }
-        }
-    }
-
-    /** connector.onIdle; false (and the entry closed) if it threw. */
-    private boolean watch(Entry<K, C> e) {
-        try {
-            engine.connector.onIdle(e.connection, e);
-            return true;
-        } catch (RuntimeException | Error failure) {
-            Engine.LOG.warn("pool \"{}\": connector.onIdle failed for {}; closing it", engine.config.name(), e.connection, failure);
-            engine.retire(e, Reason.NOT_REUSABLE);
-            return false;
-        }
-    }
-
-    /** connector.onLease; false (and the entry closed) if it threw. */
-    private boolean unwatch(Entry<K, C> e) {
-        try {
-            engine.connector.onLease(e.connection);
-            return true;
-        } catch (RuntimeException | Error failure) {
-            Engine.LOG.warn("pool \"{}\": connector.onLease failed for {}; closing it", engine.config.name(), e.connection, failure);
-            engine.retire(e, Reason.NOT_REUSABLE);
-            return false;
-        }
-    }
-
-    // ---- bookkeeping under the engine's lock ---------------------------------------------------
 
     void addLocked(Entry<K, C> e) {
+        assert engine.holdsLock();
         Entry<K, C>[] old = entries;
         Entry<K, C>[] next = Arrays.copyOf(old, old.length + 1);
         next[old.length] = e;
@@ -470,6 +313,7 @@ final class SubPool<K, C> {
     }
 
     void removeLocked(Entry<K, C> e) {
+        assert engine.holdsLock();
         Entry<K, C>[] old = entries;
         for (int i = 0; i < old.length; i++) {
             if (old[i] == e) {
@@ -482,6 +326,73 @@ final class SubPool<K, C> {
             }
         }
         throw new IllegalStateException("entry not in its sub-pool: " + e);
+    }
+
+    // ---- the waiter queue, under the engine's lock ---------------------------------------------
+
+    boolean hasWaitersLocked() {
+        return !waiters.isEmpty();
+    }
+
+    int waitersLocked() {
+        return waiters.size();
+    }
+
+    void enqueueLocked(Waiter w) {
+        waiters.addLast(w);
+        waiting = waiters.size();
+        engine.waiterAddedLocked(this);
+    }
+
+    /** Completes the first waiter with {@code grant} (an entry or PERMIT); null if none waits. */
+    Waiter serveFirstLocked(Object grant, boolean watched) {
+        Waiter w = waiters.pollFirst();
+        if (w != null) {
+            waiterLeftLocked();
+            w.complete(grant, watched);
+        }
+        return w;
+    }
+
+    /** Takes {@code w} out of the queue if it is still in it (it gave up); whether it was. */
+    boolean removeWaiterLocked(Waiter w) {
+        if (!waiters.remove(w)) {
+            return false;
+        }
+        waiterLeftLocked();
+        return true;
+    }
+
+    private void waiterLeftLocked() {
+        waiting = waiters.size();
+        engine.waiterLeftLocked();
+    }
+
+    // ---- reporting, under the engine's lock ----------------------------------------------------
+
+    PoolStats statsLocked() {
+        int idle = 0, leased = 0;
+        for (Entry<K, C> e : entries) {
+            if (e.state() == Entry.LEASED) {
+                leased++;
+            } else {
+                idle++; // IDLE, or RESERVED on its way out
+            }
+        }
+        long[] closed = new long[Reason.values().length];
+        for (int i = 0; i < closed.length; i++) {
+            closed[i] = closedByReason.get(i);
+        }
+        return new PoolStats(idle, leased, opening, waiters.size(), opened, closed, Map.of());
+    }
+
+    PoolTimeoutException timeoutLocked(long waitedNanos, long startedAt) {
+        return new PoolTimeoutException(poolName(), key, Duration.ofNanos(Math.max(0, waitedNanos)),
+                settings.config().maxPerKey(), statsLocked(), backoff.causeForTimeoutLocked(startedAt));
+    }
+
+    PoolRejectedException rejectedLocked() {
+        return new PoolRejectedException(poolName(), key, settings.config().maxWaiters(), statsLocked());
     }
 
     @Override

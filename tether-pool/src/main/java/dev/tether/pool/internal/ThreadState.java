@@ -9,6 +9,27 @@ package dev.tether.pool.internal;
  */
 final class ThreadState<K, C> {
     final Thread thread = Thread.currentThread();
-    Entry<K, C> last;
-    LeaseHandle<K, C> spare;
+    private Entry<K, C> last;
+    private LeaseHandle<K, C> spare;
+
+    Entry<K, C> last() {
+        return last;
+    }
+
+    /** The spare lease object, now taken; null if there is none. */
+    LeaseHandle<K, C> takeSpare() {
+        LeaseHandle<K, C> h = spare;
+        if (h != null) {
+            spare = null;
+        }
+        return h;
+    }
+
+    /** This thread ended a lease of {@code e}; {@code handle} may be lent again (null: it may not). */
+    void ended(Entry<K, C> e, LeaseHandle<K, C> handle) {
+        last = e; // single-threaded use is strict LIFO: the last returned is the next lent
+        if (handle != null && spare == null) {
+            spare = handle;
+        }
+    }
 }

@@ -17,10 +17,11 @@ final class Waiter {
 
     final Thread thread;
     final long startedAt;
+    /** When the caller gives up; NONE: never. */
     final long deadline;
     private volatile Object result;
     /** For an entry result: whether it came from the idle set (the connector was watching it). */
-    boolean watched;
+    private boolean watched;
 
     Waiter(Thread thread, long startedAt, long deadline) {
         this.thread = thread;
@@ -32,8 +33,14 @@ final class Waiter {
         return result;
     }
 
+    /** Read after {@link #result()} returned an entry (the volatile read orders it). */
+    boolean watched() {
+        return watched;
+    }
+
     /** Under the engine's lock; the caller unparks {@link #thread} after releasing it. */
-    void complete(Object r) {
+    void complete(Object r, boolean fromIdleSet) {
+        watched = fromIdleSet;
         result = r;
     }
 

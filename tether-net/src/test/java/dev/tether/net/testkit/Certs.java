@@ -1,4 +1,4 @@
-package dev.tether.net;
+package dev.tether.net.testkit;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;

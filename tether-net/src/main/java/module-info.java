@@ -1,0 +1,11 @@
+/**
+ * tether-net: TCP and TLS connections for tether-pool. Only {@code dev.tether.net} is API; the
+ * dialer, the idle watcher and the write guard in {@code dev.tether.net.internal} are not exported.
+ */
+module dev.tether.net {
+    requires transitive dev.tether.pool;
+    requires jdk.net;
+    requires org.slf4j;
+
+    exports dev.tether.net;
+}
