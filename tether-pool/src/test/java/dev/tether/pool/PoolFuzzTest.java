@@ -307,6 +307,7 @@ class PoolFuzzTest {
         void closeConn(Conn c, Reason r) {
             KeyState k = keys.get(c.key);
             k.conns.remove(c);
+            k.emptySince = Long.MIN_VALUE; // used just now, whatever housekeeping saw before
             k.closed.merge(r, 1L, Long::sum);
             closedReason.put(c.id, r);
         }
@@ -358,6 +359,7 @@ class PoolFuzzTest {
                 }
                 closeConn(victim, Reason.EVICTED);
             }
+            k.emptySince = Long.MIN_VALUE; // an open starts: the key is in use, whatever comes of it
             if (failuresQueued > 0) {
                 failuresQueued--;
                 k.backoff = k.backoff == 0 ? BACKOFF_FIRST.toNanos() : Math.min(BACKOFF_MAX.toNanos(), k.backoff * 2);
@@ -371,6 +373,7 @@ class PoolFuzzTest {
             Conn c = new Conn(nextId++, key, now, now + life - j);
             byId.put(c.id, c);
             k.conns.add(c);
+            k.emptySince = Long.MIN_VALUE;
             k.opened++;
             k.backoff = 0;
             k.failedRecently = false;
@@ -445,7 +448,8 @@ class PoolFuzzTest {
                         }
                     }
                 }
-                // A key whose sub-pool stayed empty for an idle timeout is dropped (it starts afresh).
+                // A key whose sub-pool stayed empty and unused for an idle timeout is dropped (it
+                // starts afresh); a connection opened or closed in between counts as use.
                 if (!k.conns.isEmpty()) {
                     k.emptySince = Long.MIN_VALUE;
                 } else {

@@ -492,6 +492,23 @@ class PoolTest {
     }
 
     @Test
+    void aKeyUsedBetweenHousekeepingPassesIsNeverDropped() {
+        // A route served now and then on connections that do not stay (each one closed after its
+        // use): empty at every pass, but used in between. Counts must not restart.
+        KeyedPool<String, FakeConnection> p = keyed(b -> b);
+        for (int i = 0; i < 10; i++) {
+            p.maintain(ticker.now());
+            ticker.advance(ofSeconds(8)); // the idle timeout is 10 s: two passes cover more than that
+            p.acquire("a").retire();
+        }
+        p.maintain(ticker.now());
+        assertThat(p.stats().forKey("a").opened()).as("one sub-pool all along").isEqualTo(10);
+        ticker.advance(ofSeconds(11));
+        p.maintain(ticker.now());
+        assertThat(p.stats().perKey()).as("unused since the last pass, for an idle timeout").doesNotContainKey("a");
+    }
+
+    @Test
     void aPoolsOwnKeyIsNeverDropped() {
         Pool<FakeConnection> p = pool(b -> b);
         p.acquire().retire();

@@ -233,6 +233,17 @@ final class SubPool<K, C> {
         return Nanos.earlier(next, retireIfUnusedLocked(now));
     }
 
+    /**
+     * The key was just used (a connection opened, joined or left, a caller queued): whatever
+     * housekeeping saw before, it was not unused since then. Every way a key can be used while it
+     * has no connection goes through one of these, under the lock, so a key served between two
+     * housekeeping passes is never taken for unused; a key that keeps its connections is never
+     * empty. The hot path (lending and returning an idle connection) needs none of it.
+     */
+    private void usedLocked() {
+        unusedSince = Nanos.NONE;
+    }
+
     /** Step 5 of maintainLocked; returns when to look again. */
     private long retireIfUnusedLocked(long now) {
         if (pinned || entries.length > 0 || opening > 0 || !waiters.isEmpty()) {
@@ -281,6 +292,7 @@ final class SubPool<K, C> {
     /** The engine reserved an opening slot for this key. */
     void openStartedLocked() {
         opening++;
+        usedLocked();
     }
 
     /** An open in a reserved slot succeeded; {@code e} joins unless the pool closed meanwhile. */
@@ -306,6 +318,7 @@ final class SubPool<K, C> {
 
     void addLocked(Entry<K, C> e) {
         assert engine.holdsLock();
+        usedLocked();
         Entry<K, C>[] old = entries;
         Entry<K, C>[] next = Arrays.copyOf(old, old.length + 1);
         next[old.length] = e;
@@ -314,6 +327,7 @@ final class SubPool<K, C> {
 
     void removeLocked(Entry<K, C> e) {
         assert engine.holdsLock();
+        usedLocked();
         Entry<K, C>[] old = entries;
         for (int i = 0; i < old.length; i++) {
             if (old[i] == e) {
@@ -339,6 +353,7 @@ final class SubPool<K, C> {
     }
 
     void enqueueLocked(Waiter w) {
+        usedLocked();
         waiters.addLast(w);
         waiting = waiters.size();
         engine.waiterAddedLocked(this);
