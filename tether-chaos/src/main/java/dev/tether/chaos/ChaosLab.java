@@ -93,7 +93,7 @@ public final class ChaosLab implements AutoCloseable {
     /** {@link #serve(String, int, Path)}, with {@link ApiAccess#REMOTE} to listen beyond loopback. */
     public static ChaosLab serve(String host, int port, Path populateFile, ApiAccess access) {
         // Checked and read before anything listens: a bad host or a broken file starts nothing.
-        apiAddress(host, port, access);
+        apiAddressFor(host, port, access);
         List<ProxyConfig> proxies = populateFile == null ? List.of() : Populate.read(populateFile);
         ChaosLab lab = create();
         try {
@@ -266,7 +266,7 @@ public final class ChaosLab implements AutoCloseable {
 
     /** {@link #startApi(String, int)}, with {@link ApiAccess#REMOTE} to accept any host. */
     public InetSocketAddress startApi(String host, int port, ApiAccess access) {
-        InetSocketAddress address = apiAddress(host, port, access);
+        InetSocketAddress address = apiAddressFor(host, port, access);
         lock.lock();
         try {
             ensureOpen();
@@ -288,7 +288,7 @@ public final class ChaosLab implements AutoCloseable {
      * @throws ChaosException 400 naming the host and the rule when it does not resolve, or is not
      *     loopback and {@code access} is {@link ApiAccess#LOOPBACK}
      */
-    public static InetSocketAddress apiAddress(String host, int port, ApiAccess access) {
+    public static InetSocketAddress apiAddressFor(String host, int port, ApiAccess access) {
         return Addresses.apiAddress(host, port, Objects.requireNonNull(access, "access") == ApiAccess.REMOTE);
     }
 

@@ -172,9 +172,9 @@ class ApiDefencesTest {
         assertThat(lab.apiAddress()).as("nothing started").isEmpty();
         assertThatThrownBy(() -> ChaosLab.serve("0.0.0.0", 0, null)).hasMessageContaining("not a loopback address");
         // With the opt-in the address is accepted (checked without listening: tests listen on loopback only).
-        assertThat(ChaosLab.apiAddress("0.0.0.0", 8474, ChaosLab.ApiAccess.REMOTE).getAddress().isAnyLocalAddress()).isTrue();
-        assertThat(ChaosLab.apiAddress("localhost", 8474, ChaosLab.ApiAccess.LOOPBACK).getAddress().isLoopbackAddress()).isTrue();
-        assertThatThrownBy(() -> ChaosLab.apiAddress("127.0.0.1", 70000, ChaosLab.ApiAccess.LOOPBACK))
+        assertThat(ChaosLab.apiAddressFor("0.0.0.0", 8474, ChaosLab.ApiAccess.REMOTE).getAddress().isAnyLocalAddress()).isTrue();
+        assertThat(ChaosLab.apiAddressFor("localhost", 8474, ChaosLab.ApiAccess.LOOPBACK).getAddress().isLoopbackAddress()).isTrue();
+        assertThatThrownBy(() -> ChaosLab.apiAddressFor("127.0.0.1", 70000, ChaosLab.ApiAccess.LOOPBACK))
                 .hasMessage("port: 70000 (expected: 0 to 65535)");
     }
 

@@ -57,7 +57,7 @@ public final class ProxyCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port: " + port + " (expected: 0 to 65535)");
         }
         try {
-            ChaosLab.apiAddress(host, port, access());
+            ChaosLab.apiAddressFor(host, port, access());
         } catch (ChaosException e) {
             // The lab names the field "host: ..."; on this command line it is the option --host.
             throw new CommandLine.ParameterException(spec.commandLine(), "--" + e.getMessage());

@@ -157,7 +157,7 @@ class ExitCodesTest {
         ProxyCommand proxy = MainTest.parse(ProxyCommand.class, "proxy", "--host", "0.0.0.0", "--allow-remote");
         assertThat(proxy.allowRemote).isTrue();
         // What it prints when it runs so (checked without listening beyond loopback).
-        assertThat(ChaosLab.apiAddress("0.0.0.0", 8474, ChaosLab.ApiAccess.REMOTE)).isNotNull();
+        assertThat(ChaosLab.apiAddressFor("0.0.0.0", 8474, ChaosLab.ApiAccess.REMOTE)).isNotNull();
         assertThat(ProxyCommand.warning(new InetSocketAddress("0.0.0.0", 8474))).hasValue("tether proxy: WARNING: the control API on"
                 + " 0.0.0.0:8474 is reachable beyond this machine (--allow-remote): whoever reaches it can re-point a proxy's"
                 + " upstream and read the traffic through it, or cut every connection; keep it on a network you trust.");

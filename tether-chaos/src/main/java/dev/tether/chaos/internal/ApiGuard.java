@@ -52,10 +52,10 @@ final class ApiGuard {
         }
         String host = r.header("Host");
         if (!isApiHost(hostPart(host))) {
-            throw forbidden("Host: " + Names.quote(host) + " refused: the control API answers requests addressed to it by"
-                    + " a loopback address, localhost, " + (startedHost.isEmpty() ? "" : startedHost + ", ")
-                    + (remote ? "or any IP address" : "and nothing else")
-                    + " (a name of another site pointing at this machine is DNS rebinding)");
+            boolean named = !startedHost.isEmpty() && !startedHost.equals("localhost") && Addresses.literal(startedHost) == null;
+            throw forbidden("Host: " + Names.quote(host) + " refused: the control API answers only requests addressed to"
+                    + " it by " + (remote ? "an IP address" : "a loopback address") + (named ? ", localhost or " + startedHost
+                    : " or localhost") + " (a name of another site pointing at this machine is DNS rebinding)");
         }
         String origin = r.header("Origin");
         if (origin != null && !isLoopbackOrigin(origin)) {

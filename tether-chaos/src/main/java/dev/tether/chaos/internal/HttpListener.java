@@ -26,6 +26,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -151,7 +152,9 @@ public final class HttpListener implements AutoCloseable {
             try {
                 socket = server.accept();
             } catch (IOException e) {
-                continue; // closed (the loop ends), or one failed accept
+                // Closed (the loop ends), or a failed accept (out of file descriptors): not a busy loop.
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                continue;
             }
             live.add(socket);
             try {

@@ -24,17 +24,11 @@ public final class MiniHttp {
 
     /** A response body longer than the reader's limit; nothing past the limit was read. */
     public static final class BodyTooLarge extends IOException {
-        private final long limit;
         private final boolean closeDelimited;
 
-        BodyTooLarge(long limit, boolean closeDelimited, String message) {
+        BodyTooLarge(boolean closeDelimited, String message) {
             super(message);
-            this.limit = limit;
             this.closeDelimited = closeDelimited;
-        }
-
-        public long limit() {
-            return limit;
         }
 
         /** Whether the body had no length and would have ended only with the connection (a stream, perhaps endless). */
@@ -170,14 +164,14 @@ public final class MiniHttp {
         } else if (head.header("Content-Length") != null) {
             long length = number("Content-Length", head.header("Content-Length"), 10);
             if (length > maxBody) {
-                throw new BodyTooLarge(maxBody, false, "a response body of " + length + " bytes (Content-Length), more than the "
+                throw new BodyTooLarge(false, "a response body of " + length + " bytes (Content-Length), more than the "
                         + maxBody + " read");
             }
             body = readFully(in, length);
         } else {
             body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1)); // delimited by the close
             if (body.length > maxBody) {
-                throw new BodyTooLarge(maxBody, true, "a response body without a length (it ends when the server closes) that"
+                throw new BodyTooLarge(true, "a response body without a length (it ends when the server closes) that"
                         + " went on past the " + maxBody + " bytes read");
             }
             keepAlive = false;
@@ -223,7 +217,7 @@ public final class MiniHttp {
             int semi = line.indexOf(';');
             long size = number("chunk size", semi >= 0 ? line.substring(0, semi) : line, 16);
             if (out.size() + size > maxBody) {
-                throw new BodyTooLarge(maxBody, false, "a chunked response body of more than " + maxBody + " bytes");
+                throw new BodyTooLarge(false, "a chunked response body of more than " + maxBody + " bytes");
             }
             if (size == 0) {
                 while (!readLine(in, -1).isEmpty()) {
