@@ -157,7 +157,8 @@ class HostileServerProbeTest {
         })) {
             Run r = probe(url(s));
             assertThat(r.code()).as(r.err()).isZero();
-            assertThat(r.out()).contains("no: the server closes after each response")
+            assertThat(r.out()).containsPattern("^tether probe http://127\\.0\\.0\\.1:\\d+/ \\(\\d+\\.\\d s, 1 connection\\)\n")
+                    .contains("no: the server closes after each response")
                     .contains("The server answers in HTTP/1.0 without keep-alive, so every request pays a connect and no pool")
                     .doesNotContain("nginx").doesNotContain("TLS");
         }
