@@ -6,8 +6,6 @@
 module dev.tether.chaos {
     // The control API's JSON trees (jackson-databind brings jackson-core, whose exceptions it uses).
     requires com.fasterxml.jackson.databind;
-    // The control API's HTTP server.
-    requires jdk.httpserver;
     requires org.slf4j;
     // Only ChaosExtension needs it, and only a test loads that class: JUnit is the test's to bring.
     // Transitive: the extension's API is JUnit's types, so a test that reads this module reads JUnit's.

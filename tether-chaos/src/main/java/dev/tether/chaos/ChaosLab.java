@@ -2,6 +2,7 @@ package dev.tether.chaos;
 
 import dev.tether.chaos.internal.Addresses;
 import dev.tether.chaos.internal.ApiServer;
+import dev.tether.chaos.internal.HttpListener;
 import dev.tether.chaos.internal.Populate;
 import dev.tether.chaos.internal.ProxyRuntime;
 import dev.tether.chaos.internal.Workers;
@@ -36,6 +37,21 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ChaosLab implements AutoCloseable {
 
+    /**
+     * Who may reach the control API. Whoever reaches it can re-point a proxy's upstream and read
+     * the traffic through it, so it listens on loopback unless the caller opts in.
+     */
+    public enum ApiAccess {
+        /** Only a loopback host is accepted (127.0.0.1, ::1, localhost). The default. */
+        LOOPBACK,
+        /**
+         * Any host, such as 0.0.0.0: other machines can drive the lab (a Toxiproxy container on a
+         * CI network). A warning is logged. Requests must still address the API by an IP address,
+         * localhost or the host it was started with, and never come from a browser.
+         */
+        REMOTE
+    }
+
     /** What {@code GET /version} reports: this lab, not a Toxiproxy release. */
     public static final String VERSION = "tether-chaos-0.1.0";
 
@@ -59,23 +75,30 @@ public final class ChaosLab implements AutoCloseable {
     }
 
     /**
-     * A lab with the defaults, its control API on {@code host:port} and the proxies of a populate
-     * file: what {@code tether proxy --host HOST --port PORT --config FILE} runs. Close it to stop
-     * everything.
+     * A lab with the defaults, its control API on {@code host:port} (loopback only) and the proxies
+     * of a populate file: what {@code tether proxy --host HOST --port PORT --config FILE} runs.
+     * Close it to stop everything.
      *
      * @param port 0 picks a free port; Toxiproxy's is 8474
      * @param populateFile a JSON array in Toxiproxy's populate format ({@link #populate(Path)}),
      *     or null for a lab without proxies
      * @throws ChaosException naming the file and the proxy when the file cannot be read or breaks
-     *     the format, and when a proxy or the API cannot listen; nothing is left running
+     *     the format, when the host is not loopback, and when a proxy or the API cannot listen;
+     *     nothing is left running
      */
     public static ChaosLab serve(String host, int port, Path populateFile) {
-        // Read before anything listens: a broken file starts nothing.
+        return serve(host, port, populateFile, ApiAccess.LOOPBACK);
+    }
+
+    /** {@link #serve(String, int, Path)}, with {@link ApiAccess#REMOTE} to listen beyond loopback. */
+    public static ChaosLab serve(String host, int port, Path populateFile, ApiAccess access) {
+        // Checked and read before anything listens: a bad host or a broken file starts nothing.
+        apiAddressFor(host, port, access);
         List<ProxyConfig> proxies = populateFile == null ? List.of() : Populate.read(populateFile);
         ChaosLab lab = create();
         try {
             lab.populate(proxies);
-            lab.startApi(host, port);
+            lab.startApi(host, port, access);
             return lab;
         } catch (RuntimeException e) {
             lab.close();
@@ -228,24 +251,45 @@ public final class ChaosLab implements AutoCloseable {
     }
 
     /**
-     * Starts the Toxiproxy-compatible HTTP API. Use host {@code 127.0.0.1} (the default of
-     * {@code tether proxy}): anything that reaches the API can cut your connections.
+     * Starts the Toxiproxy-compatible HTTP API on a loopback host ({@code 127.0.0.1}, {@code ::1}
+     * or {@code localhost}): anything that reaches the API can cut your connections, re-point a
+     * proxy's upstream and read the traffic. It refuses requests a web page could send (see the
+     * README's tether-chaos section), and no slow client holds up another.
      *
      * @param port 0 picks a free port; Toxiproxy's is 8474
      * @return the address the API listens on
+     * @throws ChaosException 400 if the host is not loopback, 500 if the address cannot be bound
      */
     public InetSocketAddress startApi(String host, int port) {
+        return startApi(host, port, ApiAccess.LOOPBACK);
+    }
+
+    /** {@link #startApi(String, int)}, with {@link ApiAccess#REMOTE} to accept any host. */
+    public InetSocketAddress startApi(String host, int port, ApiAccess access) {
+        InetSocketAddress address = apiAddressFor(host, port, access);
         lock.lock();
         try {
             ensureOpen();
             if (api != null) {
                 throw new IllegalStateException("the API is already running on " + api.address());
             }
-            api = ApiServer.start(this, new InetSocketAddress(host, port));
+            api = ApiServer.start(this, address, host, access == ApiAccess.REMOTE, HttpListener.Limits.DEFAULT);
             return api.address();
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * The address {@link #startApi(String, int, ApiAccess)} would listen on, checked as it checks
+     * it, without listening: for a command line that wants to refuse a bad host before it starts
+     * anything.
+     *
+     * @throws ChaosException 400 naming the host and the rule when it does not resolve, or is not
+     *     loopback and {@code access} is {@link ApiAccess#LOOPBACK}
+     */
+    public static InetSocketAddress apiAddressFor(String host, int port, ApiAccess access) {
+        return Addresses.apiAddress(host, port, Objects.requireNonNull(access, "access") == ApiAccess.REMOTE);
     }
 
     /** The API's address, if started. */

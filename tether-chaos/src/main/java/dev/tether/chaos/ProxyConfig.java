@@ -1,11 +1,13 @@
 package dev.tether.chaos;
 
+import dev.tether.chaos.internal.Names;
 import java.util.Objects;
 
 /**
  * What defines a proxy, in Toxiproxy's terms: a unique name, the address it listens on
  * ({@code 127.0.0.1:0} picks a free port), the {@code host:port} it forwards to, and whether it
- * is enabled.
+ * is enabled. The name is 1 to 128 characters, none of them {@code /} or a control character
+ * (it is a path segment of the control API).
  */
 public record ProxyConfig(String name, String listen, String upstream, boolean enabled) {
 
@@ -14,6 +16,7 @@ public record ProxyConfig(String name, String listen, String upstream, boolean e
         if (name.isEmpty()) {
             throw ChaosException.badRequest("missing required field: name");
         }
+        Names.check("name", name);
         if (upstream == null || upstream.isEmpty()) {
             throw ChaosException.badRequest("missing required field: upstream");
         }

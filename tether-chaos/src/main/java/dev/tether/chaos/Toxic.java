@@ -1,5 +1,7 @@
 package dev.tether.chaos;
 
+import dev.tether.chaos.internal.Names;
+import java.math.BigInteger;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -29,9 +31,7 @@ public final class Toxic {
         this.type = Objects.requireNonNull(b.type, "type");
         this.stream = b.stream;
         this.name = b.name != null ? b.name : type.jsonName() + "_" + stream.jsonName();
-        if (name.isEmpty()) {
-            throw ChaosException.badRequest("name: \"\" (expected: a non-empty name)");
-        }
+        Names.check("name", name);
         if (!(b.toxicity >= 0.0 && b.toxicity <= 1.0)) {
             throw ChaosException.badRequest("toxicity: " + b.toxicity + " (expected: 0.0 to 1.0)");
         }
@@ -64,8 +64,7 @@ public final class Toxic {
     }
 
     public static Toxic latency(Duration latency, Duration jitter) {
-        return builder(ToxicType.LATENCY).attribute("latency", millis("latency", latency))
-                .attribute("jitter", millis("jitter", jitter)).build();
+        return builder(ToxicType.LATENCY).attribute("latency", millis(latency)).attribute("jitter", millis(jitter)).build();
     }
 
     /** At most {@code kilobytesPerSecond} KB/s; 0 stops the data. */
@@ -74,23 +73,23 @@ public final class Toxic {
     }
 
     public static Toxic slowClose(Duration delay) {
-        return builder(ToxicType.SLOW_CLOSE).attribute("delay", millis("delay", delay)).build();
+        return builder(ToxicType.SLOW_CLOSE).attribute("delay", millis(delay)).build();
     }
 
     /** Drops the data and closes after {@code timeout}; {@link Duration#ZERO} never closes. */
     public static Toxic timeout(Duration timeout) {
-        return builder(ToxicType.TIMEOUT).attribute("timeout", millis("timeout", timeout)).build();
+        return builder(ToxicType.TIMEOUT).attribute("timeout", millis(timeout)).build();
     }
 
     public static Toxic resetPeer(Duration timeout) {
-        return builder(ToxicType.RESET_PEER).attribute("timeout", millis("timeout", timeout)).build();
+        return builder(ToxicType.RESET_PEER).attribute("timeout", millis(timeout)).build();
     }
 
     /** Slices of {@code averageSize} ± {@code sizeVariation} bytes, {@code delay} apart (µs precision). */
     public static Toxic slicer(int averageSize, int sizeVariation, Duration delay) {
         return builder(ToxicType.SLICER).attribute("average_size", averageSize)
                 .attribute("size_variation", sizeVariation)
-                .attribute("delay", delay.toNanos() / 1000).build();
+                .attribute("delay", micros(delay)).build();
     }
 
     public static Toxic limitData(long bytes) {
@@ -119,7 +118,7 @@ public final class Toxic {
 
     /** Closes connections idle longer than {@code timeout}, with an RST if {@code rst}, else a FIN. */
     public static Toxic idleClose(Duration timeout, boolean rst) {
-        return builder(ToxicType.IDLE_CLOSE).attribute("timeout", millis("timeout", timeout))
+        return builder(ToxicType.IDLE_CLOSE).attribute("timeout", millis(timeout))
                 .attribute("mode", rst ? "rst" : "fin").build();
     }
 
@@ -198,11 +197,15 @@ public final class Toxic {
                 + toxicity + ", " + attributes + "}";
     }
 
-    private static long millis(String field, Duration d) {
-        if (d.isNegative()) {
-            throw ChaosException.badRequest(field + ": " + d + " (expected: >= 0)");
-        }
-        return d.toMillis();
+    /** Whole ms of {@code d}, exact even past a long, so that the attribute's range check sees the real value. */
+    private static BigInteger millis(Duration d) {
+        return BigInteger.valueOf(d.getSeconds()).multiply(BigInteger.valueOf(1000))
+                .add(BigInteger.valueOf(d.getNano() / 1_000_000));
+    }
+
+    private static BigInteger micros(Duration d) {
+        return BigInteger.valueOf(d.getSeconds()).multiply(BigInteger.valueOf(1_000_000))
+                .add(BigInteger.valueOf(d.getNano() / 1000));
     }
 
     public static final class Builder {

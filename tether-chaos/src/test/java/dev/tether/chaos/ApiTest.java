@@ -1,6 +1,7 @@
 package dev.tether.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -9,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -192,13 +194,13 @@ class ApiTest {
         assertError(call("POST", "/proxies/p/toxics", "{\"type\":\"latency\",\"stream\":\"sideways\"}"), 400,
                 "stream: sideways (expected: upstream or downstream)");
         assertError(call("POST", "/proxies/p/toxics", "{\"type\":\"latency\",\"attributes\":{\"latency\":-5}}"), 400,
-                "latency: -5 (expected: >= 0)");
+                "latency: -5 (expected: a whole number of ms from 0 to 3600000)");
         assertError(call("POST", "/proxies/p/toxics", "{\"type\":\"latency\",\"attributes\":{\"latency\":\"soon\"}}"), 400,
-                "latency: soon (expected: a whole number)");
+                "latency: soon (expected: a whole number of ms from 0 to 3600000)");
         assertError(call("POST", "/proxies/p/toxics", "{\"type\":\"latency\",\"toxicity\":2}"), 400, "toxicity: 2.0");
         assertError(call("POST", "/proxies/p/toxics", "{\"type\":\"idle_close\",\"attributes\":{\"timeout\":5,\"mode\":\"fax\"}}"), 400,
                 "mode: fax");
-        assertError(call("POST", "/proxies/p/toxics", "{\"type\":\"slicer\"}"), 400, "average_size: 0 (expected: >= 1)");
+        assertError(call("POST", "/proxies/p/toxics", "{\"type\":\"slicer\"}"), 400, "average_size: 0 (expected: a whole number of bytes from 1 to 1073741824)");
         assertError(call("POST", "/proxies/p/toxics", "{\"type\":"), 400, "bad request body");
         assertError(call("POST", "/proxies/p/toxics", ""), 400, "bad request body");
         call("POST", "/proxies/p/toxics", "{\"type\":\"latency\"}");
@@ -214,6 +216,74 @@ class ApiTest {
         assertError(call("GET", "/nowhere", null), 404, "no such endpoint");
         assertError(call("PUT", "/proxies", "{}"), 405, "not allowed");
         assertError(call("GET", "/reset", null), 405, "not allowed");
+    }
+
+    @Test
+    void toxicAttributesThatWouldOverflowOrLieAreRefusedWithTheirRange() throws Exception {
+        call("POST", "/proxies", proxyBody("p"));
+        String ms = " (expected: a whole number of ms from 0 to 3600000)";
+        assertError(addToxic("latency", "\"latency\":9223372036854775807"), 400, "latency: 9223372036854775807" + ms);
+        assertError(addToxic("latency", "\"jitter\":1e30"), 400, "jitter: 1E+30" + ms);
+        assertError(addToxic("latency", "\"latency\":1.5"), 400, "latency: 1.5" + ms);
+        assertError(addToxic("timeout", "\"timeout\":-1"), 400, "timeout: -1" + ms);
+        assertError(addToxic("bandwidth", "\"rate\":1000000000000000"), 400,
+                "rate: 1000000000000000 (expected: a whole number of KB/s from 0 to 100000000)");
+        assertError(addToxic("limit_data", "\"bytes\":99999999999999999999999"), 400,
+                "bytes: 99999999999999999999999 (expected: a whole number of bytes from 0 to 9223372036854775807)");
+        assertError(addToxic("slicer", "\"average_size\":10,\"delay\":3600000001"), 400,
+                "delay: 3600000001 (expected: a whole number of µs from 0 to 3600000000)");
+        assertThat(lab.proxy("p").toxics()).as("nothing refused was added").isEmpty();
+
+        // The bounds themselves are accepted, and stored as they were sent.
+        assertThat(addToxic("latency", "\"latency\":3600000").body.get("attributes").get("latency").asLong()).isEqualTo(3_600_000);
+        assertThat(addToxic("limit_data", "\"bytes\":9223372036854775807").body.get("attributes").get("bytes").asLong())
+                .isEqualTo(Long.MAX_VALUE);
+        assertError(call("PATCH", "/proxies/p/toxics/latency_downstream", "{\"attributes\":{\"latency\":3600001}}"), 400,
+                "latency: 3600001" + ms);
+
+        // The Java API checks the same ranges, with the exact value even past a long.
+        assertThatThrownBy(() -> Toxic.latency(Duration.ofSeconds(Long.MAX_VALUE)))
+                .hasMessage("latency: 9223372036854775807000" + ms);
+        assertThatThrownBy(() -> Toxic.bandwidth(Long.MAX_VALUE)).hasMessageStartingWith("rate: 9223372036854775807 (expected");
+        assertThatThrownBy(() -> Toxic.idleClose(Duration.ofHours(2), true)).hasMessageStartingWith("timeout: 7200000 (expected");
+    }
+
+    private Reply addToxic(String type, String attributes) throws Exception {
+        return call("POST", "/proxies/p/toxics", "{\"type\":\"" + type + "\",\"attributes\":{" + attributes + "}}");
+    }
+
+    @Test
+    void proxyAndToxicNamesAreOneToA128CharactersWithoutSlashOrControlCharacters() throws Exception {
+        String rule = "(expected: 1 to 128 characters, none of them '/' or a control character)";
+        assertError(call("POST", "/proxies", proxyBody("a/b")), 400, "name: \"a/b\" " + rule);
+        assertError(call("POST", "/proxies", proxyBody("a\\u0000b")), 400, "name: \"a\\u0000b\" " + rule);
+        assertError(call("POST", "/proxies", proxyBody("a\\r\\nb")), 400, "name: \"a\\u000d\\u000ab\" " + rule);
+        assertError(call("POST", "/proxies", proxyBody("a\\tb")), 400, rule);
+        assertError(call("POST", "/proxies", proxyBody("")), 400, "missing required field: name");
+        assertError(call("POST", "/proxies", proxyBody("x".repeat(900_000))), 400,
+                "name: \"" + "x".repeat(40) + "\"... (900000 characters) " + rule);
+        assertError(call("POST", "/proxies", proxyBody("x".repeat(129))), 400, rule);
+        assertThat(call("POST", "/proxies", proxyBody("x".repeat(128))).status).isEqualTo(201);
+        assertThat(call("POST", "/proxies", proxyBody("été 1")).status).isEqualTo(201);
+        assertThat(call("GET", "/proxies/%C3%A9t%C3%A9%201", null).body.get("name").asText()).isEqualTo("été 1");
+        assertThat(lab.proxies()).hasSize(2);
+
+        assertError(call("POST", "/proxies/" + "x".repeat(128) + "/toxics", "{\"type\":\"latency\",\"name\":\"a/b\"}"), 400,
+                "name: \"a/b\" " + rule);
+        assertThatThrownBy(() -> new ProxyConfig("a/b", "127.0.0.1:0", "127.0.0.1:1", true)).hasMessageContaining(rule);
+        assertThatThrownBy(() -> Toxic.blackhole().withName("line\nbreak")).hasMessageContaining(rule);
+    }
+
+    @Test
+    void populateTakesOnlyJsonBooleansAndSaysWhereJsonBreaksOnOneLine() throws Exception {
+        assertError(call("POST", "/populate", "[{\"name\":\"a\",\"upstream\":\"127.0.0.1:1\",\"enabled\":\"no\"}]"), 400,
+                "enabled: \"no\" (expected: true or false) at proxy 1");
+        assertError(call("POST", "/populate", "[{\"name\":\"a\",\"upstream\":\"127.0.0.1:1\",\"enabled\":0}]"), 400,
+                "enabled: 0 (expected: true or false)");
+        assertThat(lab.proxies()).isEmpty();
+        Reply broken = call("POST", "/populate", "[\n{\"name\":\n tru}]");
+        assertError(broken, 400, "bad request body: line 3, column 6: not JSON: Unrecognized token 'tru'");
+        assertThat(broken.body.get("error").asText()).doesNotContain("\n").doesNotContain("Source");
     }
 
     @Test

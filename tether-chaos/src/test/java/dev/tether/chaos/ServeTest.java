@@ -58,6 +58,29 @@ class ServeTest {
     }
 
     @Test
+    void aConfigFileTakesOnlyJsonBooleansAndItsErrorsAreOneLineWithLineAndColumn(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("proxies.json");
+        Files.writeString(config, "[{\"name\":\"a\",\"upstream\":\"127.0.0.1:1\",\"enabled\":\"no\"}]");
+        try (ChaosLab lab = ChaosLab.create()) {
+            assertThatThrownBy(() -> lab.populate(config))
+                    .hasMessage("config " + config + ", proxy 1: enabled: \"no\" (expected: true or false)");
+            Files.writeString(config, "[\n  {\"name\": \"a\",\n   \"upstream\": tru}\n]");
+            assertThatThrownBy(() -> lab.populate(config)).hasMessage("config " + config + ": line 3, column 20: not JSON:"
+                    + " Unrecognized token 'tru': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')");
+            Files.writeString(config, "[{\"name\": \"a\"");
+            assertThatThrownBy(() -> lab.populate(config)).hasMessage("config " + config
+                    + ": line 1, column 14: not JSON: Unexpected end-of-input: expected close marker for Object");
+            Files.writeString(config, "[] []");
+            assertThatThrownBy(() -> lab.populate(config)).hasMessage("config " + config
+                    + ": line 1, column 4: not JSON: more JSON after the end of the value");
+            assertThatThrownBy(() -> lab.populate(dir.resolve("absent.json")))
+                    .hasMessage("config " + dir.resolve("absent.json") + ": cannot read it: no such file");
+            assertThatThrownBy(() -> lab.populate(dir)).hasMessageStartingWith("config " + dir + ": cannot read it: ");
+            assertThat(lab.proxies()).isEmpty();
+        }
+    }
+
+    @Test
     void aConfigFileIsParsedAsStrictlyAsThePopulateEndpoint(@TempDir Path dir) throws IOException {
         Path config = dir.resolve("strict.json");
         Files.writeString(config, "[{\"name\":\"a\",\"upstream\":\"127.0.0.1:1\"},"
@@ -70,7 +93,8 @@ class ServeTest {
             assertThatThrownBy(() -> lab.populate(config))
                     .hasMessage("config " + config + ": object (expected: an array of proxies)");
             Files.writeString(config, "[{\"name\":\"a\",\"upstream\":\"127.0.0.1:1\"} 3");
-            assertThatThrownBy(() -> lab.populate(config)).hasMessageStartingWith("config " + config + ": not JSON: ");
+            assertThatThrownBy(() -> lab.populate(config)).hasMessage("config " + config
+                    + ": line 1, column 40: not JSON: Unexpected character ('3' (code 51)): was expecting comma to separate Array entries");
         }
     }
 }

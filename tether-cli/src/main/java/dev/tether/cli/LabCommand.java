@@ -22,10 +22,11 @@ import java.util.concurrent.Callable;
 
 /** {@code tether lab}: every failure, a naive client and tether side by side, on loopback. */
 @Command(name = "lab", mixinStandardHelpOptions = true,
-        description = {"Reproduces the failures that break pooled connections on embedded servers and tether-chaos proxies",
-                "on 127.0.0.1, with a naive client (one persistent connection, no checks, no timeouts, no retry) and",
-                "tether side by side, and prints what each application saw: requests sent, failures, duplicates",
-                "applied, connections opened, sockets left in CLOSE_WAIT / TIME_WAIT and time to recover.",
+        description = {"Reproduces the failures that break pooled connections, a naive client beside tether.",
+                "It runs each on embedded servers and tether-chaos proxies on 127.0.0.1, with a naive client (one",
+                "persistent connection, no checks, no timeouts, no retry) and tether side by side, and prints what",
+                "each application saw: requests sent, failures, duplicates applied, connections opened, sockets left",
+                "in CLOSE_WAIT / TIME_WAIT and time to recover.",
                 "Scenarios: 1 stale-fin, 2 idle-race, 3 reset, 4 blackhole, 5 refused, 6 connect-timeout,",
                 "7 post-twice, 8 load-balancer, 9 short-connections."},
         footer = {"", "Examples:", "  tether lab                          every scenario, about a minute",
@@ -38,10 +39,12 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--quick", description = "Shorter timeouts and fewer requests: the whole lab in under 15 s.")
     boolean quick;
 
-    @Option(names = "--json", description = "Print the results as JSON (timelines included) instead of the table.")
+    @Option(names = "--json", description = "Print the results as JSON (timelines included) instead of the table"
+            + " (on failure: {\"error\": ..., \"exitCode\": N}).")
     boolean json;
 
-    @Option(names = "--report", paramLabel = "FILE", description = "Write a standalone HTML report (charts and tables) to FILE.")
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "Write a standalone HTML report (charts and tables) to FILE, in a directory that exists.")
     Path report;
 
     @Option(names = "--only", split = ",", paramLabel = "SCENARIO",
@@ -61,7 +64,10 @@ public final class LabCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         List<Scenario> scenarios;
         try {
-            scenarios = Scenarios.select(only);
+            CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+            // Given but empty ("--only ,") is a mistake, not a wish to run everything.
+            scenarios = parsed != null && parsed.hasMatchedOption("--only") ? Scenarios.select(only) : Scenarios.all();
+            checkReport();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -73,13 +79,32 @@ public final class LabCommand implements Callable<Integer> {
         out.print(json ? JsonReport.render(result) + System.lineSeparator() : TextReport.render(result));
         out.flush();
         if (report != null) {
-            Path parent = report.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
             Files.writeString(report, HtmlReport.render(result), StandardCharsets.UTF_8);
             err.println("report written to " + report);
         }
         return result.errors() > 0 ? 1 : 0;
+    }
+
+    /**
+     * A report that could not be written is known before the run, not a minute after it; nothing is
+     * created here (a directory the user did not ask for would be a surprise).
+     */
+    private void checkReport() {
+        if (report == null) {
+            return;
+        }
+        Path file = report.toAbsolutePath();
+        Path dir = file.getParent();
+        if (Files.isDirectory(file)) {
+            throw new IllegalArgumentException("--report: " + report + " is a directory (expected: a file to write, such as "
+                    + report.resolve("lab.html") + ")");
+        }
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("--report: the directory " + dir + " does not exist (expected: a file in an"
+                    + " existing directory; create it first)");
+        }
+        if (Files.exists(file) ? !Files.isWritable(file) : !Files.isWritable(dir)) {
+            throw new IllegalArgumentException("--report: " + report + " cannot be written (permission denied)");
+        }
     }
 }

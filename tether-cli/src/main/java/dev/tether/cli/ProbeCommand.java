@@ -2,27 +2,34 @@ package dev.tether.cli;
 
 import dev.tether.cli.lab.JsonReport;
 import dev.tether.cli.probe.Probe;
+import dev.tether.cli.probe.ProbeTarget;
 import dev.tether.cli.probe.ProbeTls;
 import dev.tether.cli.probe.Probes;
+import dev.tether.net.Resolver;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URISyntaxException;
+import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** {@code tether probe URL}: a server's keep-alive facts and the tether settings that fit them. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = {"Measures how a server treats connections: whether they persist, the advertised Keep-Alive, the",
-                "requests it allows per connection, and its real idle timeout, found by holding several idle",
-                "connections in parallel for different times and narrowing down. Then prints the tether settings",
-                "that fit (an idle timeout a margin below the server's). Schemes: http, https."},
+        description = {"Measures a server's keep-alive behaviour and prints the tether settings that fit it.",
+                "It finds whether connections persist, the advertised Keep-Alive, the requests the server allows per",
+                "connection, and its real idle timeout, by holding several idle connections in parallel for different",
+                "times and narrowing down; the settings that fit are an idle timeout a margin below the server's.",
+                "Schemes: http, https. It reads at most 1 MiB of each response (point it at a short one, such as a",
+                "health check); the URL's password and query values never appear in its output."},
         footer = {"", "Examples:", "  tether probe http://127.0.0.1:8080/health",
                 "  tether probe https://api.example.internal/ --max-idle 70s",
                 "  tether probe http://127.0.0.1:8080/ --json",
@@ -30,23 +37,28 @@ import java.util.concurrent.Callable;
                 Main.EXIT_CODES + " 1 includes a server that cannot be reached."})
 public final class ProbeCommand implements Callable<Integer> {
 
+    static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+    static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+    static final Duration MIN_MAX_IDLE = Duration.ofMillis(500);
+    static final Duration MAX_MAX_IDLE = Duration.ofHours(24);
+
     @Parameters(index = "0", paramLabel = "URL", description = "What to probe, e.g. http://127.0.0.1:8080/health (GET requests are sent).")
     String target;
 
     @Option(names = "--max-idle", defaultValue = "120s", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "Longest idle time tried (default: ${DEFAULT-VALUE}); e.g. 90s, 2m, 1500ms.")
+            description = "Longest idle time tried, 500ms to 24h (default: ${DEFAULT-VALUE}); e.g. 90s, 2m, 1500ms.")
     Duration maxIdle;
 
     @Option(names = "--max-requests", defaultValue = "100", paramLabel = "N",
-            description = "Most requests sent on one connection to find the server's limit (default: ${DEFAULT-VALUE}).")
+            description = "Most requests sent on one connection to find the server's limit, 2 to 10000 (default: ${DEFAULT-VALUE}).")
     int maxRequests;
 
     @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
-            description = "Connect and read timeout of each probe connection (default: ${DEFAULT-VALUE}).")
+            description = "Connect and read timeout of each probe connection, 1ms to 1h (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Option(names = "--parallel", defaultValue = "4", paramLabel = "N",
-            description = "Connections held idle at once in each round (default: ${DEFAULT-VALUE}).")
+            description = "Connections held idle at once in each round, 1 to 32 (default: ${DEFAULT-VALUE}).")
     int parallel;
 
     @Option(names = {"-k", "--insecure"}, description = "https: accept any certificate and host name (self-signed test servers).")
@@ -56,11 +68,14 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "https: trust the certificates in FILE (PEM or DER: a private CA or a self-signed server), not the JDK's.")
     Path caCert;
 
-    @Option(names = "--json", description = "Print the findings as JSON.")
+    @Option(names = "--json", description = "Print the findings as JSON (on failure: {\"error\": ..., \"exitCode\": N}).")
     boolean json;
 
     @Option(names = {"-v", "--verbose"}, description = "Stack traces on errors.")
     boolean verbose;
+
+    /** How host names are resolved: the system's; tests answer without DNS. */
+    Resolver resolver = Resolver.SYSTEM;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -70,35 +85,62 @@ public final class ProbeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        URI uri;
+        ProbeTarget probeTarget;
         Probe probe;
         ProbeTls tls;
         try {
-            uri = new URI(target);
-            probe = Probes.forTarget(uri);
-            if (maxRequests < 2 || parallel < 1 || parallel > 32 || maxIdle.toMillis() < 500) {
-                throw new IllegalArgumentException("--max-requests >= 2, --parallel 1..32 and --max-idle >= 500ms expected");
-            }
+            probeTarget = ProbeTarget.parse(target);
+            probe = Probes.forTarget(probeTarget);
+            checkRange("--timeout", timeout, MIN_TIMEOUT, MAX_TIMEOUT);
+            checkRange("--max-idle", maxIdle, MIN_MAX_IDLE, MAX_MAX_IDLE);
+            checkRange("--max-requests", maxRequests, 2, 10_000);
+            checkRange("--parallel", parallel, 1, 32);
             if (insecure && caCert != null) {
                 throw new IllegalArgumentException("--insecure and --cacert exclude each other: --cacert checks the certificate, --insecure does not");
             }
             tls = insecure ? ProbeTls.insecure() : caCert != null ? ProbeTls.trusting(caCert) : ProbeTls.DEFAULT;
-        } catch (URISyntaxException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         // The command line's streams (System.out and System.err when run as a command, buffers in tests).
-        java.io.PrintWriter out = spec.commandLine().getOut();
-        java.io.PrintWriter err = spec.commandLine().getErr();
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         boolean terminal = parent != null && parent.terminal && !json;
-        Probe.ProbeResult r = probe.run(uri, new Probe.Options(maxIdle, maxRequests, timeout, parallel, tls),
+        Probe.ProbeResult r = probe.run(probeTarget, new Probe.Options(maxIdle, maxRequests, timeout, parallel, tls, resolver),
                 line -> err.println((terminal ? "  … " : "probe: ") + line));
         out.print(json ? JsonReport.render(r) + System.lineSeparator() : r.text());
         out.flush();
         return 0;
     }
 
-    /** 120s, 2m, 1500ms, 1h, a bare number of seconds, or ISO-8601 (PT2M). */
+    /** @throws IllegalArgumentException naming the option, the value as typed and the range */
+    private void checkRange(String option, Duration value, Duration min, Duration max) {
+        if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(option + ": " + typed(option, value) + " (expected: from " + DurationConverter.say(min)
+                    + " to " + DurationConverter.say(max) + ")");
+        }
+    }
+
+    private void checkRange(String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(option + ": " + value + " (expected: from " + min + " to " + max + ")");
+        }
+    }
+
+    /** The value as the user typed it, or as a duration when it was a default. */
+    private String typed(String option, Duration value) {
+        CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+        CommandLine.Model.OptionSpec o = parsed == null ? null : parsed.matchedOption(option);
+        return o != null && !o.originalStringValues().isEmpty() ? o.originalStringValues().get(0) : DurationConverter.say(value);
+    }
+
+    /**
+     * 120s, 2m, 1500ms, 1h, a bare number of seconds, or ISO-8601 (PT2M). Exact: a value too large
+     * for a {@link Duration} of milliseconds is refused, never wrapped or saturated.
+     */
     static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern SHAPE = Pattern.compile("([-+]?[0-9.]+(?:e[-+]?[0-9]+)?)(ms|s|m|h)?");
+
         @Override
         public Duration convert(String v) {
             String s = v.trim().toLowerCase(Locale.ROOT);
@@ -106,22 +148,36 @@ public final class ProbeCommand implements Callable<Integer> {
                 if (s.startsWith("pt")) {
                     return Duration.parse(s.toUpperCase(Locale.ROOT));
                 }
-                if (s.endsWith("ms")) {
-                    return Duration.ofMillis(Long.parseLong(s.substring(0, s.length() - 2)));
+                Matcher m = SHAPE.matcher(s);
+                if (!m.matches()) {
+                    throw new NumberFormatException(s);
                 }
-                if (s.endsWith("s")) {
-                    return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 1000));
-                }
-                if (s.endsWith("m")) {
-                    return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 60_000));
-                }
-                if (s.endsWith("h")) {
-                    return Duration.ofMillis(Math.round(Double.parseDouble(s.substring(0, s.length() - 1)) * 3_600_000));
-                }
-                return Duration.ofMillis(Math.round(Double.parseDouble(s) * 1000));
+                long unitMs = m.group(2) == null ? 1000 : switch (m.group(2)) {
+                    case "ms" -> 1;
+                    case "s" -> 1000;
+                    case "m" -> 60_000;
+                    default -> 3_600_000;
+                };
+                BigDecimal ms = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitMs))
+                        .setScale(0, RoundingMode.HALF_UP);
+                return Duration.ofMillis(ms.longValueExact());
+            } catch (ArithmeticException e) {
+                throw new CommandLine.TypeConversionException("'" + v + "' is too long a duration (expected e.g. 90s, 2m, 1500ms)");
             } catch (RuntimeException e) {
                 throw new CommandLine.TypeConversionException("'" + v + "' is not a duration (expected e.g. 90s, 2m, 1500ms)");
             }
+        }
+
+        /** A duration as the options take it: "1ms", "500ms", "90s", "1h". */
+        static String say(Duration d) {
+            long ms = d.toMillis();
+            if (ms != 0 && ms % 3_600_000 == 0) {
+                return ms / 3_600_000 + "h";
+            }
+            if (ms != 0 && ms % 1000 == 0) {
+                return ms / 1000 + "s";
+            }
+            return ms + "ms";
         }
     }
 }

@@ -7,6 +7,8 @@ import picocli.CommandLine;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The command line parsed into the command objects (okcurl's MainTest style), help and errors. */
 class MainTest {
 
-    private static <T> T parse(Class<T> type, String... args) {
+    static <T> T parse(Class<T> type, String... args) {
         CommandLine.ParseResult pr = Main.commandLine().parseArgs(args);
         return type.cast(pr.subcommand().commandSpec().userObject());
     }
@@ -74,9 +76,11 @@ class MainTest {
                 "[{\"name\": \"redis\", \"upstream\": \"127.0.0.1:6379\", \"enabled\": false}]");
         ProxyCommand proxy = parse(ProxyCommand.class, "proxy", "--port", "0", "--config", config.toString());
         try (ChaosLab lab = proxy.start()) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ProxyCommand.printStarted(lab, new PrintStream(out, true, StandardCharsets.UTF_8));
-            assertThat(out.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            ProxyCommand.printStarted(lab, new PrintWriter(out), new PrintWriter(err));
+            assertThat(err.toString()).as("no warning on loopback").isEmpty();
+            assertThat(out.toString().lines()).containsExactly(
                     "tether proxy (" + ChaosLab.VERSION + "): control API on 127.0.0.1:" + lab.apiAddress().orElseThrow().getPort()
                             + ", 1 proxy; Ctrl-C stops it",
                     "  redis: 127.0.0.1:0 -> 127.0.0.1:6379 (disabled)");

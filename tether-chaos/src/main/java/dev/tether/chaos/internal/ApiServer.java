@@ -11,8 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.tether.chaos.ChaosException;
 import dev.tether.chaos.ChaosLab;
 import dev.tether.chaos.ChaosProxy;
@@ -21,25 +19,21 @@ import dev.tether.chaos.Stream;
 import dev.tether.chaos.Toxic;
 import dev.tether.chaos.ToxicType;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Toxiproxy 2.x's HTTP API over a {@link ChaosLab}, on the JDK's HTTP server.
+ * Toxiproxy 2.x's HTTP API over a {@link ChaosLab}, served by an {@link HttpListener}.
  *
  * <ol>
- *   <li>A browser's request (User-Agent starting with {@code Mozilla/}) is refused with 403, so
- *       a web page cannot drive the lab through the user's browser.</li>
+ *   <li>The {@link ApiGuard} refuses, on the head alone, any request that a web page could have
+ *       sent (Host, Origin, Sec-Fetch-*, User-Agent), so a page in the user's browser cannot
+ *       drive the lab.</li>
  *   <li>The path is matched to a route; the method picks the handler, or 405.</li>
  *   <li>Bodies are parsed as JSON trees: unknown fields are ignored, missing ones take
  *       Toxiproxy's defaults, and every bad value is a {@link ChaosException} that names it
@@ -49,92 +43,108 @@ import org.slf4j.LoggerFactory;
  *       as {@code {"error": "...", "status": N}}, which Toxiproxy's clients parse.</li>
  * </ol>
  */
-public final class ApiServer implements AutoCloseable {
+public final class ApiServer implements AutoCloseable, HttpListener.Handler {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
-    private static final int MAX_BODY = 1 << 20;
 
     private final ChaosLab lab;
+    private final ApiGuard guard;
     private final ObjectMapper json = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
             .configure(DeserializationFeature.FAIL_ON_TRAILING_TOKENS, true);
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private HttpListener listener;
 
-    private ApiServer(ChaosLab lab, HttpServer server, ExecutorService executor) {
+    private ApiServer(ChaosLab lab, ApiGuard guard) {
         this.lab = lab;
-        this.server = server;
-        this.executor = executor;
+        this.guard = guard;
     }
 
-    public static ApiServer start(ChaosLab lab, InetSocketAddress address) {
-        HttpServer server;
+    /**
+     * Serves the API on {@code address}, which the caller has checked ({@link Addresses#apiAddress}).
+     *
+     * @param host   the host the caller named, which requests may use in their {@code Host}
+     * @param remote whether other machines may reach it (any IP address is then a valid {@code Host})
+     */
+    public static ApiServer start(ChaosLab lab, InetSocketAddress address, String host, boolean remote,
+                                  HttpListener.Limits limits) {
+        ApiServer api = new ApiServer(lab, new ApiGuard(host, remote));
         try {
-            server = HttpServer.create(address, 16);
+            api.listener = HttpListener.start(address, api, limits);
         } catch (IOException e) {
-            throw new ChaosException(500, "control API cannot listen on " + address + ": " + e.getMessage(), e);
+            throw new ChaosException(500, "control API cannot listen on " + Addresses.format(address.getAddress(), address.getPort())
+                    + ": " + e.getMessage(), e);
         }
-        // Two threads: requests are short, and a slow client must not block the others.
-        ExecutorService executor = Executors.newFixedThreadPool(2, Workers.daemon("tether-chaos-api"));
-        ApiServer api = new ApiServer(lab, server, executor);
-        server.setExecutor(executor);
-        server.createContext("/", api::handle);
-        server.start();
-        LOG.info("tether-chaos control API on http://{}", Addresses.format(
-                server.getAddress().getAddress(), server.getAddress().getPort()));
+        InetSocketAddress bound = api.address();
+        if (bound.getAddress().isLoopbackAddress()) {
+            LOG.info("tether-chaos control API on http://{}", Addresses.format(bound.getAddress(), bound.getPort()));
+        } else {
+            LOG.warn("tether-chaos control API on http://{}, reachable beyond this machine: whoever reaches it can re-point"
+                    + " a proxy's upstream and read the traffic", Addresses.format(bound.getAddress(), bound.getPort()));
+        }
         return api;
     }
 
     public InetSocketAddress address() {
-        return server.getAddress();
+        return listener.address();
     }
 
     @Override
     public void close() {
-        server.stop(0);
-        executor.shutdownNow();
+        listener.close();
     }
 
-    private record Response(int status, JsonNode body) {
+    private record Reply(int status, JsonNode body) {
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        Response response;
+    @Override
+    public HttpListener.Response admit(HttpListener.Request head) {
         try {
-            String agent = exchange.getRequestHeaders().getFirst("User-Agent");
-            if (agent != null && agent.startsWith("Mozilla/")) {
-                throw new ChaosException(403, "user agent not allowed: the control API refuses browsers");
-            }
-            response = route(exchange.getRequestMethod(), exchange.getRequestURI(), exchange.getRequestBody());
+            guard.check(head);
+            return null;
         } catch (ChaosException e) {
-            response = error(e.status(), e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.warn("control API request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-            response = error(500, "internal error: " + e);
-        }
-        try (exchange) {
-            exchange.getResponseHeaders().set("Content-Type", "application/json");
-            if (response.body == null) {
-                exchange.sendResponseHeaders(response.status, -1);
-            } else {
-                byte[] bytes = (json.writeValueAsString(response.body) + "\n").getBytes(StandardCharsets.UTF_8);
-                exchange.sendResponseHeaders(response.status, bytes.length);
-                try (OutputStream out = exchange.getResponseBody()) {
-                    out.write(bytes);
-                }
-            }
+            return bytes(reply(e.status(), e.getMessage()));
         }
     }
 
-    private Response error(int status, String message) {
+    @Override
+    public HttpListener.Response handle(HttpListener.Request request) {
+        Reply response;
+        try {
+            response = route(request.method(), request.path(), request.body());
+        } catch (ChaosException e) {
+            response = reply(e.status(), e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.warn("control API request {} {} failed", request.method(), request.path(), e);
+            response = reply(500, "internal error: " + e);
+        }
+        return bytes(response);
+    }
+
+    @Override
+    public HttpListener.Response error(int status, String message) {
+        return bytes(reply(status, message));
+    }
+
+    private HttpListener.Response bytes(Reply response) {
+        if (response.body == null) {
+            return new HttpListener.Response(response.status, null);
+        }
+        try {
+            return new HttpListener.Response(response.status,
+                    (json.writeValueAsString(response.body) + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree that cannot be written", e);
+        }
+    }
+
+    private Reply reply(int status, String message) {
         ObjectNode body = json.createObjectNode();
         body.put("error", message);
         body.put("status", status);
-        return new Response(status, body);
+        return new Reply(status, body);
     }
 
-    private Response route(String method, URI uri, InputStream body) throws IOException {
-        String path = uri.getPath();
+    private Reply route(String method, String path, byte[] body) {
         String[] parts = path.replaceAll("/+$", "").split("/");
         // parts[0] is the empty string before the leading slash.
         if (parts.length == 2 && parts[1].equals("version")) {
@@ -146,7 +156,7 @@ public final class ApiServer implements AutoCloseable {
         if (parts.length == 2 && parts[1].equals("reset")) {
             allow(method, path, "POST");
             lab.reset();
-            return new Response(204, null);
+            return new Reply(204, null);
         }
         if (parts.length == 2 && parts[1].equals("populate")) {
             allow(method, path, "POST");
@@ -165,7 +175,7 @@ public final class ApiServer implements AutoCloseable {
                         return ok(proxyJson(lab.proxy(proxyName)));
                     case "DELETE":
                         lab.deleteProxy(proxyName);
-                        return new Response(204, null);
+                        return new Reply(204, null);
                     default:
                         return ok(updateProxy(lab.proxy(proxyName), read(body)));
                 }
@@ -187,7 +197,7 @@ public final class ApiServer implements AutoCloseable {
                             return ok(toxicJson(proxy.toxic(toxicName)));
                         case "DELETE":
                             proxy.removeToxic(toxicName);
-                            return new Response(204, null);
+                            return new Reply(204, null);
                         default:
                             return ok(toxicJson(proxy.updateToxic(mergeToxic(proxy.toxic(toxicName), read(body)))));
                     }
@@ -207,22 +217,21 @@ public final class ApiServer implements AutoCloseable {
                 + " (expected: " + String.join(", ", methods) + ")");
     }
 
-    private static Response ok(JsonNode body) {
-        return new Response(200, body);
+    private static Reply ok(JsonNode body) {
+        return new Reply(200, body);
     }
 
-    private JsonNode read(InputStream in) throws IOException {
-        byte[] bytes = in.readNBytes(MAX_BODY + 1);
-        if (bytes.length > MAX_BODY) {
-            throw ChaosException.badRequest("bad request body: larger than " + MAX_BODY + " bytes");
-        }
+    /** The body as JSON; the listener has bounded its size. */
+    private JsonNode read(byte[] bytes) {
         if (bytes.length == 0) {
             throw ChaosException.badRequest("bad request body: empty (expected: JSON)");
         }
         try {
             return json.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw ChaosException.badRequest("bad request body: " + e.getOriginalMessage());
+            throw ChaosException.badRequest("bad request body: " + JsonFields.syntaxError(e));
+        } catch (IOException e) {
+            throw new IllegalStateException("reading bytes in memory failed", e);
         }
     }
 
@@ -246,9 +255,9 @@ public final class ApiServer implements AutoCloseable {
         return node;
     }
 
-    private Response createProxy(JsonNode body) {
+    private Reply createProxy(JsonNode body) {
         ChaosProxy created = lab.createProxy(Populate.proxy(body));
-        return new Response(201, proxyJson(created));
+        return new Reply(201, proxyJson(created));
     }
 
     private ObjectNode updateProxy(ChaosProxy proxy, JsonNode body) {
@@ -259,7 +268,7 @@ public final class ApiServer implements AutoCloseable {
         return proxyJson(proxy);
     }
 
-    private Response populate(JsonNode body) {
+    private Reply populate(JsonNode body) {
         List<ProxyConfig> configs = Populate.fromRequest(body);
         ArrayNode done = json.createArrayNode();
         ObjectNode result = json.createObjectNode();
@@ -272,10 +281,10 @@ public final class ApiServer implements AutoCloseable {
             result.put("error", e.getMessage());
             result.put("status", e.status());
             result.set("proxies", done);
-            return new Response(e.status(), result);
+            return new Reply(e.status(), result);
         }
         result.set("proxies", done);
-        return new Response(201, result);
+        return new Reply(201, result);
     }
 
     // Toxics
@@ -339,7 +348,8 @@ public final class ApiServer implements AutoCloseable {
             Map.Entry<String, JsonNode> f = fields.next();
             JsonNode v = f.getValue();
             if (v.isNumber()) {
-                b.attribute(f.getKey(), v.isIntegralNumber() ? (Object) v.longValue() : (Object) v.doubleValue());
+                // Exact, whatever its size: the attribute's range check refuses it rather than a cast changing it.
+                b.attribute(f.getKey(), v.isIntegralNumber() ? (Object) v.bigIntegerValue() : (Object) v.decimalValue());
             } else if (v.isTextual()) {
                 b.attribute(f.getKey(), v.textValue());
             } else {

@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tether.chaos.ChaosException;
 import dev.tether.chaos.ProxyConfig;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,17 +93,28 @@ public final class Populate {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new ChaosException(400, origin.whole("cannot read: " + e), e);
+            throw new ChaosException(400, origin.whole("cannot read it: " + reason(e)), e);
         }
         JsonNode root;
         try {
             root = JSON.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new ChaosException(400, origin.whole("not JSON: " + e.getOriginalMessage()), e);
+            throw new ChaosException(400, origin.whole(JsonFields.syntaxError(e)), e);
         } catch (IOException e) {
-            throw new ChaosException(400, origin.whole("cannot read: " + e), e);
+            throw new ChaosException(400, origin.whole("cannot read it: " + reason(e)), e);
         }
         return proxies(root, origin);
+    }
+
+    /** Why a file could not be read, in words (the JDK's message for a missing file is just its name). */
+    private static String reason(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private static List<ProxyConfig> proxies(JsonNode root, Origin origin) {

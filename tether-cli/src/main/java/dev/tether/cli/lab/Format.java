@@ -1,13 +1,44 @@
 package dev.tether.cli.lab;
 
-/** How the lab writes numbers in its table and its sentences; one place, so they all read alike. */
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How tether's output (the lab's tables and sentences, the probe's report) writes numbers, times
+ * and paragraphs; one place, so they all read alike.
+ */
 public final class Format {
     private Format() {
     }
 
     /** How a number of requests reads in a sentence. */
     public static String requests(int n) {
-        return n + (n == 1 ? " request" : " requests");
+        return count(n, "request");
+    }
+
+    /** A count and its noun, plural unless one: "1 scenario", "2 scenarios", "0 failures". */
+    public static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
+    /** {@code text} in lines of at most {@code width} characters, broken between words (a longer word stands alone). */
+    public static List<String> wrap(String text, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            if (line.length() > 0) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        if (line.length() > 0) {
+            lines.add(line.toString());
+        }
+        return lines;
     }
 
     /** A time in ms as a person reads it: "35 ms", "2.5 s", "12 s"; "-" for none and "never" for a negative one. */

@@ -233,7 +233,10 @@ public final class LabRunner {
      */
     static final class TerminalProgress implements Progress {
         static final String REDRAW = "\r\033[2K";
-        private static final int WIDTH = 110;
+        /** 79: a line of 80 on an 80-column terminal wraps on some of them, and a wrapped line is not redrawn in place. */
+        static final int WIDTH = 79;
+        /** The least of the title kept when the line is too long: the step is what changes. */
+        private static final int MIN_TITLE = 20;
         // A lock, not a monitor: it is held around console output, and no monitor may be (virtual threads).
         private final ReentrantLock lock = new ReentrantLock();
         private final PrintWriter out;
@@ -262,15 +265,27 @@ public final class LabRunner {
             ticker.start();
         }
 
-        /** The line as drawn now, cut to the width of a narrow terminal. */
+        /**
+         * The line as drawn now, within {@link #WIDTH}: when it is too long the scenario's title is
+         * cut first (down to {@link #MIN_TITLE}), then the step.
+         */
         String line() {
             lock.lock();
             try {
-                String line = String.format(Locale.ROOT, "%s  %4.1f s  %s", scenario, (clock.getAsLong() - started) / 1e9, step);
-                return line.length() > WIDTH ? line.substring(0, WIDTH - 1) + "…" : line;
+                String time = String.format(Locale.ROOT, "  %4.1f s  ", (clock.getAsLong() - started) / 1e9);
+                String title = scenario;
+                int over = title.length() + time.length() + step.length() - WIDTH;
+                if (over > 0 && title.length() > MIN_TITLE) {
+                    title = cut(title, Math.max(MIN_TITLE, title.length() - over));
+                }
+                return cut(title + time + step, WIDTH);
             } finally {
                 lock.unlock();
             }
+        }
+
+        private static String cut(String text, int width) {
+            return text.length() > width ? text.substring(0, width - 1) + "…" : text;
         }
 
         void draw() {

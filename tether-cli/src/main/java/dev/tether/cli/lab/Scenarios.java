@@ -24,14 +24,16 @@ public final class Scenarios {
     }
 
     /**
-     * The scenarios named by number or id, in the lab's order; all of them for an empty list.
+     * The scenarios named by number or id, in the lab's order.
      *
-     * @throws IllegalArgumentException naming a selector that matches nothing, and the valid ones
+     * @throws IllegalArgumentException for an empty list or name, and naming a selector that matches
+     *     nothing, with the valid ones
      */
     public static List<Scenario> select(List<String> selectors) {
         List<Scenario> all = all();
-        if (selectors == null || selectors.isEmpty()) {
-            return all;
+        if (selectors.isEmpty() || selectors.stream().anyMatch(String::isBlank)) {
+            throw new IllegalArgumentException("--only: " + (selectors.isEmpty() ? "no scenario" : "an empty scenario name in "
+                    + String.join(",", selectors)) + " (expected: numbers or ids separated by commas, such as 2,post-twice)");
         }
         List<Scenario> chosen = new ArrayList<>();
         for (String sel : selectors) {

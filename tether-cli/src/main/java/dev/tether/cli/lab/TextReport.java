@@ -1,7 +1,6 @@
 package dev.tether.cli.lab;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Locale;
 
 /** The table a person reads: one block per scenario, one row per client, then the sentence. */
 public final class TextReport {
@@ -12,8 +11,8 @@ public final class TextReport {
 
     public static String render(LabReport report) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format("tether lab%s: %d scenarios in %.1f s, every server on 127.0.0.1%n%n",
-                report.quick() ? " --quick" : "", report.scenarios().size(), report.durationMs() / 1e3));
+        sb.append(String.format(Locale.ROOT, "tether lab%s: %s in %.1f s, every server on 127.0.0.1%n%n",
+                report.quick() ? " --quick" : "", Format.count(report.scenarios().size(), "scenario"), report.durationMs() / 1e3));
         sb.append(String.format("    %-12s %5s %7s %4s %7s %11s %10s %8s%n", "client", "sent", "failed", "dup", "opened",
                 "CLOSE_WAIT", "TIME_WAIT", "recover"));
         for (ScenarioResult s : report.scenarios()) {
@@ -23,7 +22,7 @@ public final class TextReport {
                         c.duplicates(), c.opened(), c.closeWait() < 0 ? "n/a" : Integer.toString(c.closeWait()),
                         c.timeWait() == null ? "-" : c.timeWait() < 0 ? "n/a" : c.timeWait().toString(), Format.ms(c.recoverMs())));
             }
-            for (String line : wrap(s.explanation(), WIDTH - 6)) {
+            for (String line : Format.wrap(s.explanation(), WIDTH - 6)) {
                 sb.append("    ").append(line).append(System.lineSeparator());
             }
         }
@@ -31,24 +30,5 @@ public final class TextReport {
                 + "%nopened: connections the server accepted; CLOSE_WAIT: most dead sockets the client held (100 ms+) at once;"
                 + "%nrecover: longest time from a failure to the next success (\"-\": nothing failed).%n"));
         return sb.toString();
-    }
-
-    static List<String> wrap(String text, int width) {
-        List<String> lines = new ArrayList<>();
-        StringBuilder line = new StringBuilder();
-        for (String word : text.split(" ")) {
-            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
-                lines.add(line.toString());
-                line.setLength(0);
-            }
-            if (line.length() > 0) {
-                line.append(' ');
-            }
-            line.append(word);
-        }
-        if (line.length() > 0) {
-            lines.add(line.toString());
-        }
-        return lines;
     }
 }

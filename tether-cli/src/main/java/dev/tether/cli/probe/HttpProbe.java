@@ -1,5 +1,6 @@
 package dev.tether.cli.probe;
 
+import dev.tether.cli.lab.Format;
 import dev.tether.cli.wire.MiniHttp;
 import dev.tether.http.KeepAlive;
 import dev.tether.net.Connection;
@@ -9,12 +10,16 @@ import dev.tether.net.Endpoint;
 import dev.tether.net.SocketConfig;
 import dev.tether.net.TcpConnector;
 import dev.tether.pool.Reason;
+import dev.tether.pool.Redact;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLException;
 
 /**
  * The HTTP probe. Its connections are tether-net's, opened directly (no pool, no idle watcher, no
@@ -43,26 +49,42 @@ import java.util.function.Consumer;
  *       drop: alive before, dead after). The next round narrows the interval to the longest
  *       survivor and the shortest casualty, until it is known within 250 ms.</li>
  * </ol>
+ *
+ * <p>What it refuses to measure, with a {@link ProbeFailure} that says why: a response body longer
+ * than {@link #MAX_BODY} (a stream never ends: it is not read into memory), and data the server
+ * sends without a request (it answers twice, or its Content-Length lies), which would shift every
+ * answer by one. A 408 sent just before an idle close is the server's notice of that close, not
+ * stray data. What it measures on a non-2xx response it reports as such.
  */
 public final class HttpProbe implements Probe {
     private static final long PRECISION_MS = 250;
+    /** The most of one response body the probe reads: it needs the framing, not the content. */
+    public static final int MAX_BODY = 1 << 20;
 
-    /** Everything the probe found. Durations in ms; null where unknown. */
-    public record Result(String target, String tls, String httpVersion, boolean persistent, String keepAliveHeader, Long advertisedTimeoutS,
-                         Long advertisedMax, Integer maxRequests, boolean maxRequestsIsBound, Long idleTimeoutMs,
-                         Long idleTimeoutLowMs, Long idleTimeoutHighMs, String idleCloseSignal, boolean idleTimeoutAboveMax,
-                         long maxIdleMs, int rounds, int connections, long durationMs, Long suggestedIdleTimeoutMs,
+    /**
+     * Everything the probe found. Durations in ms; null where unknown. {@code target} is the URL with
+     * its secrets masked; {@code status} and {@code statusLine} are the first response's;
+     * {@code suggestedSettings} is Java code (several lines) or null, {@code suggestions} whole
+     * sentences.
+     */
+    public record Result(String target, String tls, int status, String statusLine, String httpVersion, boolean persistent,
+                         String keepAliveHeader, Long advertisedTimeoutS, Long advertisedMax, Integer maxRequests,
+                         boolean maxRequestsIsBound, Long idleTimeoutMs, Long idleTimeoutLowMs, Long idleTimeoutHighMs,
+                         String idleCloseSignal, boolean idleTimeoutAboveMax, long maxIdleMs, int rounds, int connections,
+                         long durationMs, Long suggestedIdleTimeoutMs, String suggestedSettings,
                          List<String> suggestions) implements ProbeResult {
 
         @Override
         public String text() {
             StringBuilder sb = new StringBuilder();
-            sb.append("tether probe ").append(target).append(String.format(" (%.1f s, %d connections)%n", durationMs / 1e3, connections));
+            sb.append("tether probe ").append(target).append(String.format(Locale.ROOT, " (%.1f s, %s)%n", durationMs / 1e3,
+                    Format.count(connections, "connection")));
+            row(sb, "response", status / 100 == 2 ? statusLine : statusLine + " (measured on a " + status + " response: see below)");
             if (tls != null) {
                 row(sb, "TLS", tls);
             }
             row(sb, "connections persist", persistent ? "yes (" + httpVersion + ")" : "no: the server closes after each response");
-            row(sb, "advertised Keep-Alive", keepAliveHeader == null ? "none" : keepAliveHeader);
+            row(sb, "advertised Keep-Alive", keepAliveHeader == null ? "none" : Redact.headerValue("Keep-Alive", keepAliveHeader));
             if (persistent) {
                 row(sb, "requests per connection", maxRequests == null ? "unknown"
                         : maxRequestsIsBound ? "at least " + maxRequests + " (the bound, --max-requests)"
@@ -81,8 +103,13 @@ public final class HttpProbe implements Probe {
                 row(sb, "idle timeout (measured)", idle + ", " + rounds + (rounds == 1 ? " round" : " rounds"));
             }
             sb.append(String.format("%nSuggested tether settings:%n"));
-            for (String s : suggestions) {
-                sb.append("  ").append(s).append(System.lineSeparator());
+            if (suggestedSettings != null) {
+                suggestedSettings.lines().forEach(line -> sb.append("  ").append(line).append(System.lineSeparator()));
+            }
+            for (String sentence : suggestions) {
+                for (String line : Format.wrap(sentence, 98)) {
+                    sb.append("  ").append(line).append(System.lineSeparator());
+                }
             }
             return sb.toString();
         }
@@ -98,9 +125,9 @@ public final class HttpProbe implements Probe {
     }
 
     @Override
-    public Result run(URI target, Options o, Consumer<String> progress) throws IOException {
+    public Result run(ProbeTarget target, Options o, Consumer<String> progress) throws IOException {
         long start = System.nanoTime();
-        Target t = new Target(target, o.timeout(), o.tls());
+        Target t = new Target(target, o);
         Counter opened = new Counter();
         progress.accept("persistence and advertised Keep-Alive");
         Integer maxRequests = null;
@@ -123,7 +150,7 @@ public final class HttpProbe implements Probe {
                     MiniHttp.Response r;
                     try {
                         r = c.get();
-                    } catch (IOException e) {
+                    } catch (ConnectionFailure e) {
                         break; // the server closed after n requests
                     }
                     n++;
@@ -201,45 +228,13 @@ public final class HttpProbe implements Probe {
                 }
             }
         }
-        List<String> suggestions = new ArrayList<>();
-        Long suggested = suggest(persistent, idleMs, high, above, advertisedS, suggestions, o);
-        return new Result(target.toString(), tls, version, persistent, kaHeader, advertisedS < 0 ? null : advertisedS,
-                ka.max() < 0 ? null : ka.max(),
+        HttpAdvice advice = HttpAdvice.of(new HttpAdvice.Facts(first.status(), version, first.head().header("Server"),
+                tls != null, persistent, idleMs, high, above, advertisedS, o.maxIdle().toMillis(), PRECISION_MS));
+        String firstLine = first.head().firstLine();
+        return new Result(target.shown(), tls, first.status(), firstLine.substring(firstLine.indexOf(' ') + 1), version, persistent,
+                kaHeader, advertisedS < 0 ? null : advertisedS, ka.max() < 0 ? null : ka.max(),
                 maxRequests, bound, idleMs, low, high, signal, above, o.maxIdle().toMillis(), rounds, opened.get(),
-                (System.nanoTime() - start) / 1_000_000, suggested, suggestions);
-    }
-
-    private static Long suggest(boolean persistent, Long idleMs, Long high, boolean above, long advertisedS, List<String> out,
-                                Options o) {
-        if (!persistent) {
-            out.add("The server closes every connection after one response, so no pool setting helps: each request pays a");
-            out.add("connect (and a TLS handshake). Turn keep-alive on at the server (nginx: keepalive_timeout > 0) if you can.");
-            return null;
-        }
-        Long basis = idleMs != null ? idleMs : high;
-        if (basis == null) {
-            out.add("The server kept idle connections for more than " + seconds(o.maxIdle().toMillis())
-                    + "; tether's defaults fit (the pool's idleTimeout, 50 s, is below common load balancers' 60 s).");
-            if (advertisedS >= 0) {
-                out.add("tether honours the advertised Keep-Alive: timeout=" + advertisedS + " by itself.");
-            }
-            return null;
-        }
-        long margin = Math.max(250, basis / 10);
-        long suggested = Math.max(100, (basis - margin) / 100 * 100);
-        out.add("HttpClientConfig.builder()");
-        out.add(String.format("    .pool(p -> p.idleTimeout(Duration.ofMillis(%d)))   // a margin below the server's %s", suggested,
-                seconds(basis)));
-        out.add("    .build();");
-        if (advertisedS >= 0 && advertisedS * 1000 > basis + PRECISION_MS) {
-            out.add("The server advertises Keep-Alive: timeout=" + advertisedS + " but closed sooner: something in between (a");
-            out.add("load balancer or proxy) has the shorter timeout. tether learns it from the closes too, once two agree.");
-        } else if (advertisedS >= 0) {
-            out.add("tether also honours the advertised Keep-Alive: timeout=" + advertisedS + " by itself.");
-        } else {
-            out.add("Without this setting tether learns the timeout once two idle closes agree (an idle close costs no request).");
-        }
-        return suggested;
+                (System.nanoTime() - start) / 1_000_000, advice.idleTimeoutMs(), advice.code(), advice.sentences());
     }
 
     private static final int ALIVE = 0;
@@ -264,9 +259,14 @@ public final class HttpProbe implements Probe {
                 // A read that ends at the hold time at the latest: the server's FIN or RST ends it at once.
                 c.connection.readTimeout(Duration.ofMillis(Math.min(Integer.MAX_VALUE, Math.max(1, left))));
                 try {
-                    c.in.read();
-                    // End of stream (FIN), or a stray byte that no next response would survive: the end either way.
-                    return new long[] {CLOSED_FIN, (System.nanoTime() - idleSince) / 1_000_000};
+                    int b = c.in.read();
+                    long at = (System.nanoTime() - idleSince) / 1_000_000;
+                    if (b >= 0) {
+                        c.unsolicited(b); // a 408 notice of the close returns; anything else is a ProbeFailure
+                    }
+                    return new long[] {CLOSED_FIN, at};
+                } catch (ProbeFailure e) {
+                    throw e;
                 } catch (IOException e) {
                     if (!(e instanceof ConnectionFailure f && f.kind() == Kind.READ_TIMEOUT)) {
                         return new long[] {CLOSED_RST, (System.nanoTime() - idleSince) / 1_000_000};
@@ -316,37 +316,25 @@ public final class HttpProbe implements Probe {
     }
 
     private static final class Target {
-        final String host;
-        final int port;
-        final boolean tls;
-        final String path;
+        final ProbeTarget target;
         final Duration timeout;
         final TcpConnector connector;
         final Endpoint endpoint;
 
-        Target(URI uri, Duration timeout, ProbeTls tlsChecks) {
-            this.host = uri.getHost();
-            this.tls = uri.getScheme().equalsIgnoreCase("https");
-            this.port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-            String p = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-            this.path = uri.getRawQuery() == null ? p : p + "?" + uri.getRawQuery();
-            this.timeout = timeout;
+        Target(ProbeTarget target, Options o) {
+            this.target = target;
+            this.timeout = o.timeout();
             // Opened directly, never pooled, and no idle watcher: each holdIdle watches its own
             // connection to time the server's close. No TCP keepalive either: its probes would
             // reset the idle timer of a load balancer that counts packets, and hide the timeout
             // the probe measures.
             this.connector = TcpConnector.builder()
                     .socketConfig(SocketConfig.builder().connectTimeout(timeout).readTimeout(timeout).keepAlive(false).build())
+                    .resolver(o.resolver())
                     .watchIdle(false)
                     .build();
-            boolean literal = host.startsWith("[") && host.endsWith("]"); // an IPv6 literal in a URI
-            this.endpoint = Endpoint.builder().host(literal ? host.substring(1, host.length() - 1) : host).port(port)
-                    .tls(tls ? tlsChecks.settings() : null).build();
-        }
-
-        String authority() {
-            boolean defaultPort = port == (tls ? 443 : 80);
-            return defaultPort ? host : host + ":" + port;
+            this.endpoint = Endpoint.builder().host(target.host()).port(target.port())
+                    .tls(target.tls() ? o.tls().settings() : null).build();
         }
 
         Conn open(Counter opened) throws IOException {
@@ -354,15 +342,43 @@ public final class HttpProbe implements Probe {
             try {
                 c = connector.open(endpoint);
             } catch (ConnectionFailure f) {
-                if (f.kind() != Kind.TLS_HANDSHAKE) {
-                    throw f;
-                }
-                // tether's message names TlsSettings' SSLContext; the command line's way to it is a flag.
-                throw new ConnectionFailure(f.kind(), f.getMessage() + "; with tether probe: --cacert FILE for a"
-                        + " self-signed or private-CA certificate, or --insecure to skip the check", f.facts(), f);
+                throw target.tls() ? tlsFailure(f) : f;
             }
             opened.inc();
             return new Conn(this, c);
+        }
+
+        /** A failed open of a TLS connection, with the advice that fits its cause. */
+        private IOException tlsFailure(ConnectionFailure f) {
+            if (causedBy(f, SSLException.class, "unrecognized ssl message") || causedBy(f, SSLException.class, "plaintext")) {
+                return new ProbeFailure(target.shown() + ": the server at " + target.authority() + " does not speak TLS on this"
+                        + " port (it answered the handshake with something else, likely plain HTTP); probe " + target.asHttp()
+                        + " instead, or the server's TLS port", f);
+            }
+            if (causedBy(f, SocketTimeoutException.class, "read timed out")) {
+                // Connected, then silence: a plain HTTP server waits for the end of a request that never comes.
+                return new ProbeFailure(target.shown() + ": the server at " + target.authority() + " accepted the connection but"
+                        + " did not answer the TLS handshake within " + timeout.toMillis() + " ms; if it speaks plain HTTP on"
+                        + " this port, probe " + target.asHttp() + " instead", f);
+            }
+            if (f.kind() != Kind.TLS_HANDSHAKE) {
+                return f;
+            }
+            if (causedBy(f, CertificateException.class, "") || causedBy(f, CertPathValidatorException.class, "")) {
+                // tether's message names TlsSettings' SSLContext; the command line's way to it is a flag.
+                return new ConnectionFailure(f.kind(), f.getMessage() + "; with tether probe: --cacert FILE for a"
+                        + " self-signed or private-CA certificate, or --insecure to skip the check", f.facts(), f);
+            }
+            return f;
+        }
+
+        private static boolean causedBy(Throwable t, Class<? extends Throwable> type, String messagePart) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (type.isInstance(c) && String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT).contains(messagePart)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -377,20 +393,49 @@ public final class HttpProbe implements Probe {
             this.in = new BufferedInputStream(connection.input());
         }
 
-        /** A GET; a response that ends early or breaks HTTP is a {@link ConnectionFailure} with this connection's facts. */
+        /**
+         * A GET; a response that ends early or breaks HTTP is a {@link ConnectionFailure} with this
+         * connection's facts, one the probe cannot measure a {@link ProbeFailure}.
+         */
         MiniHttp.Response get() throws IOException {
+            if (in.available() > 0) {
+                unsolicited(in.read());
+            }
             connection.beginExchange();
             try {
-                MiniHttp.writeRequest(connection.output(), "GET", target.path, target.authority(),
+                MiniHttp.writeRequest(connection.output(), "GET", target.target.requestTarget(), target.target.authority(),
                         List.<String[]>of(new String[] {"User-Agent", "tether-probe/0.1"}, new String[] {"Accept", "*/*"}), null);
-                return MiniHttp.readResponse(in, "GET");
+                return MiniHttp.readResponse(in, "GET", MAX_BODY);
             } catch (ConnectionFailure f) {
                 throw f;
+            } catch (MiniHttp.BodyTooLarge e) {
+                throw new ProbeFailure(target.target.shown() + ": the response is longer than the probe reads ("
+                        + MAX_BODY / 1024 + " KiB)" + (e.closeDelimited() ? ", and has no length: it ends only when the server"
+                        + " closes, like a stream" : "") + "; probe an endpoint with a short response, such as a health check", e);
             } catch (EOFException e) {
                 throw connection.failure(Kind.PEER_CLOSED, e.getMessage(), e);
             } catch (IOException e) {
                 throw connection.failure(Kind.PROTOCOL, e.getMessage(), e);
             }
+        }
+
+        /**
+         * Data arrived that no request asked for, starting with {@code first}. A {@code 408} status
+         * line is the server's notice that it closes the idle connection: it returns. Anything else
+         * is a {@link ProbeFailure}: every later answer would be the one before.
+         */
+        void unsolicited(int first) throws IOException {
+            byte[] rest = new byte[Math.min(in.available(), 200)];
+            int n = in.read(rest, 0, rest.length);
+            String start = ((char) first + new String(rest, 0, Math.max(0, n), StandardCharsets.ISO_8859_1)).lines()
+                    .findFirst().orElse("");
+            if (start.matches("HTTP/1\\.[01] 408( .*)?")) {
+                return;
+            }
+            throw new ProbeFailure(target.target.shown() + ": the server sent data after a complete response, without a"
+                    + " request (it starts with " + MiniHttp.quote(start) + "): it answers twice per request, or its"
+                    + " Content-Length is shorter than its body, so every later answer would be to the request before;"
+                    + " the probe cannot measure it: fix the server, or probe another endpoint");
         }
 
         @Override

@@ -1,7 +1,8 @@
 package dev.tether.cli.probe;
 
+import dev.tether.net.Resolver;
+
 import java.io.IOException;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -16,8 +17,13 @@ public interface Probe {
     /** The URI schemes this probe measures, lower case. */
     List<String> schemes();
 
-    /** Runs the probe; {@code progress} receives a line per phase. */
-    ProbeResult run(URI target, Options options, Consumer<String> progress) throws IOException;
+    /**
+     * Runs the probe; {@code progress} receives a line per phase.
+     *
+     * @throws IOException a {@link dev.tether.net.ConnectionFailure} when the server cannot be reached
+     *     or breaks the protocol, a {@link ProbeFailure} when it answers in a way the probe cannot measure
+     */
+    ProbeResult run(ProbeTarget target, Options options, Consumer<String> progress) throws IOException;
 
     /**
      * @param maxIdle     the longest idle time tried; a server that keeps connections longer is reported as "at least"
@@ -25,13 +31,19 @@ public interface Probe {
      * @param timeout     connect and read timeout of each probe connection
      * @param parallel    connections held idle at once in each round of the idle-timeout search
      * @param tls         how a TLS server's certificate is checked
+     * @param resolver    how the host name is resolved (the system's; tests answer without DNS)
      */
-    record Options(Duration maxIdle, int maxRequests, Duration timeout, int parallel, ProbeTls tls) {
+    record Options(Duration maxIdle, int maxRequests, Duration timeout, int parallel, ProbeTls tls, Resolver resolver) {
         public static final Options DEFAULT = new Options(Duration.ofSeconds(120), 100, Duration.ofSeconds(10), 4);
 
-        /** With the JDK's default certificate checks. */
+        /** With the JDK's default certificate checks and resolver. */
         public Options(Duration maxIdle, int maxRequests, Duration timeout, int parallel) {
             this(maxIdle, maxRequests, timeout, parallel, ProbeTls.DEFAULT);
+        }
+
+        /** With the system resolver. */
+        public Options(Duration maxIdle, int maxRequests, Duration timeout, int parallel, ProbeTls tls) {
+            this(maxIdle, maxRequests, timeout, parallel, tls, Resolver.SYSTEM);
         }
     }
 

@@ -12,9 +12,30 @@ import java.util.List;
 /**
  * The smallest HTTP/1.1 that the lab's naive clients, its servers and the probe need: write a
  * request, read a request or a response head and its body (Content-Length, chunked or until the
- * close). No checks beyond what framing needs: the naive clients are meant to be naive.
+ * close). No checks beyond what framing needs (the naive clients are meant to be naive), but
+ * the framing is checked: a status line that is not HTTP, a size that is not a number and a body
+ * past the caller's limit are {@link IOException}s that say so, never a wrong read or an
+ * unbounded buffer.
  */
 public final class MiniHttp {
+
+    /** The most a response body may hold unless the caller says otherwise. */
+    public static final long MAX_BODY = 64 << 20;
+
+    /** A response body longer than the reader's limit; nothing past the limit was read. */
+    public static final class BodyTooLarge extends IOException {
+        private final boolean closeDelimited;
+
+        BodyTooLarge(boolean closeDelimited, String message) {
+            super(message);
+            this.closeDelimited = closeDelimited;
+        }
+
+        /** Whether the body had no length and would have ended only with the connection (a stream, perhaps endless). */
+        public boolean closeDelimited() {
+            return closeDelimited;
+        }
+    }
 
     private MiniHttp() {
     }
@@ -89,9 +110,18 @@ public final class MiniHttp {
      * @throws EOFException if the stream ends before the first byte (the peer closed)
      */
     public static Head readHead(InputStream in, int firstByte) throws IOException {
+        return readHead(in, firstByte, false);
+    }
+
+    /** {@link #readHead(InputStream, int)}; a response's status line is checked before any header is waited for. */
+    private static Head readHead(InputStream in, int firstByte, boolean response) throws IOException {
         String first = readLine(in, firstByte);
         while (first.isEmpty()) { // tolerate a stray CRLF between messages
             first = readLine(in, -1);
+        }
+        if (response && !first.matches("HTTP/1\\.[01] [1-5][0-9][0-9]( .*)?")) {
+            throw new IOException("not an HTTP response: its first line is " + quote(first)
+                    + " (expected: HTTP/1.1 followed by a status code)");
         }
         List<String[]> fields = new ArrayList<>();
         for (String line = readLine(in, -1); !line.isEmpty(); line = readLine(in, -1)) {
@@ -106,11 +136,22 @@ public final class MiniHttp {
         return new Head(first, fields);
     }
 
-    /** Reads a response to a request of {@code method}, its body included. */
+    /** Reads a response to a request of {@code method}, its body included, up to {@link #MAX_BODY}. */
     public static Response readResponse(InputStream in, String method) throws IOException {
+        return readResponse(in, method, MAX_BODY);
+    }
+
+    /**
+     * Reads a response to a request of {@code method}, its body included.
+     *
+     * @throws BodyTooLarge if the body is longer than {@code maxBody} bytes (a Content-Length says so,
+     *     or more than that arrived)
+     * @throws IOException if the first line is not an HTTP/1.x status line, or a size is not a number
+     */
+    public static Response readResponse(InputStream in, String method, long maxBody) throws IOException {
         Head head;
         do {
-            head = readHead(in, -1);
+            head = readHead(in, -1, true);
         } while (head.status() >= 100 && head.status() < 200 && head.status() != 101);
         boolean http10 = head.version().equals("HTTP/1.0");
         boolean keepAlive = http10 ? head.hasToken("Connection", "keep-alive") : !head.hasToken("Connection", "close");
@@ -119,14 +160,43 @@ public final class MiniHttp {
         if (method.equals("HEAD") || status == 204 || status == 304) {
             body = new byte[0];
         } else if (head.hasToken("Transfer-Encoding", "chunked")) {
-            body = readChunked(in);
+            body = readChunked(in, maxBody);
         } else if (head.header("Content-Length") != null) {
-            body = readFully(in, Long.parseLong(head.header("Content-Length")));
+            long length = number("Content-Length", head.header("Content-Length"), 10);
+            if (length > maxBody) {
+                throw new BodyTooLarge(false, "a response body of " + length + " bytes (Content-Length), more than the "
+                        + maxBody + " read");
+            }
+            body = readFully(in, length);
         } else {
-            body = in.readAllBytes(); // delimited by the close
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1)); // delimited by the close
+            if (body.length > maxBody) {
+                throw new BodyTooLarge(true, "a response body without a length (it ends when the server closes) that"
+                        + " went on past the " + maxBody + " bytes read");
+            }
             keepAlive = false;
         }
         return new Response(head, body, keepAlive);
+    }
+
+    /** A size field as a number, or an IOException that quotes it. */
+    private static long number(String what, String text, int radix) throws IOException {
+        String t = text.trim();
+        if (t.isEmpty() || t.length() > 15 || !t.chars().allMatch(c -> Character.digit(c, radix) >= 0)) {
+            throw new IOException("bad " + what + " " + quote(text) + " (expected: a " + (radix == 16 ? "hexadecimal" : "decimal")
+                    + " number)");
+        }
+        return Long.parseLong(t, radix);
+    }
+
+    /** A line from the peer as a message shows it: quoted, control characters escaped, cut after 60 characters. */
+    public static String quote(String line) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < Math.min(line.length(), 60); i++) {
+            char c = line.charAt(i);
+            sb.append(c < 0x20 || c >= 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
+        }
+        return sb.append(line.length() > 60 ? "...\"" : "\"").toString();
     }
 
     public static byte[] readFully(InputStream in, long length) throws IOException {
@@ -140,12 +210,15 @@ public final class MiniHttp {
         return b;
     }
 
-    private static byte[] readChunked(InputStream in) throws IOException {
+    private static byte[] readChunked(InputStream in, long maxBody) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (true) {
             String line = readLine(in, -1);
             int semi = line.indexOf(';');
-            long size = Long.parseLong((semi >= 0 ? line.substring(0, semi) : line).trim(), 16);
+            long size = number("chunk size", semi >= 0 ? line.substring(0, semi) : line, 16);
+            if (out.size() + size > maxBody) {
+                throw new BodyTooLarge(false, "a chunked response body of more than " + maxBody + " bytes");
+            }
             if (size == 0) {
                 while (!readLine(in, -1).isEmpty()) {
                     // trailers: ignored

@@ -64,11 +64,20 @@ class LabProgressTest {
     }
 
     @Test
-    void aLongLineIsCutToTheWidthOfANarrowTerminal() {
+    void theLineFitsAnEightyColumnTerminalCuttingTheTitleBeforeTheStep() {
         LabRunner.TerminalProgress p = (LabRunner.TerminalProgress) LabRunner.Progress.to(out, true, nanos::get);
         try {
-            p.start(1, 1, "x".repeat(200));
-            assertThat(p.line()).hasSize(110).endsWith("…");
+            // The longest real title and step of the lab: each fits alone, together they do not.
+            p.start(2, 9, "race with the server's idle timer (RST), GET and POST");
+            p.step("GET after 850 ms idle, as the 1000 ms timer fires");
+            assertThat(p.line()).hasSizeLessThanOrEqualTo(79)
+                    .startsWith("[2/9] race with the…").endsWith("  0.0 s  GET after 850 ms idle, as the 1000 ms timer fires");
+            p.step("y".repeat(200));
+            assertThat(p.line()).hasSize(79).startsWith("[2/9] race with the…").endsWith("y…");
+            for (var s : Scenarios.all()) {
+                p.start(1, 9, s.title());
+                assertThat(p.line()).as(s.title()).hasSizeLessThanOrEqualTo(79);
+            }
         } finally {
             p.finish();
         }
@@ -109,7 +118,7 @@ class LabProgressTest {
         int code = Main.run(new String[] {"lab", "--only", "post-twice", "--quick"}, new PrintStream(stdout, true, StandardCharsets.UTF_8),
                 new PrintStream(stderr, true, StandardCharsets.UTF_8), terminal);
         assertThat(code).isZero();
-        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("tether lab --quick: 1 scenarios");
+        assertThat(stdout.toString(StandardCharsets.UTF_8)).contains("tether lab --quick: 1 scenario in ");
         return stderr.toString(StandardCharsets.UTF_8);
     }
 }

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -20,7 +19,7 @@ class HttpProbeTest {
     private static final Probe.Options OPTIONS = new Probe.Options(Duration.ofSeconds(10), 20, Duration.ofSeconds(5), 4);
 
     private static HttpProbe.Result probe(int port) throws Exception {
-        return new HttpProbe().run(URI.create("http://127.0.0.1:" + port + "/"), OPTIONS, line -> { });
+        return new HttpProbe().run(ProbeTarget.parse("http://127.0.0.1:" + port + "/"), OPTIONS, line -> { });
     }
 
     @Test

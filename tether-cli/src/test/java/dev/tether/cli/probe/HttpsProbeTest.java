@@ -11,7 +11,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,7 +74,7 @@ class HttpsProbeTest {
 
     @Test
     void insecureSkipsTheCheckAndSaysSo() throws Exception {
-        HttpProbe.Result r = new HttpProbe().run(URI.create(url()),
+        HttpProbe.Result r = new HttpProbe().run(ProbeTarget.parse(url()),
                 new Probe.Options(Duration.ofSeconds(8), 5, Duration.ofSeconds(5), 4, ProbeTls.insecure()), line -> { });
         assertThat(r.persistent()).isTrue();
         assertThat(r.idleTimeoutMs()).isBetween(1500L, 2500L);

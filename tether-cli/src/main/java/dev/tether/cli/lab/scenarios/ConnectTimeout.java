@@ -47,8 +47,8 @@ public final class ConnectTimeout implements Scenario {
         ClientResult tether = r.get("tether");
         return "A connect into a full accept queue gets no answer at all: the naive client (no connect timeout) hung until the"
                 + " lab gave up (Linux retries the SYN for about 2 minutes), longest failure streak " + Format.ms(naive.recoverMs())
-                + "; tether's connect timeout (1 s here, 10 s by default) failed each of its " + tether.failed()
-                + " requests with CONNECT_TIMEOUT and a message naming the endpoint, and it was back at the first request after"
+                + "; tether's connect timeout (1 s here, 10 s by default) failed each of its " + Format.requests(tether.failed())
+                + " with CONNECT_TIMEOUT and a message naming the endpoint, and it was back at the first request after"
                 + " the server accepted again.";
     }
 }

@@ -3,6 +3,7 @@ package dev.tether.cli.lab.scenarios;
 import dev.tether.chaos.ChaosProxy;
 import dev.tether.chaos.Toxic;
 import dev.tether.cli.lab.ClientResult;
+import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Scenario;
 import dev.tether.cli.lab.Trial;
 import dev.tether.cli.lab.support.LabServer;
@@ -39,7 +40,7 @@ public final class LoadBalancer implements Scenario {
         ClientResult naive = r.get("naive");
         ClientResult tether = r.get("tether");
         return "The server said its connections live 30 s, but the load balancer in front drops them much sooner: the naive"
-                + " client failed " + naive.failed() + " times; tether trusted the header only as an upper bound, its watcher"
+                + " client failed " + Format.count(naive.failed(), "time") + "; tether trusted the header only as an upper bound, its watcher"
                 + " saw the balancer's reset and learned the shorter timeout (" + tether.detail() + "), so "
                 + tether.failed() + " failed. The rule: client idle timeout < load balancer's < server's.";
     }

@@ -2,6 +2,7 @@ package dev.tether.cli.lab.scenarios;
 
 import dev.tether.cli.lab.ClientKind;
 import dev.tether.cli.lab.ClientResult;
+import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Scenario;
 import dev.tether.cli.lab.Trial;
 import dev.tether.cli.lab.support.LabServer;
@@ -39,9 +40,9 @@ public final class PostAppliedThenReset implements Scenario {
     public String explain(Map<String, ClientResult> r) {
         ClientResult retrying = r.get("naive+retry");
         ClientResult tether = r.get("tether");
-        return "The client that re-sends after any failure hid the error and applied the order " + (1 + retrying.duplicates())
-                + " times (" + retrying.duplicates() + " duplicate); tether did not re-send a POST whose bytes had left"
-                + " (" + tether.duplicates() + " duplicates) and told the application it may have been applied, so it can"
+        return "The client that re-sends after any failure hid the error and applied the order " + Format.count(1 + retrying.duplicates(), "time")
+                + " (" + Format.count(retrying.duplicates(), "duplicate") + "); tether did not re-send a POST whose bytes had left"
+                + " (" + Format.count(tether.duplicates(), "duplicate") + ") and told the application it may have been applied, so it can"
                 + " check or retry with an Idempotency-Key.";
     }
 }

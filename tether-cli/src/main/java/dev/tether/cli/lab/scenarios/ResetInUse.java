@@ -2,6 +2,7 @@ package dev.tether.cli.lab.scenarios;
 
 import dev.tether.chaos.ChaosProxy;
 import dev.tether.cli.lab.ClientResult;
+import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Scenario;
 import dev.tether.cli.lab.Trial;
 import dev.tether.cli.lab.support.LabServer;
@@ -45,9 +46,9 @@ public final class ResetInUse implements Scenario {
     public String explain(Map<String, ClientResult> r) {
         ClientResult naive = r.get("naive");
         ClientResult tether = r.get("tether");
-        return "The naive client failed " + naive.failed() + " times: once reading the answer of the request in flight, once"
+        return "The naive client failed " + Format.count(naive.failed(), "time") + ": once reading the answer of the request in flight, once"
                 + " writing to the connection reset while idle; tether re-sent the GET that was in flight (reused connection,"
                 + " no response byte yet, idempotent) and its watcher dropped the idle connection when the RST arrived, so"
-                + " the application saw " + tether.failed() + " failures (" + tether.detail() + ").";
+                + " the application saw " + Format.count(tether.failed(), "failure") + " (" + tether.detail() + ").";
     }
 }

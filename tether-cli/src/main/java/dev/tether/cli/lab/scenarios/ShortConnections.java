@@ -41,8 +41,8 @@ public final class ShortConnections implements Scenario {
     public String explain(Map<String, ClientResult> r) {
         ClientResult noPool = r.get("no pool");
         ClientResult tether = r.get("tether");
-        return "One connection per request opened " + noPool.opened() + " connections (" + noPool.detail() + ") and left "
-                + noPool.timeWait() + " sockets in TIME_WAIT on the client for 60 s each, ports it cannot reuse (at a few"
+        return "One connection per request opened " + Format.count(noPool.opened(), "connection") + " (" + noPool.detail()
+                + ") and left " + Format.count(noPool.timeWait(), "socket") + " in TIME_WAIT on the client for 60 s each, ports it cannot reuse (at a few"
                 + " hundred requests per second the ephemeral range runs out); the pool opened " + tether.opened()
                 + " (" + tether.detail().replaceAll("^.*; ", "") + ") and left " + tether.timeWait() + ".";
     }

@@ -1,6 +1,7 @@
 package dev.tether.cli.lab.scenarios;
 
 import dev.tether.cli.lab.ClientResult;
+import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Scenario;
 import dev.tether.cli.lab.Trial;
 import dev.tether.cli.lab.support.LabServer;
@@ -37,7 +38,7 @@ public final class StaleConnection implements Scenario {
         ClientResult naive = r.get("naive");
         ClientResult tether = r.get("tether");
         return "The naive client reused the socket the server had closed: " + naive.failed() + " of its " + naive.sent()
-                + " requests failed and it held " + naive.closeWait() + " socket(s) in CLOSE_WAIT while it waited; tether's"
+                + " requests failed and it held " + Format.count(naive.closeWait(), "socket") + " in CLOSE_WAIT while it waited; tether's"
                 + " idle watcher saw each FIN and closed the connection at once, so " + tether.failed()
                 + " failed and nothing sat in CLOSE_WAIT (" + tether.closeWait() + ").";
     }
