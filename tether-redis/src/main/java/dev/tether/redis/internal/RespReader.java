@@ -131,18 +131,10 @@ public final class RespReader {
                 throw hooks.protocol("a boolean reply " + quoteText("#" + b) + " is neither #t nor #f");
             }
             case '!': {
-                Object e = bulk(true, "bulk error");
-                if (e == null) {
-                    throw hooks.protocol("a null bulk error (!-1)");
-                }
-                return new RedisServerException(command, (String) e);
+                return new RedisServerException(command, (String) bulk(true, "bulk error"));
             }
             case '=': {
-                Object v = bulk(true, "verbatim string");
-                if (v == null) {
-                    throw hooks.protocol("a null verbatim string (=-1)");
-                }
-                String s = (String) v;
+                String s = (String) bulk(true, "verbatim string");
                 if (s.length() < 4 || s.charAt(3) != ':') {
                     throw hooks.protocol("a verbatim string without its three-letter format: " + quoteText(s));
                 }
@@ -278,18 +270,24 @@ public final class RespReader {
         if (i == end || end - i > 19) {
             throw hooks.protocol("the " + what + " " + quote(buf, start, end - start) + " is not a decimal integer");
         }
+        // Accumulated as a negative number, whose range reaches Long.MIN_VALUE.
         long v = 0;
         for (; i < end; i++) {
             int d = buf[i] - '0';
             if (d < 0 || d > 9) {
                 throw hooks.protocol("the " + what + " " + quote(buf, start, end - start) + " is not a decimal integer");
             }
-            v = v * 10 + d;
-            if (v < 0) {
+            if (v < (Long.MIN_VALUE + d) / 10) {
                 throw hooks.protocol("the " + what + " " + quote(buf, start, end - start) + " overflows a 64-bit integer");
             }
+            v = v * 10 - d;
         }
-        v = negative ? -v : v;
+        if (!negative) {
+            if (v == Long.MIN_VALUE) {
+                throw hooks.protocol("the " + what + " " + quote(buf, start, end - start) + " overflows a 64-bit integer");
+            }
+            v = -v;
+        }
         if (v < min) {
             throw hooks.protocol("the " + what + " " + v + " is below " + min);
         }
