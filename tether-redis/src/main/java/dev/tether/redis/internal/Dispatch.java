@@ -104,7 +104,7 @@ public final class Dispatch {
                 result = many(rc, commands, transaction, timeout, received);
             } catch (ConnectionFailure f) {
                 discard(lease, rc);
-                int answered = transaction ? 0 : received.size();
+                int answered = transaction ? -1 : received.size();
                 RetryPolicy.Decision d = RetryPolicy.decide(commands, answered, false, f, first);
                 if (!d.retry()) {
                     throw RetryPolicy.explain(what, f, d, first, new Replies(transaction ? List.of() : received));
@@ -162,7 +162,7 @@ public final class Dispatch {
             rc.end();
             return batchResult(result, received, transaction);
         } catch (ConnectionFailure f) {
-            int answered = transaction ? 0 : received.size();
+            int answered = transaction ? -1 : received.size();
             throw RetryPolicy.explain(what, f, RetryPolicy.decide(commands, answered, true, f, null), null,
                     new Replies(transaction ? List.of() : received));
         } catch (IOException e) {

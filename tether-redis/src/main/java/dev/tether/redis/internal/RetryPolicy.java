@@ -46,7 +46,8 @@ public final class RetryPolicy {
 
     /**
      * @param commands the command, or a batch's commands in order
-     * @param answered how many of them had their reply when the connection failed
+     * @param answered how many of them had their reply when the connection failed; -1 for a
+     *                 transaction (MULTI ... EXEC), whose commands are answered together by EXEC
      * @param pinned   whether they ran on a session's connection
      * @param earlier  the failure that caused the retry whose attempt failed now; null on a first attempt
      */
@@ -115,6 +116,10 @@ public final class RetryPolicy {
         }
         if (f.requestBytesWritten() == 0) {
             return "nothing was applied: none of the bytes had been written";
+        }
+        if (answered < 0) {
+            return "EXEC's reply did not arrive, so the transaction may have been applied (all of it or none: Redis applies"
+                    + " a transaction whole)";
         }
         if (answered > 0) {
             return "replies arrived for the first " + answered + " of " + commands.size() + " commands; the other "
