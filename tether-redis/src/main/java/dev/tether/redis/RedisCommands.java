@@ -84,13 +84,7 @@ public interface RedisCommands {
 
     /** MSET of every pair of {@code keysAndValues} (safe to repeat). */
     default void mset(Map<String, String> keysAndValues) {
-        Object[] args = new Object[keysAndValues.size() * 2];
-        int i = 0;
-        for (Map.Entry<String, String> e : keysAndValues.entrySet()) {
-            args[i++] = e.getKey();
-            args[i++] = e.getValue();
-        }
-        send(Command.text("MSET", args));
+        send(Command.text("MSET", pairs(null, keysAndValues, false)));
     }
 
     /** INCR: the new value. Never re-sent once its bytes may have reached the server. */
@@ -171,14 +165,7 @@ public interface RedisCommands {
 
     /** HSET of many fields: how many were new. */
     default long hset(String key, Map<String, String> fields) {
-        Object[] args = new Object[1 + fields.size() * 2];
-        args[0] = key;
-        int i = 1;
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            args[i++] = e.getKey();
-            args[i++] = e.getValue();
-        }
-        return Convert.integer(send(Command.text("HSET", args)));
+        return Convert.integer(send(Command.text("HSET", pairs(key, fields, false))));
     }
 
     default String hget(String key, String field) {
@@ -295,14 +282,7 @@ public interface RedisCommands {
 
     /** ZADD of many members: how many were new. */
     default long zadd(String key, Map<String, Double> scores) {
-        Object[] args = new Object[1 + scores.size() * 2];
-        args[0] = key;
-        int i = 1;
-        for (Map.Entry<String, Double> e : scores.entrySet()) {
-            args[i++] = e.getValue();
-            args[i++] = e.getKey();
-        }
-        return Convert.integer(send(Command.text("ZADD", args)));
+        return Convert.integer(send(Command.text("ZADD", pairs(key, scores, true))));
     }
 
     default long zrem(String key, String... members) {
@@ -347,6 +327,21 @@ public interface RedisCommands {
 
     default long publish(String channel, byte[] message) {
         return Convert.integer(send(Command.of("PUBLISH", channel, message)));
+    }
+
+    /** {@code key} (if not null), then each entry as key, value (or value, key when {@code valueFirst}, as ZADD wants). */
+    private static Object[] pairs(Object key, Map<?, ?> entries, boolean valueFirst) {
+        int head = key == null ? 0 : 1;
+        Object[] args = new Object[head + entries.size() * 2];
+        int i = 0;
+        if (key != null) {
+            args[i++] = key;
+        }
+        for (Map.Entry<?, ?> e : entries.entrySet()) {
+            args[i++] = valueFirst ? e.getValue() : e.getKey();
+            args[i++] = valueFirst ? e.getKey() : e.getValue();
+        }
+        return args;
     }
 
     private static Object[] with(Object[] first, Object[] rest) {

@@ -79,16 +79,7 @@ public final class RespReader {
      * here leaves the reader at a reply boundary (a subscriber uses it to ping an idle server).
      */
     public boolean awaitReply() throws IOException {
-        if (pos < limit) {
-            return true;
-        }
-        pos = limit = 0;
-        int n = in.read(buf, 0, buf.length);
-        if (n <= 0) {
-            return false;
-        }
-        limit = n;
-        return true;
+        return pos < limit || fill();
     }
 
     /**

@@ -161,18 +161,17 @@ public final class Subscriber {
     }
 
     public Set<String> channels() {
-        lock.lock();
-        try {
-            return Set.copyOf(channels);
-        } finally {
-            lock.unlock();
-        }
+        return snapshot(channels);
     }
 
     public Set<String> patterns() {
+        return snapshot(patterns);
+    }
+
+    private Set<String> snapshot(Set<String> wanted) {
         lock.lock();
         try {
-            return Set.copyOf(patterns);
+            return Set.copyOf(wanted);
         } finally {
             lock.unlock();
         }
