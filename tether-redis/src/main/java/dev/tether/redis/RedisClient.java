@@ -117,19 +117,29 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
      */
     public Subscription subscribe(MessageListener listener, String... channels) {
         Subscription s = subscriber(listener);
-        if (channels.length > 0) {
-            s.subscribe(channels);
+        try {
+            if (channels.length > 0) {
+                s.subscribe(channels);
+            }
+            return s;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
         }
-        return s;
     }
 
     /** Subscribes {@code listener} to glob-style {@code patterns} (PSUBSCRIBE) on a connection of its own. */
     public Subscription psubscribe(MessageListener listener, String... patterns) {
         Subscription s = subscriber(listener);
-        if (patterns.length > 0) {
-            s.psubscribe(patterns);
+        try {
+            if (patterns.length > 0) {
+                s.psubscribe(patterns);
+            }
+            return s;
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
         }
-        return s;
     }
 
     private Subscription subscriber(MessageListener listener) {

@@ -200,6 +200,36 @@ class ChaosTest {
     }
 
     @Test
+    void aSubscriberWhosePeerFallsSilentPingsGivesUpAndComesBack() throws Exception {
+        ChaosProxy p = proxy();
+        String channel = prefix + "silent";
+        java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.util.concurrent.atomic.AtomicInteger disconnected = new java.util.concurrent.atomic.AtomicInteger();
+        MessageListener listener = new MessageListener() {
+            @Override
+            public void message(String ch, byte[] message) {
+                got.add(new String(message, java.nio.charset.StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void disconnected(RedisConnectionException cause) {
+                disconnected.incrementAndGet();
+            }
+        };
+        try (RedisClient c = RedisClient.create(config(p).socket(s -> s.readTimeout(Duration.ofMillis(300)))
+                .pool(x -> x.openBackoff(Duration.ofMillis(100)).openBackoffMax(Duration.ofMillis(400))).build());
+             Subscription sub = c.subscribe(listener, channel)) {
+            p.addToxic(Toxic.blackhole());
+            // No byte for a read timeout: a PING; no answer for another: the connection is given up.
+            await().atMost(Duration.ofSeconds(10)).until(() -> disconnected.get() >= 1);
+            p.removeAllToxics();
+            await().atMost(Duration.ofSeconds(10)).until(sub::isSubscribed);
+            admin.client().publish(channel, "back");
+            assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("back");
+        }
+    }
+
+    @Test
     void aSafePipelineOnAStaleConnectionIsRetriedWhole() throws Exception {
         ChaosProxy p = proxy();
         try (RedisClient c = RedisClient.create(config(p).build())) {
