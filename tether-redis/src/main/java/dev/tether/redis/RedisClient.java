@@ -107,7 +107,7 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
 
     /** A connection of the pool for this caller until the session is closed (WATCH, hand-written MULTI). */
     public RedisSession session() {
-        return new RedisSession(dispatch, dispatch.lease("session"));
+        return new RedisSession(dispatch, dispatch.leaseForSession());
     }
 
     /**

@@ -144,8 +144,7 @@ public final class RedisSession implements RedisCommands, AutoCloseable {
                     unwatch();
                 }
             } catch (RedisException e) {
-                broken = broken != null ? broken : e instanceof RedisConnectionException ? (RedisConnectionException) e : null;
-                changed = true;
+                changed = true; // a failed connection was recorded as broken by send()
             }
         }
         closed = true;

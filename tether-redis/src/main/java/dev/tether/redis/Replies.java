@@ -1,5 +1,7 @@
 package dev.tether.redis;
 
+import dev.tether.redis.internal.Convert;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -32,7 +34,7 @@ public final class Replies {
 
     /** The reply to command {@code i} as text (a bulk string decoded as UTF-8, a simple string as is). */
     public String getString(int i) {
-        return Replies.text(get(i));
+        return Convert.string(get(i));
     }
 
     /** The reply to command {@code i} as an integer. */
@@ -58,16 +60,6 @@ public final class Replies {
     /** Every reply, errors included as {@link RedisServerException} objects. */
     public List<Object> asList() {
         return values;
-    }
-
-    static String text(Object v) {
-        if (v == null || v instanceof String) {
-            return (String) v;
-        }
-        if (v instanceof byte[]) {
-            return new String((byte[]) v, java.nio.charset.StandardCharsets.UTF_8);
-        }
-        return String.valueOf(v);
     }
 
     static String typeOf(Object v) {

@@ -120,20 +120,30 @@ public final class Dispatch {
         }
     }
 
-    /** Leases a connection for a session (or for a call): the pool's failures said as "not sent". */
-    public Lease<RedisConnection> lease(String what) {
+    /** Leases a connection for a session: its pool's failures said as "the session could not start". */
+    public Lease<RedisConnection> leaseForSession() {
+        return lease(null);
+    }
+
+    /**
+     * Leases a connection for {@code what} (a command's name or a batch; null for a session); the
+     * pool's failures become a {@link RedisConnectionException} that says nothing was sent.
+     */
+    private Lease<RedisConnection> lease(String what) {
         try {
             return pool.acquire();
-        } catch (PoolOpenException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof ConnectionFailure) {
-                ConnectionFailure f = (ConnectionFailure) cause;
-                throw new RedisConnectionException(what + " was not sent: " + f.getMessage(), e, f, false, null);
-            }
-            throw new RedisConnectionException(what + " was not sent: a new connection to " + endpoint.authority()
-                    + " failed its handshake: " + cause.getMessage(), e, null, false, null);
         } catch (PoolException e) {
-            throw new RedisConnectionException(what + " was not sent: " + e.getMessage(), e, null, false, null);
+            String prefix = what == null ? "the session could not start" : what + " was not sent";
+            Throwable cause = e.getCause();
+            if (e instanceof PoolOpenException && cause instanceof ConnectionFailure) {
+                ConnectionFailure f = (ConnectionFailure) cause;
+                throw new RedisConnectionException(prefix + ": " + f.getMessage(), e, f, false, null);
+            }
+            if (e instanceof PoolOpenException) {
+                throw new RedisConnectionException(prefix + ": a new connection to " + endpoint.authority()
+                        + " failed its handshake: " + cause.getMessage(), e, null, false, null);
+            }
+            throw new RedisConnectionException(prefix + ": " + e.getMessage(), e, null, false, null);
         }
     }
 
