@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * GET, SET and pipelined batches of 100 against the machine's Redis ({@code TETHER_REDIS_URL},
- * default 127.0.0.1:6379), for tether-redis, Jedis and Lettuce in one run. Run it with
+ * default 127.0.0.1:6379), for tether-redis (32 connections), Jedis (JedisPool with its default 8
+ * connections, and with 32) and Lettuce (one connection) in one run. Run it with
  * {@code -t 1}, {@code -t 8}, {@code -t 32} and {@code -prof gc} (whose {@code gc.alloc.rate.norm}
  * counts every thread's allocation, Lettuce's event loop included); the pipelined benchmarks count
  * one operation per command ({@code @OperationsPerInvocation(100)}), so every score is commands
@@ -37,7 +38,7 @@ public class RedisClientBenchmark {
     static final String KEY = "tether-bench:key";
     static final String VALUE = "xxx";
 
-    @Param({"tether", "jedis", "lettuce"})
+    @Param({"tether", "jedis", "jedis-32", "lettuce"})
     public String client;
 
     private RedisPeers.Client peer;

@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The three clients behind one interface: tether-redis, Jedis (JedisPool) and Lettuce (one shared
- * connection, sync API; async for pipelines, Lettuce's way to pipeline). Each keeps its defaults,
- * except the number of pooled connections, which is {@code connections} for tether and Jedis alike
- * (JedisPool's default of 8 would make it wait at 32 threads); Lettuce multiplexes one connection
- * by design. {@code name} is sent with CLIENT SETNAME on every connection, so that the kill tables
+ * connection, sync API; async for pipelines, Lettuce's way to pipeline), each with its defaults but
+ * the number of pooled connections: {@code connections} for tether; {@code jedis} is JedisPool with
+ * its default pool (8 connections), {@code jedis-32} the same with as many connections as tether is
+ * given, so that a pool limit is not what is measured; Lettuce multiplexes one connection by design. {@code name} is sent with CLIENT SETNAME on every connection, so that the kill tables
  * can kill exactly this client's connections.
  */
 final class RedisPeers {
@@ -55,11 +55,13 @@ final class RedisPeers {
             case "tether":
                 return tether(url, name, connections);
             case "jedis":
+                return jedis(u, name, new JedisPoolConfig().getMaxTotal());
+            case "jedis-32":
                 return jedis(u, name, connections);
             case "lettuce":
                 return lettuce(u, name);
             default:
-                throw new IllegalArgumentException("peer: " + peer + " (expected: tether, jedis or lettuce)");
+                throw new IllegalArgumentException("peer: " + peer + " (expected: tether, jedis, jedis-32 or lettuce)");
         }
     }
 
