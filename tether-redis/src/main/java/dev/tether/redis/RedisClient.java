@@ -116,41 +116,32 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
      * opened; later connection failures are survived (see {@link Subscription}).
      */
     public Subscription subscribe(MessageListener listener, String... channels) {
-        Subscription s = subscriber(listener);
-        try {
-            if (channels.length > 0) {
-                s.subscribe(channels);
-            }
-            return s;
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
+        return subscription(listener, channels, false);
     }
 
     /** Subscribes {@code listener} to glob-style {@code patterns} (PSUBSCRIBE) on a connection of its own. */
     public Subscription psubscribe(MessageListener listener, String... patterns) {
-        Subscription s = subscriber(listener);
+        return subscription(listener, patterns, true);
+    }
+
+    private Subscription subscription(MessageListener listener, String[] names, boolean patterns) {
+        Subscriber sub = new Subscriber(connector, endpoint, config.ticker(), config.pool().openTimeout(),
+                config.pool().openBackoff(), config.pool().openBackoffMax(), listener);
+        sub.start();
+        Subscription s = new Subscription(sub, config.socket().readTimeout().plus(config.socket().connectTimeout()),
+                subscriptions::remove);
+        subscriptions.add(s);
         try {
-            if (patterns.length > 0) {
-                s.psubscribe(patterns);
+            if (names.length > 0 && patterns) {
+                s.psubscribe(names);
+            } else if (names.length > 0) {
+                s.subscribe(names);
             }
             return s;
         } catch (RuntimeException e) {
             s.close();
             throw e;
         }
-    }
-
-    private Subscription subscriber(MessageListener listener) {
-        Subscriber sub = new Subscriber(connector, endpoint, config.ticker(), config.pool().openTimeout(),
-                config.pool().openBackoff(), config.pool().openBackoffMax(), listener);
-        sub.start();
-        Subscription[] self = new Subscription[1];
-        self[0] = new Subscription(sub, config.socket().readTimeout().plus(config.socket().connectTimeout()),
-                () -> subscriptions.remove(self[0]));
-        subscriptions.add(self[0]);
-        return self[0];
     }
 
     /** The pool's counts: idle, leased, opening, waiting, and closes by reason. */

@@ -182,7 +182,7 @@ public interface RedisCommands {
     }
 
     default long hdel(String key, String... fields) {
-        return Convert.integer(send(Command.text("HDEL", with(new Object[] {key}, fields))));
+        return Convert.integer(send(Command.text("HDEL", keyAnd(key, fields))));
     }
 
     default boolean hexists(String key, String field) {
@@ -201,20 +201,20 @@ public interface RedisCommands {
 
     /** LPUSH: the list's new length. Never re-sent once its bytes may have reached the server. */
     default long lpush(String key, String... values) {
-        return Convert.integer(send(Command.text("LPUSH", with(new Object[] {key}, values))));
+        return Convert.integer(send(Command.text("LPUSH", keyAnd(key, values))));
     }
 
     default long lpush(byte[] key, byte[]... values) {
-        return Convert.integer(send(Command.of("LPUSH", with(new Object[] {key}, values))));
+        return Convert.integer(send(Command.of("LPUSH", keyAnd(key, values))));
     }
 
     /** RPUSH: the list's new length. Never re-sent once its bytes may have reached the server. */
     default long rpush(String key, String... values) {
-        return Convert.integer(send(Command.text("RPUSH", with(new Object[] {key}, values))));
+        return Convert.integer(send(Command.text("RPUSH", keyAnd(key, values))));
     }
 
     default long rpush(byte[] key, byte[]... values) {
-        return Convert.integer(send(Command.of("RPUSH", with(new Object[] {key}, values))));
+        return Convert.integer(send(Command.of("RPUSH", keyAnd(key, values))));
     }
 
     default String lpop(String key) {
@@ -254,11 +254,11 @@ public interface RedisCommands {
     // ------------------------------------------------------------------ sets
 
     default long sadd(String key, String... members) {
-        return Convert.integer(send(Command.text("SADD", with(new Object[] {key}, members))));
+        return Convert.integer(send(Command.text("SADD", keyAnd(key, members))));
     }
 
     default long srem(String key, String... members) {
-        return Convert.integer(send(Command.text("SREM", with(new Object[] {key}, members))));
+        return Convert.integer(send(Command.text("SREM", keyAnd(key, members))));
     }
 
     default Set<String> smembers(String key) {
@@ -286,7 +286,7 @@ public interface RedisCommands {
     }
 
     default long zrem(String key, String... members) {
-        return Convert.integer(send(Command.text("ZREM", with(new Object[] {key}, members))));
+        return Convert.integer(send(Command.text("ZREM", keyAnd(key, members))));
     }
 
     /** ZSCORE: the member's score, or null. */
@@ -342,6 +342,10 @@ public interface RedisCommands {
             args[i++] = valueFirst ? e.getKey() : e.getValue();
         }
         return args;
+    }
+
+    private static Object[] keyAnd(Object key, Object[] rest) {
+        return with(new Object[] {key}, rest);
     }
 
     private static Object[] with(Object[] first, Object[] rest) {

@@ -5,6 +5,7 @@ import dev.tether.redis.internal.Subscriber;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A pub/sub subscription on a connection of its own, read by a thread of its own. It survives its
@@ -21,9 +22,9 @@ import java.util.Set;
 public final class Subscription implements AutoCloseable {
     private final Subscriber subscriber;
     private final Duration wait;
-    private final Runnable onClose;
+    private final Consumer<Subscription> onClose;
 
-    Subscription(Subscriber subscriber, Duration wait, Runnable onClose) {
+    Subscription(Subscriber subscriber, Duration wait, Consumer<Subscription> onClose) {
         this.subscriber = subscriber;
         this.wait = wait;
         this.onClose = onClose;
@@ -64,7 +65,7 @@ public final class Subscription implements AutoCloseable {
     @Override
     public void close() {
         subscriber.close();
-        onClose.run();
+        onClose.accept(this);
     }
 
     private void confirm(boolean confirmed, String command) {
