@@ -46,6 +46,19 @@ class CommandTableTest {
     }
 
     @Test
+    void theReadmesRetryTableListsEveryWriteTheTableRepeats() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("user.dir")).getParent().resolve("README.md"));
+        String row = readme.lines().filter(l -> l.startsWith("| writes whose repetition changes nothing")).findFirst().orElseThrow();
+        for (String c : CommandTable.IDEMPOTENT_WRITES) {
+            assertThat(row).as("README row of repeat-safe writes").containsPattern("\\b" + c + "\\b");
+        }
+        for (String c : List.of("INCR", "EXPIRE", "SETNX", "EVAL")) {
+            assertThat(CommandTable.safety(Command.of(c, "k"))).as(c + " is in a never-re-sent row").isEqualTo(UNSAFE);
+            assertThat(readme).contains(c + ",");
+        }
+    }
+
+    @Test
     void blockingCommandsTellTheirTimeout() {
         assertThat(CommandTable.blockingTimeoutMillis(Command.of("BLPOP", "a", "b", 5))).isEqualTo(5000);
         assertThat(CommandTable.blockingTimeoutMillis(Command.of("BRPOP", "a", "0.25"))).isEqualTo(250);
