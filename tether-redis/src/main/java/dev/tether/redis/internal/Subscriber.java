@@ -192,16 +192,6 @@ public final class Subscriber {
         return reconnects;
     }
 
-    /** The current connection's tether id, or -1 while away (for tests and diagnostics). */
-    public long connectionId() {
-        lock.lock();
-        try {
-            return connection == null ? -1 : connection.conn.id();
-        } finally {
-            lock.unlock();
-        }
-    }
-
     /** Stops: closes the connection, which ends the reader's blocked read, and waits for the thread. */
     public void close() {
         RedisConnection rc;
