@@ -23,6 +23,11 @@ import dev.tether.pool.Lease;
 import dev.tether.pool.Pool;
 import dev.tether.pool.PoolConfig;
 import dev.tether.pool.Reason;
+import dev.tether.redis.RedisClient;
+import dev.tether.redis.RedisClientConfig;
+import dev.tether.redis.RedisConnectionException;
+import dev.tether.redis.Replies;
+import dev.tether.redis.Subscription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -33,6 +38,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import static org.awaitility.Awaitility.await;
 
@@ -66,6 +72,30 @@ final class ReadmeExamples {
                 boolean maybeApplied = HttpClient.mayHaveBeenApplied(f);   // the message says the same in words
             }
             System.out.println(client.routeStats("http://127.0.0.1:8080/").learnedIdleTimeout());
+        }
+        // end
+    }
+
+    void redis() {
+        // example: redis
+        RedisClientConfig config = RedisClientConfig.builder("redis://:secret@127.0.0.1:6379/0")
+                .pool(p -> p.maxPerKey(16).acquireTimeout(Duration.ofSeconds(1)))   // during an outage, fail within 1 s
+                .socket(s -> s.readTimeout(Duration.ofSeconds(2)))
+                .clientName("orders")                                   // CLIENT SETNAME on every new connection
+                .build();
+        try (RedisClient redis = RedisClient.create(config)) {
+            redis.set("order:7", "paid");                               // safe to repeat: retried once after a stale connection
+            System.out.println(redis.get("order:7"));
+            try {
+                redis.incr("orders:paid");                              // never re-sent once it may have reached the server
+            } catch (RedisConnectionException e) {
+                boolean maybeApplied = e.mayHaveBeenApplied();          // the message says the same in words
+            }
+            Replies r = redis.pipeline().add("INCR", "visits").add("EXPIREAT", "visits", 1_900_000_000).execute();
+            List<String> job = redis.blpop(Duration.ofSeconds(5), "jobs");   // reads for 5 s plus a margin, not 2 s
+            try (Subscription orders = redis.subscribe((channel, message) -> log.info("{}: {} bytes", channel, message.length), "orders")) {
+                redis.publish("orders", "7 paid");                      // resubscribed by itself after a reconnect
+            }
         }
         // end
     }

@@ -1,0 +1,321 @@
+package dev.tether.redis;
+
+import dev.tether.net.Resolver;
+import dev.tether.net.SocketConfig;
+import dev.tether.net.TlsSettings;
+import dev.tether.pool.PoolConfig;
+import dev.tether.pool.Ticker;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The client's policy. Immutable; build one with {@link #builder()} (or {@link #builder(String)}
+ * from a {@code redis://} URI) or change a copy with {@link #toBuilder()}.
+ *
+ * <p>The layers below Redis keep their own configuration, held here whole: the pool's limits and
+ * expiry ({@link PoolConfig}: {@code maxPerKey} connections, {@code acquireTimeout},
+ * {@code idleTimeout}, {@code maxWaiters}, {@code openBackoff}, lifetimes...) and the socket's
+ * ({@link SocketConfig}: {@code connectTimeout}, {@code readTimeout}, TCP keepalive timers,
+ * buffers). Each is set with the lower layer's own builder and names:
+ *
+ * <pre>{@code
+ * RedisClientConfig.builder("redis://:secret@127.0.0.1:6379/2")
+ *         .pool(p -> p.maxPerKey(16).acquireTimeout(Duration.ofSeconds(1)))
+ *         .socket(s -> s.readTimeout(Duration.ofSeconds(2)))
+ *         .clientName("orders")
+ *         .build();
+ * }</pre>
+ *
+ * Only what is Redis's own lives on this class: the server and its credentials, the protocol, the
+ * limits on what a server can make the client allocate, the margin of blocking commands.
+ * {@link Builder#build()} validates each layer once, with that layer's rules, and names the field,
+ * the value and the rule of the first bad one (a pool or socket field prefixed {@code pool.} or
+ * {@code socket.}); nothing is corrected quietly. The password never appears in {@link #toString()}
+ * or in any message.
+ */
+public final class RedisClientConfig {
+
+    /**
+     * The pool Redis starts from: {@link PoolConfig#DEFAULT} with Redis's name, up to 32 connections
+     * (one per concurrent caller: a Redis command is short, the server is one thread) and a 2 s
+     * acquire timeout, so that during an outage a command fails within seconds instead of queueing.
+     */
+    public static final PoolConfig DEFAULT_POOL = PoolConfig.builder()
+            .name("redis")
+            .maxPerKey(32)
+            .maxTotal(32)
+            .acquireTimeout(Duration.ofSeconds(2))
+            .build();
+
+    /**
+     * The socket Redis starts from: {@link SocketConfig#DEFAULT} with a 2 s connect timeout (a Redis
+     * server answers a connect at once or not at all) and a 10 s read timeout (Redis answers in
+     * microseconds; a command that takes seconds is a stalled server; blocking commands get their
+     * own timeout).
+     */
+    public static final SocketConfig DEFAULT_SOCKET = SocketConfig.DEFAULT.toBuilder()
+            .connectTimeout(Duration.ofSeconds(2))
+            .readTimeout(Duration.ofSeconds(10))
+            .build();
+
+    public static final RedisClientConfig DEFAULT = builder().build();
+
+    private final PoolConfig pool;
+    private final SocketConfig socket;
+    private final Ticker ticker;
+    private final String host;
+    private final int port;
+    private final TlsSettings tls;
+    private final Resolver resolver;
+    private final String user;
+    private final String password;
+    private final int database;
+    private final String clientName;
+    private final Protocol protocol;
+    private final int maxBulkBytes;
+    private final int maxArrayLength;
+    private final int maxNestingDepth;
+    private final Duration blockingMargin;
+
+    private RedisClientConfig(Builder b, PoolConfig pool, SocketConfig socket) {
+        this.pool = pool;
+        this.socket = socket;
+        ticker = b.ticker;
+        host = b.host;
+        port = b.port;
+        tls = b.tls;
+        resolver = b.resolver;
+        user = b.user;
+        password = b.password;
+        database = b.database;
+        clientName = b.clientName;
+        protocol = b.protocol;
+        maxBulkBytes = b.maxBulkBytes;
+        maxArrayLength = b.maxArrayLength;
+        maxNestingDepth = b.maxNestingDepth;
+        blockingMargin = b.blockingMargin;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder for the server of {@code uri} ({@code redis[s]://[user[:password]@]host[:port][/database]}). */
+    public static Builder builder(String uri) {
+        return new Builder().uri(uri);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** The pool: limits, waiting, expiry, open backoff. Its {@code name} is the client's name in messages. */
+    public PoolConfig pool() { return pool; }
+    /** How sockets are opened and tuned: connect and read timeouts, TCP keepalive, buffers. */
+    public SocketConfig socket() { return socket; }
+    /** The one clock of the client: the pool, connections' ages and idle times read it. */
+    public Ticker ticker() { return ticker; }
+    public String host() { return host; }
+    public int port() { return port; }
+    /** TLS settings ({@code rediss://}), or null for plain TCP. */
+    public TlsSettings tls() { return tls; }
+    public Resolver resolver() { return resolver; }
+    /** The ACL user (AUTH user password), or null for the default user. */
+    public String user() { return user; }
+    /** Whether a password is set (the password itself is not readable from the config). */
+    public boolean hasPassword() { return password != null; }
+    String password() { return password; }
+    /** The database every connection SELECTs (0: no SELECT is sent). */
+    public int database() { return database; }
+    /** The name every connection gives itself (CLIENT SETNAME), or null. */
+    public String clientName() { return clientName; }
+    public Protocol protocol() { return protocol; }
+    /** The largest bulk string (value) accepted from the server; a larger one is a PROTOCOL failure. */
+    public int maxBulkBytes() { return maxBulkBytes; }
+    /** The most elements accepted in one array, map or set reply. */
+    public int maxArrayLength() { return maxArrayLength; }
+    /** How deeply aggregates (arrays in arrays) may nest in a reply. */
+    public int maxNestingDepth() { return maxNestingDepth; }
+    /**
+     * Added to a blocking command's own timeout (BLPOP, XREAD BLOCK, WAIT...) to get its read
+     * timeout: the server answers at its timeout, the margin covers the way back.
+     */
+    public Duration blockingMargin() { return blockingMargin; }
+
+    @Override
+    public String toString() {
+        return "RedisClientConfig{" + (tls != null ? "rediss://" : "redis://") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
+                + ":" + port + (database != 0 ? "/" + database : "") + ", user=" + user + ", password=" + (password != null ? "****" : "none")
+                + ", clientName=" + clientName + ", protocol=" + protocol + ", pool=" + pool + ", socket=" + socket
+                + ", maxBulkBytes=" + maxBulkBytes + ", maxArrayLength=" + maxArrayLength + ", maxNestingDepth=" + maxNestingDepth
+                + ", blockingMargin=" + blockingMargin + (tls != null ? ", tls=" + tls : "") + '}';
+    }
+
+    /** Collects values; {@link #build()} checks them. Not thread-safe. */
+    public static final class Builder {
+        private PoolConfig.Builder pool = DEFAULT_POOL.toBuilder();
+        private SocketConfig.Builder socket = DEFAULT_SOCKET.toBuilder();
+        private Ticker ticker = Ticker.SYSTEM;
+        private String host = "127.0.0.1";
+        private int port = RedisUri.DEFAULT_PORT;
+        private TlsSettings tls;
+        private Resolver resolver = Resolver.SYSTEM;
+        private String user;
+        private String password;
+        private int database;
+        private String clientName;
+        private Protocol protocol = Protocol.RESP2;
+        private int maxBulkBytes = 64 * 1024 * 1024;
+        private int maxArrayLength = 4 * 1024 * 1024;
+        private int maxNestingDepth = 32;
+        private Duration blockingMargin = Duration.ofSeconds(2);
+
+        private Builder() {
+        }
+
+        private Builder(RedisClientConfig c) {
+            pool = c.pool.toBuilder();
+            socket = c.socket.toBuilder();
+            ticker = c.ticker;
+            host = c.host;
+            port = c.port;
+            tls = c.tls;
+            resolver = c.resolver;
+            user = c.user;
+            password = c.password;
+            database = c.database;
+            clientName = c.clientName;
+            protocol = c.protocol;
+            maxBulkBytes = c.maxBulkBytes;
+            maxArrayLength = c.maxArrayLength;
+            maxNestingDepth = c.maxNestingDepth;
+            blockingMargin = c.blockingMargin;
+        }
+
+        /**
+         * Server, credentials, database and TLS from a {@code redis://} or {@code rediss://} URI
+         * ({@link RedisUri}); {@code rediss} turns TLS on with {@link TlsSettings#DEFAULT} unless
+         * TLS settings were given already. Replaces the user and password (none in the URI: none).
+         */
+        public Builder uri(String uri) {
+            RedisUri u = RedisUri.parse(uri);
+            host = u.host();
+            port = u.port();
+            user = u.user();
+            password = u.password();
+            database = u.database();
+            tls = u.tls() ? (tls != null ? tls : TlsSettings.DEFAULT) : null;
+            return this;
+        }
+
+        /** Replaces the pool settings with {@code config} (later {@link #pool(Consumer)} calls change it further). */
+        public Builder pool(PoolConfig config) {
+            pool = Objects.requireNonNull(config, "pool").toBuilder();
+            return this;
+        }
+
+        /** Changes pool settings with the pool's own builder: {@code .pool(p -> p.maxPerKey(16).idleTimeout(...))}. */
+        public Builder pool(Consumer<PoolConfig.Builder> change) {
+            change.accept(pool);
+            return this;
+        }
+
+        /** Replaces the socket settings with {@code config}. */
+        public Builder socket(SocketConfig config) {
+            socket = Objects.requireNonNull(config, "socket").toBuilder();
+            return this;
+        }
+
+        /** Changes socket settings with the socket's own builder: {@code .socket(s -> s.readTimeout(...))}. */
+        public Builder socket(Consumer<SocketConfig.Builder> change) {
+            change.accept(socket);
+            return this;
+        }
+
+        /** The client's clock (default {@link Ticker#SYSTEM}); tests pass a fake one and move it. */
+        public Builder ticker(Ticker v) { ticker = v; return this; }
+        public Builder host(String v) { host = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        /** TLS with these settings; null for plain TCP. */
+        public Builder tls(TlsSettings v) { tls = v; return this; }
+        public Builder resolver(Resolver v) { resolver = v; return this; }
+        /** The ACL user for AUTH (Redis 6 and later); null for the default user. */
+        public Builder user(String v) { user = v; return this; }
+        /** The password for AUTH; null for none. Never shown in toString() or messages. */
+        public Builder password(String v) { password = v; return this; }
+        public Builder database(int v) { database = v; return this; }
+        /** A name each connection gives itself with CLIENT SETNAME (visible in CLIENT LIST); null for none. */
+        public Builder clientName(String v) { clientName = v; return this; }
+        public Builder protocol(Protocol v) { protocol = v; return this; }
+        public Builder maxBulkBytes(int v) { maxBulkBytes = v; return this; }
+        public Builder maxArrayLength(int v) { maxArrayLength = v; return this; }
+        public Builder maxNestingDepth(int v) { maxNestingDepth = v; return this; }
+        public Builder blockingMargin(Duration v) { blockingMargin = v; return this; }
+
+        public RedisClientConfig build() {
+            PoolConfig p = layer("pool", pool::build);
+            SocketConfig s = layer("socket", socket::build);
+            if (s.connectTimeout().compareTo(p.openTimeout()) > 0) {
+                // The pool gives up on an open at openTimeout: a longer connect timeout could never run out.
+                throw new IllegalArgumentException("socket.connectTimeout: " + s.connectTimeout()
+                        + " (expected: <= pool.openTimeout " + p.openTimeout() + ", which bounds every open; raise both)");
+            }
+            Objects.requireNonNull(ticker, "ticker: null (expected: a Ticker, Ticker.SYSTEM by default)");
+            if (host == null || host.isBlank()) {
+                throw new IllegalArgumentException("host: " + (host == null ? "null" : '"' + host + '"') + " (expected: a host name or IP literal)");
+            }
+            if (port < 1 || port > 65_535) {
+                throw new IllegalArgumentException("port: " + port + " (expected: 1..65535)");
+            }
+            Objects.requireNonNull(resolver, "resolver: null (expected: a Resolver)");
+            Objects.requireNonNull(protocol, "protocol: null (expected: RESP2 or RESP3)");
+            if (user != null && (user.isEmpty() || hasSpaceOrControl(user))) {
+                throw new IllegalArgumentException("user: \"" + user + "\" (expected: null, or a name without spaces or control characters)");
+            }
+            if (user != null && password == null) {
+                throw new IllegalArgumentException("password: none for user \"" + user + "\" (expected: a password; AUTH needs one with a user)");
+            }
+            if (database < 0) {
+                throw new IllegalArgumentException("database: " + database + " (expected: >= 0)");
+            }
+            if (clientName != null && (clientName.isEmpty() || hasSpaceOrControl(clientName))) {
+                // CLIENT SETNAME refuses spaces: better to fail here than on every connection.
+                throw new IllegalArgumentException("clientName: \"" + clientName + "\" (expected: null, or a name without spaces or control characters)");
+            }
+            if (maxBulkBytes < 1024) {
+                throw new IllegalArgumentException("maxBulkBytes: " + maxBulkBytes + " (expected: >= 1024)");
+            }
+            if (maxArrayLength < 16) {
+                throw new IllegalArgumentException("maxArrayLength: " + maxArrayLength + " (expected: >= 16)");
+            }
+            if (maxNestingDepth < 2 || maxNestingDepth > 1000) {
+                throw new IllegalArgumentException("maxNestingDepth: " + maxNestingDepth + " (expected: 2..1000)");
+            }
+            if (blockingMargin == null || blockingMargin.compareTo(Duration.ofMillis(1)) < 0 || blockingMargin.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("blockingMargin: " + blockingMargin + " (expected: >= 1 ms and <= 1 h)");
+            }
+            return new RedisClientConfig(this, p, s);
+        }
+
+        /** Builds a lower layer's config with its own rules; its message gains the layer's prefix. */
+        private static <T> T layer(String prefix, Supplier<T> build) {
+            try {
+                return build.get();
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new IllegalArgumentException(prefix + "." + e.getMessage(), e);
+            }
+        }
+
+        private static boolean hasSpaceOrControl(String s) {
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) <= ' ' || s.charAt(i) == 0x7f) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package dev.tether.redis;
+
+/**
+ * Base of tether-redis's failures: the server answered with an error
+ * ({@link RedisServerException}), or the command could not be sent or answered
+ * ({@link RedisConnectionException}). Unchecked, like the pool's exceptions, so that typed calls
+ * read as plain method calls.
+ */
+public abstract class RedisException extends RuntimeException {
+    protected RedisException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,316 @@
+package dev.tether.redis.internal;
+
+import dev.tether.net.ConnectionFailure;
+import dev.tether.net.Endpoint;
+import dev.tether.pool.Deadline;
+import dev.tether.pool.Lease;
+import dev.tether.pool.Pool;
+import dev.tether.pool.PoolException;
+import dev.tether.pool.PoolOpenException;
+import dev.tether.pool.Reason;
+import dev.tether.pool.Ticker;
+import dev.tether.redis.Command;
+import dev.tether.redis.RedisConnectionException;
+import dev.tether.redis.RedisServerException;
+import dev.tether.redis.Replies;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a command, a pipeline or a transaction travels: on a pooled connection with one retry, or
+ * on a session's pinned connection without one.
+ *
+ * <ol>
+ *   <li>Lease a connection from the pool: an idle one that the idle watcher and the lease-time
+ *       check consider alive, or a new one (opened with the handshake). If none can be had (the
+ *       server is down, the pool is exhausted past the acquire timeout), fail at once with the
+ *       pool's reason, which names the endpoint and the last connect error: nothing was sent,
+ *       and nothing waits in a queue beyond the pool's bounded waiters.</li>
+ *   <li>Write the command(s) in one flush; set the read timeout for the call (a blocking
+ *       command's own timeout plus the margin, or the call's own); read one reply per command.</li>
+ *   <li>Give the connection back (or retire it if bytes beyond the replies arrived). A server's
+ *       error reply is thrown as a {@link RedisServerException}; its connection is fine.</li>
+ *   <li>If the connection failed, retire it and let {@link RetryPolicy} decide: send it again
+ *       once on a fresh connection opened outside the pool, or throw a
+ *       {@link RedisConnectionException} whose message is the decision's.</li>
+ * </ol>
+ */
+public final class Dispatch {
+    private final Pool<RedisConnection> pool;
+    private final RedisConnector connector;
+    private final Endpoint endpoint;
+    private final Ticker ticker;
+    private final Duration openTimeout;
+    private final Duration blockingMargin;
+
+    public Dispatch(Pool<RedisConnection> pool, RedisConnector connector, Endpoint endpoint, Ticker ticker,
+                    Duration openTimeout, Duration blockingMargin) {
+        this.pool = pool;
+        this.connector = connector;
+        this.endpoint = endpoint;
+        this.ticker = ticker;
+        this.openTimeout = openTimeout;
+        this.blockingMargin = blockingMargin;
+    }
+
+    /** One command on a pooled connection; its reply, or its server error thrown. */
+    public Object call(Command c) {
+        Duration timeout = readTimeout(c, null);
+        ConnectionFailure first = null;
+        while (true) {
+            Lease<RedisConnection> lease = first == null ? lease(c.name()) : null;
+            RedisConnection rc = lease != null ? lease.get() : fresh(c.name(), first);
+            Object reply;
+            try {
+                reply = one(rc, c, timeout);
+            } catch (ConnectionFailure f) {
+                discard(lease, rc);
+                RetryPolicy.Decision d = RetryPolicy.decide(List.of(c), 0, false, f, first);
+                if (!d.retry()) {
+                    throw RetryPolicy.explain(c.name(), f, d, first, null);
+                }
+                first = f;
+                continue;
+            } catch (IOException | RuntimeException | Error e) {
+                discard(lease, rc);
+                throw unexpected(c.name(), e);
+            }
+            release(lease, rc);
+            if (reply instanceof RedisServerException) {
+                throw (RedisServerException) reply;
+            }
+            return reply;
+        }
+    }
+
+    /**
+     * Many commands in one round trip on a pooled connection: a pipeline, or with
+     * {@code transaction} MULTI, the commands and EXEC. Returns the replies (a transaction's: EXEC's,
+     * or null when a WATCHed key changed).
+     */
+    public Replies batch(List<Command> commands, boolean transaction) {
+        String what = describe(commands, transaction);
+        Duration timeout = batchTimeout(commands, transaction);
+        ConnectionFailure first = null;
+        while (true) {
+            Lease<RedisConnection> lease = first == null ? lease(what) : null;
+            RedisConnection rc = lease != null ? lease.get() : fresh(what, first);
+            List<Object> received = new ArrayList<>(commands.size());
+            Object result;
+            try {
+                result = many(rc, commands, transaction, timeout, received);
+            } catch (ConnectionFailure f) {
+                discard(lease, rc);
+                int answered = transaction ? -1 : received.size();
+                RetryPolicy.Decision d = RetryPolicy.decide(commands, answered, false, f, first);
+                if (!d.retry()) {
+                    throw RetryPolicy.explain(what, f, d, first, new Replies(transaction ? List.of() : received));
+                }
+                first = f;
+                continue;
+            } catch (IOException | RuntimeException | Error e) {
+                discard(lease, rc);
+                throw unexpected(what, e);
+            }
+            release(lease, rc);
+            return batchResult(result, received, transaction);
+        }
+    }
+
+    /** Leases a connection for a session: its pool's failures said as "the session could not start". */
+    public Lease<RedisConnection> leaseForSession() {
+        return lease(null);
+    }
+
+    /**
+     * Leases a connection for {@code what} (a command's name or a batch; null for a session); the
+     * pool's failures become a {@link RedisConnectionException} that says nothing was sent.
+     */
+    private Lease<RedisConnection> lease(String what) {
+        try {
+            return pool.acquire();
+        } catch (PoolException e) {
+            String prefix = what == null ? "the session could not start" : what + " was not sent";
+            Throwable cause = e.getCause();
+            if (e instanceof PoolOpenException && cause instanceof ConnectionFailure) {
+                ConnectionFailure f = (ConnectionFailure) cause;
+                throw new RedisConnectionException(prefix + ": " + f.getMessage(), e, f, false, null);
+            }
+            if (e instanceof PoolOpenException) {
+                throw new RedisConnectionException(prefix + ": a new connection to " + endpoint.authority()
+                        + " failed its handshake: " + cause.getMessage(), e, null, false, null);
+            }
+            throw new RedisConnectionException(prefix + ": " + e.getMessage(), e, null, false, null);
+        }
+    }
+
+    /** One command on a session's connection: no retry; a connection failure is thrown for the session to end. */
+    public Object callPinned(RedisConnection rc, Command c) {
+        try {
+            Object reply = one(rc, c, readTimeout(c, null));
+            rc.end();
+            if (reply instanceof RedisServerException) {
+                throw (RedisServerException) reply;
+            }
+            return reply;
+        } catch (ConnectionFailure f) {
+            throw RetryPolicy.explain(c.name(), f, RetryPolicy.decide(List.of(c), 0, true, f, null), null, null);
+        } catch (IOException e) {
+            throw unexpected(c.name(), e);
+        }
+    }
+
+    /** A pipeline or transaction on a session's connection: no retry. */
+    public Replies batchPinned(RedisConnection rc, List<Command> commands, boolean transaction) {
+        String what = describe(commands, transaction);
+        List<Object> received = new ArrayList<>(commands.size());
+        try {
+            Object result = many(rc, commands, transaction, batchTimeout(commands, transaction), received);
+            rc.end();
+            return batchResult(result, received, transaction);
+        } catch (ConnectionFailure f) {
+            int answered = transaction ? -1 : received.size();
+            throw RetryPolicy.explain(what, f, RetryPolicy.decide(commands, answered, true, f, null), null,
+                    new Replies(transaction ? List.of() : received));
+        } catch (IOException e) {
+            throw unexpected(what, e);
+        }
+    }
+
+    private Object one(RedisConnection rc, Command c, Duration timeout) throws IOException {
+        rc.begin();
+        rc.write(c);
+        rc.flush();
+        rc.callTimeout(timeout);
+        return rc.read(c.textReplies(), c.name());
+    }
+
+    /** Writes the batch in one flush and reads its replies into {@code received} as they come. */
+    private static Object many(RedisConnection rc, List<Command> commands, boolean transaction, Duration timeout,
+                               List<Object> received) throws IOException {
+        rc.begin();
+        if (transaction) {
+            rc.out.command("MULTI");
+        }
+        boolean text = true;
+        for (Command c : commands) {
+            rc.write(c);
+            text &= c.textReplies();
+        }
+        if (transaction) {
+            rc.out.command("EXEC");
+        }
+        rc.flush();
+        rc.callTimeout(timeout);
+        if (transaction) {
+            Object multi = rc.read(false, "MULTI");
+            if (multi instanceof RedisServerException) {
+                throw (RedisServerException) multi;
+            }
+        }
+        for (Command c : commands) {
+            received.add(rc.read(c.textReplies(), c.name()));
+        }
+        return transaction ? rc.read(text, "EXEC") : null;
+    }
+
+    private static Replies batchResult(Object exec, List<Object> received, boolean transaction) {
+        if (!transaction) {
+            return new Replies(received);
+        }
+        if (exec instanceof RedisServerException) {
+            // EXECABORT: a command was refused while queued; its error says which.
+            RedisServerException e = (RedisServerException) exec;
+            for (Object queued : received) {
+                if (queued instanceof RedisServerException) {
+                    e.addSuppressed((RedisServerException) queued);
+                }
+            }
+            throw e;
+        }
+        if (exec == null) {
+            return null; // a WATCHed key changed: the server discarded the transaction
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> replies = (List<Object>) exec;
+        return new Replies(replies);
+    }
+
+    /** The read timeout of a call: its own, a blocking command's timeout plus the margin, or null for the socket's. */
+    private Duration readTimeout(Command c, Duration atLeast) {
+        if (c.readTimeout() != null) {
+            return c.readTimeout();
+        }
+        long block = CommandTable.blockingTimeoutMillis(c);
+        if (block < 0) {
+            return atLeast;
+        }
+        // 0 blocks for ever, as the caller asked: the longest read timeout a socket takes (24.8 days),
+        // with TCP keepalive to find a vanished server.
+        long ms = block == 0 ? Integer.MAX_VALUE : Math.min(Integer.MAX_VALUE, block + blockingMargin.toMillis());
+        Duration d = Duration.ofMillis(ms);
+        return atLeast == null || d.compareTo(atLeast) > 0 ? d : atLeast;
+    }
+
+    private Duration batchTimeout(List<Command> commands, boolean transaction) {
+        Duration t = null;
+        for (Command c : commands) {
+            // Inside MULTI a blocking command does not block: it answers at once when EXEC runs.
+            t = transaction && c.readTimeout() == null ? t : readTimeout(c, t);
+        }
+        return t;
+    }
+
+    private RedisConnection fresh(String what, ConnectionFailure first) {
+        try {
+            return connector.openFresh(endpoint, Deadline.after(ticker, openTimeout));
+        } catch (ConnectionFailure f) {
+            f.addSuppressed(first);
+            throw new RedisConnectionException(what + " failed: " + first.getMessage() + "; its retry on a fresh connection"
+                    + " could not be sent: " + f.getMessage(), f, f, RetryPolicy.mayHaveBeenApplied(first), null);
+        } catch (IOException | RuntimeException e) {
+            throw new RedisConnectionException(what + " failed: " + first.getMessage() + "; its retry on a fresh connection"
+                    + " could not be sent: a new connection failed its handshake: " + e.getMessage(), e, first,
+                    RetryPolicy.mayHaveBeenApplied(first), null);
+        }
+    }
+
+    private void release(Lease<RedisConnection> lease, RedisConnection rc) {
+        boolean clean = rc.end();
+        if (lease == null) {
+            // Opened outside the pool for a retry: it cannot join the pool, so it ends here.
+            connector.close(rc, Reason.NOT_REUSABLE);
+        } else if (clean) {
+            lease.close();
+        } else {
+            lease.close(Reason.NOT_REUSABLE);
+        }
+    }
+
+    private void discard(Lease<RedisConnection> lease, RedisConnection rc) {
+        rc.end();
+        if (lease != null) {
+            lease.close(Reason.BROKEN);
+        } else {
+            connector.close(rc, Reason.BROKEN);
+        }
+    }
+
+    private static RuntimeException unexpected(String what, Throwable e) {
+        if (e instanceof RuntimeException) {
+            return (RuntimeException) e;
+        }
+        if (e instanceof Error) {
+            throw (Error) e;
+        }
+        // Connection streams only throw ConnectionFailure; anything else is a bug worth its stack.
+        return new IllegalStateException(what + ": unexpected " + e, e);
+    }
+
+    private static String describe(List<Command> commands, boolean transaction) {
+        return (transaction ? "transaction of " : "pipeline of ") + commands.size() + (commands.size() == 1 ? " command" : " commands");
+    }
+}
