@@ -126,7 +126,7 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
 
     private Subscription subscription(MessageListener listener, String[] names, boolean patterns) {
         Subscriber sub = new Subscriber(connector, endpoint, config.ticker(), config.pool().openTimeout(),
-                config.pool().openBackoff(), config.pool().openBackoffMax(), listener);
+                config.pool().openBackoff(), listener);
         sub.start();
         Subscription s = new Subscription(sub, config.socket().readTimeout().plus(config.socket().connectTimeout()),
                 subscriptions::remove);

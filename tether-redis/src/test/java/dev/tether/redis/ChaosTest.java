@@ -1,5 +1,6 @@
 package dev.tether.redis;
 
+import dev.tether.pool.Backoff;
 import dev.tether.chaos.ChaosExtension;
 import dev.tether.chaos.ChaosProxy;
 import dev.tether.chaos.Toxic;
@@ -58,7 +59,7 @@ class ChaosTest {
         ChaosProxy p = proxy();
         ExecutorService callers = Executors.newFixedThreadPool(8);
         try (RedisClient c = RedisClient.create(config(p).pool(x -> x.acquireTimeout(Duration.ofMillis(500))
-                .openBackoff(Duration.ofMillis(100)).openBackoffMax(Duration.ofMillis(400))).build())) {
+                .openBackoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(400)))).build())) {
             String key = prefix + "outage";
             c.set(key, "v");
             p.disable();
@@ -217,7 +218,7 @@ class ChaosTest {
             }
         };
         try (RedisClient c = RedisClient.create(config(p).socket(s -> s.readTimeout(Duration.ofMillis(300)))
-                .pool(x -> x.openBackoff(Duration.ofMillis(100)).openBackoffMax(Duration.ofMillis(400))).build());
+                .pool(x -> x.openBackoff(Backoff.exponential(Duration.ofMillis(100), Duration.ofMillis(400)))).build());
              Subscription sub = c.subscribe(listener, channel)) {
             p.addToxic(Toxic.blackhole());
             // No byte for a read timeout: a PING; no answer for another: the connection is given up.

@@ -19,6 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import dev.tether.pool.Backoff;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -36,7 +37,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       server or the path to it is gone.</li>
  *   <li>When the connection fails: close it, tell the listener (messages published from now on
  *       are lost: Redis keeps nothing for an absent subscriber), wait the pool's open backoff
- *       (doubling from {@code openBackoff} to {@code openBackoffMax}, +-20 % jitter), and go back
+ *       (its {@code openBackoff} strategy: by default doubling from 100 ms to 10 s, +-20 %), and go back
  *       to 1. Once every channel and pattern is confirmed again, tell the listener that messages
  *       may have been missed in between.</li>
  * </ol>
@@ -53,8 +54,8 @@ public final class Subscriber {
     private final Endpoint endpoint;
     private final Ticker ticker;
     private final Duration openTimeout;
-    private final long backoffNanos;
-    private final long backoffMaxNanos;
+    /** The pool's open backoff strategy: the subscriber reconnects as the pool reopens. */
+    private final Backoff backoff;
     private final MessageListener listener;
     private final Thread thread;
 
@@ -70,14 +71,13 @@ public final class Subscriber {
     private boolean resubscribing;                                   // guarded by lock
     private volatile int reconnects;
 
-    public Subscriber(RedisConnector connector, Endpoint endpoint, Ticker ticker, Duration openTimeout, Duration openBackoff,
-                      Duration openBackoffMax, MessageListener listener) {
+    public Subscriber(RedisConnector connector, Endpoint endpoint, Ticker ticker, Duration openTimeout, Backoff backoff,
+                      MessageListener listener) {
         this.connector = connector;
         this.endpoint = endpoint;
         this.ticker = ticker;
         this.openTimeout = openTimeout;
-        this.backoffNanos = openBackoff.toNanos();
-        this.backoffMaxNanos = openBackoffMax.toNanos();
+        this.backoff = backoff;
         this.listener = listener;
         this.thread = new Thread(this::run, "tether-redis-subscriber-" + THREADS.incrementAndGet());
         this.thread.setDaemon(true);
@@ -374,8 +374,7 @@ public final class Subscriber {
 
     /** Opens connections with backoff until one is subscribed again; null if closed meanwhile. */
     private RedisConnection reconnect() {
-        long backoff = backoffNanos;
-        while (true) {
+        for (int failures = 1; ; failures++) {
             try {
                 RedisConnection rc = connector.openFresh(endpoint, Deadline.after(ticker, openTimeout));
                 rc.begin();
@@ -408,8 +407,7 @@ public final class Subscriber {
             } catch (IOException | RuntimeException e) {
                 log.debug("subscriber: reconnecting to {} failed: {}", endpoint.authority(), e.toString());
             }
-            long spread = backoff / 5;
-            long wait = backoff - spread + (spread > 0 ? ThreadLocalRandom.current().nextLong(2 * spread + 1) : 0);
+            long wait = waitNanos(failures);
             lock.lock();
             try {
                 long left = wait;
@@ -424,7 +422,24 @@ public final class Subscriber {
             } finally {
                 lock.unlock();
             }
-            backoff = Math.min(backoffMaxNanos, backoff * 2);
+        }
+    }
+
+    /** The strategy's wait after {@code failures} failed reconnects; its default if it misbehaves. */
+    private long waitNanos(int failures) {
+        Duration d;
+        try {
+            d = backoff.delay(failures, ThreadLocalRandom.current());
+        } catch (RuntimeException e) {
+            d = null;
+        }
+        if (d == null) {
+            d = Backoff.DEFAULT.delay(failures, ThreadLocalRandom.current());
+        }
+        try {
+            return Math.max(0, d.toNanos());
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE;
         }
     }
 
