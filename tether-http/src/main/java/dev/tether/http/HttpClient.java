@@ -128,9 +128,10 @@ public final class HttpClient implements AutoCloseable {
         Deadline deadline = timeout == null ? Deadline.none() : Deadline.after(ticker, timeout);
         HttpRequest current = request;
         Route origin = Route.of(request.uri());
+        Route route = origin;
         for (int hops = 0; ; hops++) {
             boolean mayFollow = redirects.mayFollow(hops);
-            HttpResponse r = sendOnce(current, deadline, timeout, whole, mayFollow, origin);
+            HttpResponse r = sendOnce(current, route, deadline, timeout, whole, mayFollow, origin);
             HttpRequest next;
             try {
                 next = mayFollow ? redirects.followUp(current, r) : null;
@@ -143,6 +144,7 @@ public final class HttpClient implements AutoCloseable {
             }
             r.close();
             current = next;
+            route = Route.of(next.uri());
         }
     }
 
@@ -155,9 +157,8 @@ public final class HttpClient implements AutoCloseable {
      * One request and its retry. With {@code whole}, the body of a final response (not one of a
      * redirect that will be followed) is read here, inside the retry scope.
      */
-    private HttpResponse sendOnce(HttpRequest req, Deadline deadline, Duration timeout, boolean whole,
+    private HttpResponse sendOnce(HttpRequest req, Route route, Deadline deadline, Duration timeout, boolean whole,
                                   boolean mayFollow, Route origin) throws IOException {
-        Route route = Route.of(req.uri());
         RouteState rs = routes.get(route);
         boolean decode = bridge.decodes(req);
         Headers headers = bridge.headers(req, route, decode, route.equals(origin));

@@ -107,7 +107,7 @@ public final class HttpRequest {
     }
 
     /** The path and query in ASCII; anything that could end the request line or split it is refused. */
-    private static String target(URI uri, String shown) {
+    private static String target(URI uri) {
         String path = uri.getRawPath();
         String query = uri.getRawQuery();
         String raw = (path == null || path.isEmpty() ? "/" : path) + (query == null ? "" : "?" + query);
@@ -127,7 +127,7 @@ public final class HttpRequest {
                     sb.append('%').append(HEX[(b >> 4) & 0xf]).append(HEX[b & 0xf]);
                 }
             } else {
-                throw new IllegalArgumentException("uri: " + shown + " (expected: no space or control character in"
+                throw new IllegalArgumentException("uri: " + Redact.uri(uri) + " (expected: no space or control character in"
                         + " the path or query, found U+" + String.format(Locale.ROOT, "%04X", cp) + ")");
             }
             i += n;
@@ -225,22 +225,21 @@ public final class HttpRequest {
             if (uri == null) {
                 throw new IllegalArgumentException("uri: null (expected: an absolute http or https URI)");
             }
-            String shown = Redact.uri(uri); // never the user info or query values
             String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!"http".equals(scheme) && !"https".equals(scheme)) {
-                throw new IllegalArgumentException("uri: " + shown + " (expected: scheme http or https)");
+                throw new IllegalArgumentException("uri: " + Redact.uri(uri) + " (expected: scheme http or https)");
             }
             if (uri.getHost() == null || uri.getHost().isEmpty()) {
-                throw new IllegalArgumentException("uri: " + shown + " (expected: a host name or address in ASCII;"
+                throw new IllegalArgumentException("uri: " + Redact.uri(uri) + " (expected: a host name or address in ASCII;"
                         + " write an internationalized name in its xn-- form)");
             }
             if (uri.getRawUserInfo() != null) {
-                throw new IllegalArgumentException("uri: " + shown + " (expected: no user info; send an Authorization header)");
+                throw new IllegalArgumentException("uri: " + Redact.uri(uri) + " (expected: no user info; send an Authorization header)");
             }
             if (uri.getPort() == 0 || uri.getPort() > 65_535) {
-                throw new IllegalArgumentException("uri: " + shown + " (expected: a port from 1 to 65535)");
+                throw new IllegalArgumentException("uri: " + Redact.uri(uri) + " (expected: a port from 1 to 65535)");
             }
-            return new HttpRequest(this, target(uri, shown));
+            return new HttpRequest(this, target(uri));
         }
     }
 }
