@@ -4,20 +4,11 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tether.jdbc.Databases.Db;
 import dev.tether.jdbc.Databases.Kind;
+import dev.tether.jdbc.KillScenarios.Outcome;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,41 +21,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChurnTest {
     private static final int KILLS = 25;
 
-    /** One failed query: when its lease began and when it failed (System.nanoTime). */
-    record Failure(long leaseStart, long failedAt, String error) {
-    }
-
-    /** One kill: from just before the admin's statement to just after it returned. */
-    record Kill(long start, long end) {
-    }
-
-    record Outcome(int queries, List<Failure> failures, List<Kill> kills) {
-        /** Failures that no kill overlaps: the session was dead before the lease began. */
-        List<Failure> notInFlight() {
-            List<Failure> out = new ArrayList<>();
-            for (Failure f : failures) {
-                if (kills.stream().noneMatch(k -> k.start() <= f.failedAt() && k.end() >= f.leaseStart())) {
-                    out.add(f);
-                }
-            }
-            return out;
-        }
-
-        double failureRate() {
-            return queries == 0 ? 0 : (double) failures.size() / queries;
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(Kind.class)
     void onlyStatementsInFlightAtAKillFail(Kind kind) throws Exception {
         Outcome tether;
         Outcome hikari;
         try (Db db = Databases.of(kind); JdbcPool pool = JdbcPool.create(db.config().pool(p -> p.name("churn")).build())) {
-            tether = churn(pool, db);
+            tether = KillScenarios.churn(pool, db, KILLS, Duration.ofMillis(100), KillScenarios.SELECT_1);
         }
         try (Db db = Databases.of(kind); HikariDataSource ds = hikari(db)) {
-            hikari = churn(ds, db);
+            hikari = KillScenarios.churn(ds, db, KILLS, Duration.ofMillis(100), KillScenarios.SELECT_1);
         }
         System.out.printf("churn on %s, %d kills 100 ms apart: tether %d of %d queries failed (%.2f %%), HikariCP %d of %d (%.2f %%)%n",
                 kind, KILLS, tether.failures().size(), tether.queries(), 100 * tether.failureRate(),
@@ -74,50 +40,15 @@ class ChurnTest {
         assertThat(tether.failures().size()).as("tether: at most one statement is in flight per kill").isLessThanOrEqualTo(KILLS);
     }
 
-    static HikariDataSource hikari(Db db) {
+    /** HikariCP with its defaults, tagged like tether's pools so the same kills reach it. */
+    public static HikariDataSource hikari(Db db) {
         HikariConfig c = new HikariConfig();
         c.setJdbcUrl(db.url);
         c.setUsername(db.user);
         if (db.kind == Kind.POSTGRESQL) {
             c.addDataSourceProperty("ApplicationName", db.tag);
         }
-        c.setPoolName("hikari-churn");
+        c.setPoolName("hikari-" + db.tag);
         return new HikariDataSource(c);
-    }
-
-    /** Runs the loop on this thread's pool while another thread kills every session every 100 ms, KILLS times. */
-    static Outcome churn(DataSource ds, Db db) throws Exception {
-        ConcurrentLinkedQueue<Kill> kills = new ConcurrentLinkedQueue<>();
-        AtomicBoolean done = new AtomicBoolean();
-        AtomicInteger killerFailures = new AtomicInteger();
-        Thread killer = new Thread(() -> {
-            try {
-                for (int i = 0; i < KILLS; i++) {
-                    Pause.of(Duration.ofMillis(100));
-                    long start = System.nanoTime();
-                    db.kill();
-                    kills.add(new Kill(start, System.nanoTime()));
-                }
-            } catch (SQLException e) {
-                killerFailures.incrementAndGet();
-            } finally {
-                done.set(true);
-            }
-        }, "killer");
-        List<Failure> failures = new ArrayList<>();
-        int queries = 0;
-        killer.start();
-        while (!done.get()) {
-            long start = System.nanoTime();
-            queries++;
-            try (Connection c = ds.getConnection(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select 1")) {
-                rs.next();
-            } catch (SQLException e) {
-                failures.add(new Failure(start, System.nanoTime(), e.toString()));
-            }
-        }
-        killer.join();
-        assertThat(killerFailures.get()).isZero();
-        return new Outcome(queries, failures, new ArrayList<>(kills));
     }
 }
