@@ -137,7 +137,7 @@ public final class JdbcPool implements DataSource, AutoCloseable {
         } catch (PoolException e) {
             throw translate(e);
         }
-        return new ProxyConnection(connector, lease);
+        return new ProxyConnection(lease);
     }
 
     /** Reuse of an unwatched session idle long enough: isValid() first; a dead one is retired and another tried. */

@@ -1,6 +1,5 @@
 package dev.tether.jdbc;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.tether.jdbc.Databases.Db;
 import dev.tether.jdbc.Databases.Kind;
@@ -29,7 +28,7 @@ class ChurnTest {
         try (Db db = Databases.of(kind); JdbcPool pool = JdbcPool.create(db.config().pool(p -> p.name("churn")).build())) {
             tether = KillScenarios.churn(pool, db, KILLS, Duration.ofMillis(100), KillScenarios.SELECT_1);
         }
-        try (Db db = Databases.of(kind); HikariDataSource ds = hikari(db)) {
+        try (Db db = Databases.of(kind); HikariDataSource ds = KillScenarios.hikari(db)) {
             hikari = KillScenarios.churn(ds, db, KILLS, Duration.ofMillis(100), KillScenarios.SELECT_1);
         }
         System.out.printf("churn on %s, %d kills 100 ms apart: tether %d of %d queries failed (%.2f %%), HikariCP %d of %d (%.2f %%)%n",
@@ -38,17 +37,5 @@ class ChurnTest {
         assertThat(tether.kills()).hasSize(KILLS);
         assertThat(tether.notInFlight()).as("tether: queries whose session was killed before their lease began").isEmpty();
         assertThat(tether.failures().size()).as("tether: at most one statement is in flight per kill").isLessThanOrEqualTo(KILLS);
-    }
-
-    /** HikariCP with its defaults, tagged like tether's pools so the same kills reach it. */
-    public static HikariDataSource hikari(Db db) {
-        HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(db.url);
-        c.setUsername(db.user);
-        if (db.kind == Kind.POSTGRESQL) {
-            c.addDataSourceProperty("ApplicationName", db.tag);
-        }
-        c.setPoolName("hikari-" + db.tag);
-        return new HikariDataSource(c);
     }
 }

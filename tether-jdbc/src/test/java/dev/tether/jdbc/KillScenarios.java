@@ -1,5 +1,7 @@
 package dev.tether.jdbc;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import dev.tether.jdbc.Databases.Db;
 
 import javax.sql.DataSource;
@@ -40,7 +42,8 @@ public final class KillScenarios {
     public record Kill(long start, long end) {
     }
 
-    public record Outcome(int queries, List<Failure> failures, List<Kill> kills) {
+    /** What a scenario saw; {@code nanos}: how long it ran. */
+    public record Outcome(int queries, List<Failure> failures, List<Kill> kills, long nanos) {
         /** Failures of queries that began after every kill that could have hit them: the session was dead at lease start. */
         public List<Failure> notInFlight() {
             List<Failure> out = new ArrayList<>();
@@ -55,6 +58,10 @@ public final class KillScenarios {
         public double failureRate() {
             return queries == 0 ? 0 : (double) failures.size() / queries;
         }
+
+        public double queriesPerSecond() {
+            return queries / (nanos / 1e9);
+        }
     }
 
     private KillScenarios() {
@@ -65,6 +72,7 @@ public final class KillScenarios {
         List<Failure> failures = new ArrayList<>();
         List<Kill> kills = new ArrayList<>();
         int queries = 0;
+        long began = System.nanoTime();
         for (int round = 0; round < rounds; round++) {
             queries += 2;
             run(ds, q, failures);
@@ -74,7 +82,7 @@ public final class KillScenarios {
             Pause.of(pause);
             run(ds, q, failures);
         }
-        return new Outcome(queries, failures, kills);
+        return new Outcome(queries, failures, kills, System.nanoTime() - began);
     }
 
     /** Queries in a loop on this thread while another kills every session of {@code db}'s tag {@code kills} times, {@code every} apart. */
@@ -98,6 +106,7 @@ public final class KillScenarios {
         }, "killer");
         List<Failure> failures = new ArrayList<>();
         int queries = 0;
+        long began = System.nanoTime();
         killer.start();
         while (!finished.get()) {
             queries++;
@@ -107,7 +116,19 @@ public final class KillScenarios {
         if (killerFailure.get() != null) {
             throw new IllegalStateException("the killer failed", killerFailure.get());
         }
-        return new Outcome(queries, failures, new ArrayList<>(done));
+        return new Outcome(queries, failures, new ArrayList<>(done), System.nanoTime() - began);
+    }
+
+    /** HikariCP with its defaults, tagged like tether's pools so that the same kills reach it. */
+    public static HikariDataSource hikari(Db db) {
+        HikariConfig c = new HikariConfig();
+        c.setJdbcUrl(db.url);
+        c.setUsername(db.user);
+        if (db.kind == Databases.Kind.POSTGRESQL) {
+            c.addDataSourceProperty("ApplicationName", db.tag);
+        }
+        c.setPoolName("hikari-" + db.tag);
+        return new HikariDataSource(c);
     }
 
     private static void run(DataSource ds, Query q, List<Failure> failures) {

@@ -35,9 +35,10 @@ class KilledSessionsTest {
                 Outcome o = KillScenarios.idleKill(pool, db, pause, 20, KillScenarios.SELECT_1);
                 assertThat(o.failures()).as("queries that failed after a pause of " + pause).isEmpty();
             }
-            // Every killed session left the pool because the server closed it, none because a query failed.
+            // Every killed session left the pool because the server closed it (seen by the idle watcher, or by
+            // the lease-time check when the FIN came late), none because a query failed.
             assertThat(pool.stats().closed(Reason.BROKEN)).isZero();
-            assertThat(pool.stats().closed(Reason.PEER_CLOSED)).isEqualTo(40);
+            assertThat(pool.stats().closed(Reason.PEER_CLOSED) + pool.stats().closed(Reason.NOT_REUSABLE)).isEqualTo(40);
         }
     }
 

@@ -164,17 +164,17 @@ final class StubConnection implements Connection {
 
     @Override
     public CallableStatement prepareCall(String a0) {
-        throw new SQLFeatureNotSupportedException();
+        throw new UnsupportedOperationException("the stub driver has no stored procedures");
     }
 
     @Override
     public CallableStatement prepareCall(String a0, int a1, int a2) {
-        throw new SQLFeatureNotSupportedException();
+        throw new UnsupportedOperationException("the stub driver has no stored procedures");
     }
 
     @Override
     public CallableStatement prepareCall(String a0, int a1, int a2, int a3) {
-        throw new SQLFeatureNotSupportedException();
+        throw new UnsupportedOperationException("the stub driver has no stored procedures");
     }
 
     @Override

@@ -16,6 +16,18 @@ abstract class ConnectionDelegate implements Connection {
     /** Looks at a failure of the driver (a broken connection is retired) and returns it to be thrown. */
     abstract SQLException failed(SQLException e);
 
+    /** Wraps a {@code Statement} the driver returned (null stays null). */
+    abstract Statement statement(Statement raw) throws SQLException;
+
+    /** Wraps a {@code PreparedStatement} the driver returned (null stays null). */
+    abstract PreparedStatement statement(PreparedStatement raw) throws SQLException;
+
+    /** Wraps a {@code CallableStatement} the driver returned (null stays null). */
+    abstract CallableStatement statement(CallableStatement raw) throws SQLException;
+
+    /** Wraps a {@code DatabaseMetaData} the driver returned (null stays null). */
+    abstract DatabaseMetaData metaData(DatabaseMetaData raw) throws SQLException;
+
     @Override
     public void beginRequest() throws SQLException {
         try {
@@ -74,6 +86,33 @@ abstract class ConnectionDelegate implements Connection {
     public SQLXML createSQLXML() throws SQLException {
         try {
             return delegate.createSQLXML();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public Statement createStatement() throws SQLException {
+        try {
+            return statement(delegate.createStatement());
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public Statement createStatement(int a0, int a1) throws SQLException {
+        try {
+            return statement(delegate.createStatement(a0, a1));
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public Statement createStatement(int a0, int a1, int a2) throws SQLException {
+        try {
+            return statement(delegate.createStatement(a0, a1, a2));
         } catch (SQLException e) {
             throw failed(e);
         }
@@ -143,6 +182,15 @@ abstract class ConnectionDelegate implements Connection {
     }
 
     @Override
+    public DatabaseMetaData getMetaData() throws SQLException {
+        try {
+            return metaData(delegate.getMetaData());
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
     public int getNetworkTimeout() throws SQLException {
         try {
             return delegate.getNetworkTimeout();
@@ -206,9 +254,102 @@ abstract class ConnectionDelegate implements Connection {
     }
 
     @Override
+    public boolean isWrapperFor(Class<?> a0) throws SQLException {
+        if (a0.isInstance(delegate)) {
+            return true;
+        }
+        try {
+            return delegate.isWrapperFor(a0);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
     public String nativeSQL(String a0) throws SQLException {
         try {
             return delegate.nativeSQL(a0);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public CallableStatement prepareCall(String a0) throws SQLException {
+        try {
+            return statement(delegate.prepareCall(a0));
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public CallableStatement prepareCall(String a0, int a1, int a2) throws SQLException {
+        try {
+            return statement(delegate.prepareCall(a0, a1, a2));
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public CallableStatement prepareCall(String a0, int a1, int a2, int a3) throws SQLException {
+        try {
+            return statement(delegate.prepareCall(a0, a1, a2, a3));
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String a0) throws SQLException {
+        try {
+            return statement(delegate.prepareStatement(a0));
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String a0, int[] a1) throws SQLException {
+        try {
+            return statement(delegate.prepareStatement(a0, a1));
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String a0, String[] a1) throws SQLException {
+        try {
+            return statement(delegate.prepareStatement(a0, a1));
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String a0, int a1) throws SQLException {
+        try {
+            return statement(delegate.prepareStatement(a0, a1));
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String a0, int a1, int a2) throws SQLException {
+        try {
+            return statement(delegate.prepareStatement(a0, a1, a2));
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public PreparedStatement prepareStatement(String a0, int a1, int a2, int a3) throws SQLException {
+        try {
+            return statement(delegate.prepareStatement(a0, a1, a2, a3));
         } catch (SQLException e) {
             throw failed(e);
         }
@@ -300,6 +441,18 @@ abstract class ConnectionDelegate implements Connection {
     public void setTypeMap(java.util.Map<String, Class<?>> a0) throws SQLException {
         try {
             delegate.setTypeMap(a0);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> a0) throws SQLException {
+        if (a0.isInstance(delegate)) {
+            return a0.cast(delegate);
+        }
+        try {
+            return delegate.unwrap(a0);
         } catch (SQLException e) {
             throw failed(e);
         }

@@ -16,7 +16,7 @@ abstract class DatabaseMetaDataDelegate implements DatabaseMetaData {
     /** Looks at a failure of the driver (a broken connection is retired) and returns it to be thrown. */
     abstract SQLException failed(SQLException e);
 
-    /** Wraps a result set the driver returned (null stays null). */
+    /** Wraps a {@code ResultSet} the driver returned (null stays null). */
     abstract ResultSet resultSet(ResultSet raw) throws SQLException;
 
     @Override
@@ -780,6 +780,18 @@ abstract class DatabaseMetaDataDelegate implements DatabaseMetaData {
     public boolean isReadOnly() throws SQLException {
         try {
             return delegate.isReadOnly();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> a0) throws SQLException {
+        if (a0.isInstance(delegate)) {
+            return true;
+        }
+        try {
+            return delegate.isWrapperFor(a0);
         } catch (SQLException e) {
             throw failed(e);
         }
@@ -1563,6 +1575,18 @@ abstract class DatabaseMetaDataDelegate implements DatabaseMetaData {
     public boolean supportsUnionAll() throws SQLException {
         try {
             return delegate.supportsUnionAll();
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> a0) throws SQLException {
+        if (a0.isInstance(delegate)) {
+            return a0.cast(delegate);
+        }
+        try {
+            return delegate.unwrap(a0);
         } catch (SQLException e) {
             throw failed(e);
         }

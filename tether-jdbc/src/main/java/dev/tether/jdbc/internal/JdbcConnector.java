@@ -162,7 +162,7 @@ public final class JdbcConnector implements Connector<Database, PooledConnection
             if (serverIdle > 0) {
                 limit = serverIdle - Math.min(serverIdleMarginNanos, serverIdle / 2);
             }
-            PooledConnection c = new PooledConnection(raw, raw.getAutoCommit(), channel, limit,
+            PooledConnection c = new PooledConnection(this, raw, raw.getAutoCommit(), channel, limit,
                     serverIdle > 0 ? Duration.ofNanos(serverIdle).toString() : null, ticker);
             if (watch && channel == null) {
                 LOG.debug("pool \"{}\": could not capture the socket of {}: it is checked with isValid() instead",

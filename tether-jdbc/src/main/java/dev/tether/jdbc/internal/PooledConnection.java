@@ -20,6 +20,7 @@ public final class PooledConnection implements Watch.Owner {
     private static final AtomicLong IDS = new AtomicLong();
 
     final long id = IDS.incrementAndGet();
+    final JdbcConnector connector;
     final Connection raw;
     final Session session;
     /** The driver's socket, or null when tether could not capture it (then isValid guards reuse). */
@@ -42,8 +43,9 @@ public final class PooledConnection implements Watch.Owner {
     private ProxyStatement[] open = new ProxyStatement[4];
     private int openCount;
 
-    PooledConnection(Connection raw, boolean autoCommit, SocketChannel channel,
+    PooledConnection(JdbcConnector connector, Connection raw, boolean autoCommit, SocketChannel channel,
                      long idleLimitNanos, String serverIdleSetting, Ticker ticker) {
+        this.connector = connector;
         this.raw = raw;
         this.session = new Session(autoCommit);
         this.channel = channel;
@@ -123,8 +125,17 @@ public final class PooledConnection implements Watch.Owner {
     @Override
     public void peerSeen(PeerSignal signal, long idleNanos, IOException error, boolean atLease) {
         peerSignal = signal;
-        JdbcConnector.LOG.debug("session #{} ended by the server after {} ms idle ({}{}): {}", id, idleNanos / 1_000_000,
-                signal, atLease ? ", seen at lease" : "", signal == PeerSignal.DATA ? "unexpected bytes" : "closed");
+        JdbcConnector.LOG.debug("{} idle for {} ms: {}{}; it leaves the pool", this, idleNanos / 1_000_000, describe(signal),
+                atLease ? " (seen by the lease-time check)" : "");
+    }
+
+    private static String describe(PeerSignal signal) {
+        switch (signal) {
+            case FIN: return "the server closed it";
+            case RESET: return "the server reset it";
+            case DATA: return "the server sent bytes unasked (its error message before it closes, or a notification)";
+            default: return "the network lost it";
+        }
     }
 
     @Override

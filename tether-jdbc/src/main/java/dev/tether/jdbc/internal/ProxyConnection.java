@@ -21,7 +21,8 @@ import java.util.concurrent.Executor;
  *       timeout, holdability) go through {@link Session}, which records the change; a statement run
  *       without auto-commit marks the transaction dirty. Nothing else is tracked, so a lease that
  *       changes nothing costs no bookkeeping.</li>
- *   <li>Statements are wrapped ({@link ProxyStatement} and subclasses) and tracked on the session.</li>
+ *   <li>Statements are wrapped ({@link ProxyStatement} and subclasses) and tracked on the session;
+ *       metadata is wrapped too, so every path leads back to the proxies.</li>
  *   <li>Every {@link SQLException} is looked up in {@link dev.tether.jdbc.BrokenConnections}; a
  *       match marks the lease broken.</li>
  *   <li>{@link #close()}: close the statements left open; unless broken, roll back a dirty
@@ -31,25 +32,26 @@ import java.util.concurrent.Executor;
  * </ol>
  */
 public final class ProxyConnection extends ConnectionDelegate {
-    private final JdbcConnector connector;
+    /** A statement ran without auto-commit since the last commit or rollback (a bit of {@link #flags}). */
+    private static final int TRANSACTION_DIRTY = 1 << 30;
+    /** The caller reached the driver's connection: it may have closed it behind the pool's back. */
+    private static final int UNWRAPPED = 1 << 29;
+    private static final int SESSION_PROPERTIES = (1 << SessionProperty.ALL.length) - 1;
+
+    // Five fields, so a lease allocates 32 bytes: the flags share one int.
     private final Lease<PooledConnection> lease;
     final PooledConnection pooled;
-    /** Session properties this lease changed (bits of {@link SessionProperty}). */
-    private int changed;
-    /** A statement ran without auto-commit since the last commit or rollback. */
-    private boolean transactionDirty;
+    /** The session properties this lease changed (bits of {@link SessionProperty}), and the two flags above. */
+    private int flags;
     /** Why this lease's session is gone (a broken-connection failure was seen); null while healthy. */
     private String broken;
-    /** The caller reached the driver's connection: it may have closed it behind the pool's back. */
-    private boolean unwrapped;
 
-    public ProxyConnection(JdbcConnector connector, Lease<PooledConnection> lease) {
-        this(connector, lease, lease.get());
+    public ProxyConnection(Lease<PooledConnection> lease) {
+        this(lease, lease.get());
     }
 
-    private ProxyConnection(JdbcConnector connector, Lease<PooledConnection> lease, PooledConnection pooled) {
+    private ProxyConnection(Lease<PooledConnection> lease, PooledConnection pooled) {
         super(pooled.raw);
-        this.connector = connector;
         this.lease = lease;
         this.pooled = pooled;
     }
@@ -59,11 +61,11 @@ public final class ProxyConnection extends ConnectionDelegate {
     @Override
     SQLException failed(SQLException e) {
         if (broken == null && !(e instanceof Closed.ClosedException)) {
-            String why = connector.brokenReason(e);
-            if (why != null && delegate != connector.closed()) {
+            String why = pooled.connector.brokenReason(e);
+            if (why != null && delegate != pooled.connector.closed()) {
                 broken = why;
                 JdbcConnector.LOG.debug("pool \"{}\": {} is broken ({}); it will be closed, not reused",
-                        connector.poolName(), pooled, why);
+                        pooled.connector.poolName(), pooled, why);
             }
         }
         return e;
@@ -71,7 +73,7 @@ public final class ProxyConnection extends ConnectionDelegate {
 
     void executed() {
         if (!pooled.session.autoCommit) {
-            transactionDirty = true;
+            flags |= TRANSACTION_DIRTY;
         }
     }
 
@@ -84,145 +86,48 @@ public final class ProxyConnection extends ConnectionDelegate {
         pooled.untrack(statement);
     }
 
-    // ---- statements ----------------------------------------------------------------------------
+    // ---- what the driver returns, wrapped and tracked -----------------------------------------
 
     @Override
-    public Statement createStatement() throws SQLException {
-        try {
-            return track(new ProxyStatement(delegate.createStatement(), this));
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+    Statement statement(Statement raw) {
+        return track(new ProxyStatement(raw, this));
     }
 
     @Override
-    public Statement createStatement(int type, int concurrency) throws SQLException {
-        try {
-            return track(new ProxyStatement(delegate.createStatement(type, concurrency), this));
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+    PreparedStatement statement(PreparedStatement raw) {
+        return track(new ProxyPreparedStatement(raw, this));
     }
 
     @Override
-    public Statement createStatement(int type, int concurrency, int holdability) throws SQLException {
-        try {
-            return track(new ProxyStatement(delegate.createStatement(type, concurrency, holdability), this));
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+    CallableStatement statement(CallableStatement raw) {
+        return track(new ProxyCallableStatement(raw, this));
     }
 
     @Override
-    public PreparedStatement prepareStatement(String sql) throws SQLException {
-        try {
-            return track(new ProxyPreparedStatement(delegate.prepareStatement(sql), this));
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int autoGeneratedKeys) throws SQLException {
-        try {
-            return track(new ProxyPreparedStatement(delegate.prepareStatement(sql, autoGeneratedKeys), this));
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int[] columnIndexes) throws SQLException {
-        try {
-            return track(new ProxyPreparedStatement(delegate.prepareStatement(sql, columnIndexes), this));
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, String[] columnNames) throws SQLException {
-        try {
-            return track(new ProxyPreparedStatement(delegate.prepareStatement(sql, columnNames), this));
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int type, int concurrency) throws SQLException {
-        try {
-            return track(new ProxyPreparedStatement(delegate.prepareStatement(sql, type, concurrency), this));
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public PreparedStatement prepareStatement(String sql, int type, int concurrency, int holdability) throws SQLException {
-        try {
-            return track(new ProxyPreparedStatement(delegate.prepareStatement(sql, type, concurrency, holdability), this));
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql) throws SQLException {
-        try {
-            return track(new ProxyCallableStatement(delegate.prepareCall(sql), this));
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql, int type, int concurrency) throws SQLException {
-        try {
-            return track(new ProxyCallableStatement(delegate.prepareCall(sql, type, concurrency), this));
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public CallableStatement prepareCall(String sql, int type, int concurrency, int holdability) throws SQLException {
-        try {
-            return track(new ProxyCallableStatement(delegate.prepareCall(sql, type, concurrency, holdability), this));
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public DatabaseMetaData getMetaData() throws SQLException {
-        try {
-            return new ProxyDatabaseMetaData(delegate.getMetaData(), this);
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+    DatabaseMetaData metaData(DatabaseMetaData raw) {
+        return new ProxyDatabaseMetaData(raw, this);
     }
 
     // ---- session state -------------------------------------------------------------------------
 
     private void change(SessionProperty p, Object value) throws SQLException {
         Connection d = delegate;
-        if (d == connector.closed()) {
-            throw connector.refusal();
+        if (d == pooled.connector.closed()) {
+            throw pooled.connector.refusal();
         }
         try {
             pooled.session.change(d, p, value);
         } catch (SQLException e) {
             throw failed(e);
         }
-        changed |= p.bit;
+        flags |= p.bit;
     }
 
     @Override
     public void setAutoCommit(boolean autoCommit) throws SQLException {
         change(SessionProperty.AUTO_COMMIT, autoCommit);
         if (autoCommit) {
-            transactionDirty = false; // JDBC: switching auto-commit on commits
+            flags &= ~TRANSACTION_DIRTY; // JDBC: switching auto-commit on commits
         }
     }
 
@@ -254,8 +159,8 @@ public final class ProxyConnection extends ConnectionDelegate {
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
         Connection d = delegate;
-        if (d == connector.closed()) {
-            throw connector.refusal();
+        if (d == pooled.connector.closed()) {
+            throw pooled.connector.refusal();
         }
         try {
             // The caller's executor is the one JDBC wants for this call; putting it back uses a direct one.
@@ -263,7 +168,7 @@ public final class ProxyConnection extends ConnectionDelegate {
         } catch (SQLException e) {
             throw failed(e);
         }
-        changed |= SessionProperty.NETWORK_TIMEOUT.bit;
+        flags |= SessionProperty.NETWORK_TIMEOUT.bit;
     }
 
     @Override
@@ -273,7 +178,7 @@ public final class ProxyConnection extends ConnectionDelegate {
         } catch (SQLException e) {
             throw failed(e);
         }
-        transactionDirty = false;
+        flags &= ~TRANSACTION_DIRTY;
     }
 
     @Override
@@ -283,48 +188,27 @@ public final class ProxyConnection extends ConnectionDelegate {
         } catch (SQLException e) {
             throw failed(e);
         }
-        transactionDirty = false;
+        flags &= ~TRANSACTION_DIRTY;
     }
 
     // ---- wrapper and lifecycle -----------------------------------------------------------------
 
+    /** The driver's connection (or what it wraps); the pool then checks at return that it was not closed behind its back. */
     @Override
     public <T> T unwrap(Class<T> iface) throws SQLException {
-        Connection d = delegate;
-        if (iface.isInstance(d) && d != connector.closed()) {
-            unwrapped = true;
-            return iface.cast(d);
-        }
-        try {
-            T t = d.unwrap(iface);
-            unwrapped = true;
-            return t;
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        Connection d = delegate;
-        if (iface.isInstance(d) && d != connector.closed()) {
-            return true;
-        }
-        try {
-            return d.isWrapperFor(iface);
-        } catch (SQLException e) {
-            throw failed(e);
-        }
+        T t = super.unwrap(iface);
+        flags |= UNWRAPPED;
+        return t;
     }
 
     @Override
     public boolean isClosed() {
-        return delegate == connector.closed();
+        return delegate == pooled.connector.closed();
     }
 
     @Override
     public void abort(Executor executor) throws SQLException {
-        if (delegate == connector.closed()) {
+        if (delegate == pooled.connector.closed()) {
             return;
         }
         if (broken == null) {
@@ -337,31 +221,32 @@ public final class ProxyConnection extends ConnectionDelegate {
     @Override
     public void close() throws SQLException {
         Connection raw = delegate;
-        if (raw == connector.closed()) {
+        if (raw == pooled.connector.closed()) {
             return;
         }
-        delegate = connector.closed();
+        delegate = pooled.connector.closed();
         PooledConnection p = pooled;
         if (p.openStatements() > 0) {
             closeStatements(p);
         }
-        if (broken == null && unwrapped && isRawClosed(raw)) {
+        int f = flags;
+        if (broken == null && (f & UNWRAPPED) != 0 && isRawClosed(raw)) {
             broken = "the caller closed the driver's connection it reached with unwrap()";
         }
         if (broken == null) {
             try {
-                if (transactionDirty && !p.session.autoCommit) {
+                if ((f & TRANSACTION_DIRTY) != 0 && !p.session.autoCommit) {
                     raw.rollback(); // uncommitted work must not reach the next lease
                 }
-                if (changed != 0) {
-                    p.session.restore(raw, changed);
+                if ((f & SESSION_PROPERTIES) != 0) {
+                    p.session.restore(raw, f & SESSION_PROPERTIES);
                 }
                 raw.clearWarnings();
             } catch (SQLException e) {
-                String why = connector.brokenReason(e);
+                String why = pooled.connector.brokenReason(e);
                 broken = why != null ? why : "putting its state back failed: " + e;
                 JdbcConnector.LOG.warn("pool \"{}\": {} could not be reset on return ({}); closing it",
-                        connector.poolName(), p, broken, e);
+                        pooled.connector.poolName(), p, broken, e);
             }
         }
         if (broken == null) {
@@ -376,7 +261,7 @@ public final class ProxyConnection extends ConnectionDelegate {
         while ((s = p.takeLastOpen()) != null) {
             SQLException e = s.closeForLeaseEnd();
             if (e != null && broken == null) {
-                broken = connector.brokenReason(e);
+                broken = pooled.connector.brokenReason(e);
             }
         }
     }
@@ -391,6 +276,6 @@ public final class ProxyConnection extends ConnectionDelegate {
 
     @Override
     public String toString() {
-        return "Connection[" + (isClosed() ? "closed" : pooled + " of pool \"" + connector.poolName() + "\"") + "]";
+        return "Connection[" + (isClosed() ? "closed" : pooled + " of pool \"" + pooled.connector.poolName() + "\"") + "]";
     }
 }

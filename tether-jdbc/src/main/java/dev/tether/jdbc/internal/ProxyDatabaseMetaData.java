@@ -28,28 +28,4 @@ final class ProxyDatabaseMetaData extends DatabaseMetaDataDelegate {
     public Connection getConnection() {
         return connection;
     }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(delegate)) {
-            return iface.cast(delegate);
-        }
-        try {
-            return delegate.unwrap(iface);
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        if (iface.isInstance(delegate)) {
-            return true;
-        }
-        try {
-            return delegate.isWrapperFor(iface);
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
 }

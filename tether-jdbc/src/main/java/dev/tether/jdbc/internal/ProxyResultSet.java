@@ -40,30 +40,6 @@ final class ProxyResultSet extends ResultSetDelegate {
     }
 
     @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-        if (iface.isInstance(delegate)) {
-            return iface.cast(delegate);
-        }
-        try {
-            return delegate.unwrap(iface);
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws SQLException {
-        if (iface.isInstance(delegate)) {
-            return true;
-        }
-        try {
-            return delegate.isWrapperFor(iface);
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
     public String toString() {
         return "ResultSet[" + delegate + "]";
     }

@@ -83,32 +83,6 @@ class ProxyStatement extends StatementDelegate {
     }
 
     @Override
-    public final <T> T unwrap(Class<T> iface) throws SQLException {
-        Statement d = delegate;
-        if (iface.isInstance(d) && d != Closed.STATEMENT) {
-            return iface.cast(d);
-        }
-        try {
-            return d.unwrap(iface);
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
-    public final boolean isWrapperFor(Class<?> iface) throws SQLException {
-        Statement d = delegate;
-        if (iface.isInstance(d) && d != Closed.STATEMENT) {
-            return true;
-        }
-        try {
-            return d.isWrapperFor(iface);
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-    }
-
-    @Override
     public String toString() {
         return "Statement[" + delegate + "]";
     }

@@ -854,6 +854,18 @@ abstract class ResultSetDelegate implements ResultSet {
     }
 
     @Override
+    public boolean isWrapperFor(Class<?> a0) throws SQLException {
+        if (a0.isInstance(delegate)) {
+            return true;
+        }
+        try {
+            return delegate.isWrapperFor(a0);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
     public boolean last() throws SQLException {
         try {
             return delegate.last();
@@ -956,6 +968,18 @@ abstract class ResultSetDelegate implements ResultSet {
     public void setFetchSize(int a0) throws SQLException {
         try {
             delegate.setFetchSize(a0);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> a0) throws SQLException {
+        if (a0.isInstance(delegate)) {
+            return a0.cast(delegate);
+        }
+        try {
+            return delegate.unwrap(a0);
         } catch (SQLException e) {
             throw failed(e);
         }

@@ -19,7 +19,7 @@ abstract class StatementDelegate implements Statement {
     /** A statement ran (or a row was written): uncommitted work may exist. */
     abstract void executed();
 
-    /** Wraps a result set the driver returned (null stays null). */
+    /** Wraps a {@code ResultSet} the driver returned (null stays null). */
     abstract ResultSet resultSet(ResultSet raw) throws SQLException;
 
     @Override
@@ -416,6 +416,18 @@ abstract class StatementDelegate implements Statement {
     }
 
     @Override
+    public boolean isWrapperFor(Class<?> a0) throws SQLException {
+        if (a0.isInstance(delegate)) {
+            return true;
+        }
+        try {
+            return delegate.isWrapperFor(a0);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
     public void setCursorName(String a0) throws SQLException {
         try {
             delegate.setCursorName(a0);
@@ -491,6 +503,18 @@ abstract class StatementDelegate implements Statement {
     public void setQueryTimeout(int a0) throws SQLException {
         try {
             delegate.setQueryTimeout(a0);
+        } catch (SQLException e) {
+            throw failed(e);
+        }
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> a0) throws SQLException {
+        if (a0.isInstance(delegate)) {
+            return a0.cast(delegate);
+        }
+        try {
+            return delegate.unwrap(a0);
         } catch (SQLException e) {
             throw failed(e);
         }

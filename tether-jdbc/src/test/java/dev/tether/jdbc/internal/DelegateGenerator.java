@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * Writes the {@code *Delegate} classes of {@code dev.tether.jdbc.internal}: one method per JDBC
  * interface method, each a plain call on the driver's object whose {@link SQLException} passes
  * through the proxy's {@code failed} hook (broken-connection detection). The hand-written
- * {@code Proxy*} subclasses implement what is not a plain call (close, tracking, state, unwrap).
+ * {@code Proxy*} subclasses implement what is not a plain call (close, tracking, session state).
  *
  * <p>Generated once and committed, so the delegation is ordinary code (no reflection, no bytecode
  * generation at run time); {@link DelegatesAreUpToDateTest} regenerates them and fails if the
@@ -36,7 +36,9 @@ import java.util.stream.Collectors;
  *
  * <p>Patterns applied to every generated method:
  * <ol>
- *   <li>a method returning {@link ResultSet} wraps the driver's result set with {@code resultSet(..)};</li>
+ *   <li>a method returning a result set, a statement or metadata wraps what the driver returned with
+ *       {@code resultSet(..)}, {@code statement(..)} or {@code metaData(..)};</li>
+ *   <li>{@code unwrap} and {@code isWrapperFor} answer for the driver's object first, then ask it;</li>
  *   <li>a statement's {@code execute*} method, and a result set's {@code insertRow}, {@code updateRow},
  *       {@code deleteRow}, first calls {@code executed()} (the lease has run a statement);</li>
  *   <li>a method that declares {@link SQLException} itself catches it and throws {@code failed(e)}.</li>
@@ -51,21 +53,28 @@ final class DelegateGenerator {
 
     static final List<Spec> SPECS = List.of(
             new Spec("ConnectionDelegate", Connection.class, null, null, "delegate",
-                    Set.of("close", "isClosed", "abort", "unwrap", "isWrapperFor", "createStatement", "prepareStatement",
-                            "prepareCall", "getMetaData", "setAutoCommit", "setTransactionIsolation", "setReadOnly",
+                    Set.of("close", "isClosed", "abort", "setAutoCommit", "setTransactionIsolation", "setReadOnly",
                             "setCatalog", "setSchema", "setNetworkTimeout", "setHoldability", "commit", "rollback()"),
                     Set.of(), true),
             new Spec("StatementDelegate", Statement.class, null, null, "delegate",
-                    Set.of("close", "isClosed", "getConnection", "unwrap", "isWrapperFor"),
+                    Set.of("close", "isClosed", "getConnection"),
                     Set.of("execute*"), true),
             new Spec("PreparedStatementDelegate", PreparedStatement.class, Statement.class, "ProxyStatement", "delegate",
                     Set.of(), Set.of("execute*"), false),
             new Spec("CallableStatementDelegate", CallableStatement.class, PreparedStatement.class, "ProxyPreparedStatement",
                     "delegate", Set.of(), Set.of("execute*"), false),
             new Spec("ResultSetDelegate", ResultSet.class, null, null, "delegate",
-                    Set.of("getStatement", "unwrap", "isWrapperFor"), Set.of("insertRow", "updateRow", "deleteRow"), true),
+                    Set.of("getStatement"), Set.of("insertRow", "updateRow", "deleteRow"), true),
             new Spec("DatabaseMetaDataDelegate", DatabaseMetaData.class, null, null, "delegate",
-                    Set.of("getConnection", "unwrap", "isWrapperFor"), Set.of(), true));
+                    Set.of("getConnection"), Set.of(), true));
+
+    /** What the driver returns that the proxies wrap, and the hook that wraps it. */
+    static final Map<Class<?>, String> WRAPPED = Map.of(
+            ResultSet.class, "resultSet",
+            Statement.class, "statement",
+            PreparedStatement.class, "statement",
+            CallableStatement.class, "statement",
+            DatabaseMetaData.class, "metaData");
 
     private DelegateGenerator() {
     }
@@ -103,9 +112,14 @@ final class DelegateGenerator {
                 b.append("\n    /** A statement ran (or a row was written): uncommitted work may exist. */\n");
                 b.append("    abstract void executed();\n");
             }
-            if (returnsResultSet(s)) {
-                b.append("\n    /** Wraps a result set the driver returned (null stays null). */\n");
-                b.append("    abstract ResultSet resultSet(ResultSet raw) throws SQLException;\n");
+            for (Class<?> type : List.of(ResultSet.class, Statement.class, PreparedStatement.class, CallableStatement.class,
+                    DatabaseMetaData.class)) {
+                if (methods(s).stream().anyMatch(m -> m.getReturnType() == type)) {
+                    String t = type.getSimpleName();
+                    b.append("\n    /** Wraps a {@code ").append(t).append("} the driver returned (null stays null). */\n");
+                    b.append("    abstract ").append(t).append(' ').append(WRAPPED.get(type)).append('(').append(t)
+                            .append(" raw) throws SQLException;\n");
+                }
             }
         } else {
             target = "((" + iface + ") " + s.field() + ")";
@@ -119,10 +133,6 @@ final class DelegateGenerator {
         }
         b.append("}\n");
         return b.toString();
-    }
-
-    private static boolean returnsResultSet(Spec s) {
-        return methods(s).stream().anyMatch(m -> m.getReturnType() == ResultSet.class);
     }
 
     /** The interface's instance methods (inherited ones too, less those of {@code upTo}), minus hand-written ones, in a stable order. */
@@ -168,7 +178,8 @@ final class DelegateGenerator {
         boolean catches = Arrays.asList(m.getExceptionTypes()).contains(SQLException.class);
         boolean executes = s.executes().contains(m.getName())
                 || (s.executes().contains("execute*") && m.getName().startsWith("execute"));
-        boolean wrap = m.getReturnType() == ResultSet.class;
+        String wrap = WRAPPED.get(m.getReturnType());
+        boolean unwrap = m.getName().equals("unwrap") || m.getName().equals("isWrapperFor");
         if (deprecated) {
             b.append("    @Deprecated\n");
         }
@@ -198,8 +209,15 @@ final class DelegateGenerator {
             b.append(indent).append("executed();\n");
         }
         String call = target + "." + m.getName() + "(" + String.join(", ", names) + ")";
-        if (wrap) {
-            call = "resultSet(" + call + ")";
+        if (wrap != null) {
+            call = wrap + "(" + call + ")";
+        }
+        if (unwrap) {
+            // The driver's object itself first (what unwrap is for), then whatever it wraps.
+            b.append(indent).append("if (a0.isInstance(").append(target).append(")) {\n");
+            b.append(indent).append("    return ").append(m.getName().equals("unwrap") ? "a0.cast(" + target + ")" : "true")
+                    .append(";\n");
+            b.append(indent).append("}\n");
         }
         String statement = (m.getReturnType() == void.class ? "" : "return ") + call + ";\n";
         if (catches) {
