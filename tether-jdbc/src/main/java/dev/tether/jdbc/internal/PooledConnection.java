@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -81,7 +82,7 @@ public final class PooledConnection implements Watch.Owner {
 
     void track(ProxyStatement s) {
         if (openCount == open.length) {
-            open = java.util.Arrays.copyOf(open, openCount * 2);
+            open = Arrays.copyOf(open, openCount * 2);
         }
         open[openCount++] = s;
     }

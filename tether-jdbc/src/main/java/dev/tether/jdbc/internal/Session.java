@@ -2,6 +2,7 @@ package dev.tether.jdbc.internal;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -19,7 +20,7 @@ final class Session {
     boolean autoCommit;
 
     Session(boolean autoCommit) {
-        java.util.Arrays.fill(defaults, UNKNOWN);
+        Arrays.fill(defaults, UNKNOWN);
         this.autoCommit = autoCommit;
         defaults[SessionProperty.AUTO_COMMIT.ordinal()] = autoCommit;
         current[SessionProperty.AUTO_COMMIT.ordinal()] = autoCommit;
