@@ -118,8 +118,7 @@ public final class BrokenConnections {
         return reason(Vendor.of(jdbcUrl), failure);
     }
 
-    /** {@link #reason(String, SQLException)} with the vendor already known (the pool's connections). */
-    public static String reason(Vendor vendor, SQLException failure) {
+    private static String reason(Vendor vendor, SQLException failure) {
         ArrayDeque<Throwable> todo = new ArrayDeque<>();
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         todo.add(failure);

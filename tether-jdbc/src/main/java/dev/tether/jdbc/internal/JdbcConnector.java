@@ -103,7 +103,7 @@ public final class JdbcConnector implements Connector<Database, PooledConnection
 
     /** Why {@code e} means the session is gone (see {@link BrokenConnections}), or null. */
     String brokenReason(SQLException e) {
-        return BrokenConnections.reason(vendor, e);
+        return BrokenConnections.reason(url, e);
     }
 
     /** What a returned {@link ProxyConnection} delegates to. */

@@ -156,19 +156,10 @@ public final class ProxyConnection extends ConnectionDelegate {
         change(SessionProperty.HOLDABILITY, holdability);
     }
 
+    /** The driver gets a direct executor, as when the pool puts the timeout back (pgjdbc and MariaDB use none). */
     @Override
     public void setNetworkTimeout(Executor executor, int milliseconds) throws SQLException {
-        Connection d = delegate;
-        if (d == pooled.connector.closed()) {
-            throw pooled.connector.refusal();
-        }
-        try {
-            // The caller's executor is the one JDBC wants for this call; putting it back uses a direct one.
-            pooled.session.change(d, SessionProperty.NETWORK_TIMEOUT, milliseconds);
-        } catch (SQLException e) {
-            throw failed(e);
-        }
-        flags |= SessionProperty.NETWORK_TIMEOUT.bit;
+        change(SessionProperty.NETWORK_TIMEOUT, milliseconds);
     }
 
     @Override

@@ -16,8 +16,8 @@ final class ServerIdleTimeout {
     private ServerIdleTimeout() {
     }
 
-    /** The cut in nanoseconds, or 0 when there is none or it cannot be read. */
-    static long read(Vendor vendor, Connection raw) throws SQLException {
+    /** The cut in nanoseconds, or 0 when there is none or it cannot be read (then only the watcher guards it). */
+    static long read(Vendor vendor, Connection raw) {
         switch (vendor) {
             case POSTGRESQL:
                 // pg_settings shows the session's value, in the setting's unit; no row before 14.
@@ -29,14 +29,15 @@ final class ServerIdleTimeout {
         }
     }
 
-    private static long query(Connection raw, String sql) throws SQLException {
+    private static long query(Connection raw, String sql) {
         try (Statement s = raw.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             if (!rs.next()) {
                 return 0;
             }
             long value = Long.parseLong(rs.getString(1).trim());
             return value <= 0 ? 0 : unit(rs.getString(2)).toNanos(value);
-        } catch (NumberFormatException e) {
+        } catch (SQLException | NumberFormatException e) {
+            JdbcConnector.LOG.debug("could not read the server's idle timeout ({}): {}", sql, e.toString());
             return 0;
         }
     }
