@@ -8,4 +8,7 @@ module dev.tether.net {
     requires org.slf4j;
 
     exports dev.tether.net;
+    // tether-jdbc hands the idle watcher a driver's own socket (through the driver's socket
+    // factory); no other module may reach the machinery.
+    exports dev.tether.net.internal to dev.tether.jdbc;
 }

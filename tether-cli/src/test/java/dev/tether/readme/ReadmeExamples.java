@@ -11,6 +11,8 @@ import dev.tether.http.HttpClientConfig;
 import dev.tether.http.HttpRequest;
 import dev.tether.http.HttpResponse;
 import dev.tether.http.RequestBody;
+import dev.tether.jdbc.JdbcPool;
+import dev.tether.jdbc.JdbcPoolConfig;
 import dev.tether.net.Connection;
 import dev.tether.net.ConnectionFailure;
 import dev.tether.net.Endpoint;
@@ -37,6 +39,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 
@@ -96,6 +99,30 @@ final class ReadmeExamples {
             try (Subscription orders = redis.subscribe((channel, message) -> log.info("{}: {} bytes", channel, message.length), "orders")) {
                 redis.publish("orders", "7 paid");                      // resubscribed by itself after a reconnect
             }
+        }
+        // end
+    }
+
+    void jdbc() throws SQLException {
+        // example: jdbc
+        JdbcPoolConfig config = JdbcPoolConfig.builder()
+                .url("jdbc:postgresql://127.0.0.1:5432/orders")
+                .user("app").password(System.getenv("DB_PASSWORD"))      // never shown in a message or toString()
+                .property("ApplicationName", "orders-service")           // driver properties
+                .pool(p -> p.maxPerKey(10).acquireTimeout(Duration.ofSeconds(5)))   // one key, the database: maxPerKey is the size
+                .initSql("set statement_timeout = '5s'")                 // run on every new session
+                .failFastTimeout(Duration.ofSeconds(10))                 // refuse to start without the database
+                .build();
+        try (JdbcPool db = JdbcPool.create(config)) {                   // a javax.sql.DataSource
+            try (var c = db.getConnection();                             // a lease; close() gives it back
+                 var ps = c.prepareStatement("update orders set state = ? where id = ?")) {
+                c.setAutoCommit(false);                                  // put back when the lease ends
+                ps.setString(1, "paid");
+                ps.setLong(2, 7);
+                ps.executeUpdate();
+                c.commit();                                              // uncommitted work would be rolled back
+            }
+            System.out.println(db.stats());                              // leased, idle, opened, closed by reason
         }
         // end
     }

@@ -1,0 +1,106 @@
+package dev.tether.bench.jdbc;
+
+import dev.tether.jdbc.Databases;
+import dev.tether.jdbc.JdbcPool;
+import dev.tether.jdbc.KillScenarios;
+
+import javax.sql.DataSource;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * {@link JdbcSelectBenchmark}'s four pools, measured in alternation: on a shared 2-core machine the
+ * load drifts over the minutes a JMH run takes per pool, so here every round gives each pool the
+ * same second, in a rotating order, and the table reports medians and the median of each round's
+ * ratio to HikariCP (neighbours in time share the load). Run:
+ * {@code java -cp tether-bench/target/benchmarks.jar dev.tether.bench.jdbc.JdbcSelectRounds [threads] [rounds]}.
+ */
+public final class JdbcSelectRounds {
+    private JdbcSelectRounds() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        Databases.Db db = Databases.postgres();
+        Map<String, DataSource> pools = new LinkedHashMap<>();
+        pools.put("tether", JdbcPool.create(db.config().pool(p -> p.name("t")).build()));
+        pools.put("tetherIsValid", JdbcPool.create(db.config().watchIdle(false).validateAfterIdle(Duration.ZERO)
+                .pool(p -> p.name("v")).build()));
+        pools.put("tetherTrust", JdbcPool.create(db.config().watchIdle(false).validateAfterIdle(Duration.ofDays(1))
+                .pool(p -> p.name("n")).build()));
+        pools.put("hikari", KillScenarios.hikari(db));
+        List<String> names = new ArrayList<>(pools.keySet());
+        for (String n : names) {
+            run(pools.get(n), threads, Duration.ofSeconds(3)); // warm-up
+        }
+        Map<String, double[]> perSecond = new LinkedHashMap<>();
+        names.forEach(n -> perSecond.put(n, new double[rounds]));
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < names.size(); i++) {
+                String n = names.get((i + r) % names.size());
+                perSecond.get(n)[r] = run(pools.get(n), threads, Duration.ofSeconds(1));
+            }
+        }
+        System.out.printf(Locale.ROOT, "select 1, %d thread(s), %d rounds of 1 s per pool:%n", threads, rounds);
+        System.out.println("| pool | median queries/s | min | max | median of the rounds' ratios to HikariCP |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: |");
+        double[] hikari = perSecond.get("hikari");
+        for (String n : names) {
+            double[] v = perSecond.get(n);
+            double[] ratio = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ratio[r] = v[r] / hikari[r];
+            }
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2fx |%n", n, median(v), min(v), max(v), median(ratio));
+        }
+        for (DataSource ds : pools.values()) {
+            ((AutoCloseable) ds).close();
+        }
+    }
+
+    /** Queries per second of {@code threads} threads running select 1 for {@code d}. */
+    private static double run(DataSource ds, int threads, Duration d) throws InterruptedException {
+        LongAdder done = new LongAdder();
+        CountDownLatch finished = new CountDownLatch(threads);
+        long end = System.nanoTime() + d.toNanos();
+        long start = System.nanoTime();
+        for (int t = 0; t < threads; t++) {
+            new Thread(() -> {
+                try {
+                    while (System.nanoTime() < end) {
+                        KillScenarios.SELECT_1.run(ds);
+                        done.increment();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    finished.countDown();
+                }
+            }).start();
+        }
+        finished.await();
+        return done.sum() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(0);
+    }
+
+    private static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(0);
+    }
+}
