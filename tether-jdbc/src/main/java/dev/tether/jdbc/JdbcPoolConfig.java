@@ -1,6 +1,7 @@
 package dev.tether.jdbc;
 
-import dev.tether.jdbc.internal.Secrets;
+import dev.tether.pool.Redact;
+
 import dev.tether.net.SocketConfig;
 import dev.tether.pool.PoolConfig;
 import dev.tether.pool.Ticker;
@@ -97,8 +98,8 @@ public final class JdbcPoolConfig {
 
     /** The JDBC URL given to the driver (it may hold secrets: see {@link #redactedUrl()} for messages). */
     public String url() { return url; }
-    /** The URL with any password in it replaced by {@code ****}: what messages and logs show. */
-    public String redactedUrl() { return Secrets.redactUrl(url); }
+    /** The URL with any password in it replaced by {@code ***}: what messages and logs show. */
+    public String redactedUrl() { return Redact.jdbcUrl(url); }
     /** The user, or null to leave it to the URL or the properties. */
     public String user() { return user; }
     /** The password, or null. Never printed. */
@@ -162,10 +163,17 @@ public final class JdbcPoolConfig {
     /** The socket settings tether applies to a watched session's socket (only the keepalive ones). */
     SocketConfig keepAliveSocket() { return keepAlive; }
 
+    /** The driver properties with every secret-looking value masked. */
+    private static java.util.Map<String, String> redactProperties(java.util.Map<String, String> properties) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        properties.forEach((k, v) -> out.put(k, Redact.isSecretName(k) ? Redact.MASK : v));
+        return out;
+    }
+
     @Override
     public String toString() {
-        return "JdbcPoolConfig{url=" + redactedUrl() + ", user=" + user + ", password=" + (password == null ? "null" : "****")
-                + ", properties=" + Secrets.redactProperties(properties) + ", driver=" + (driver == null ? "from DriverManager" : driver.getClass().getName())
+        return "JdbcPoolConfig{url=" + redactedUrl() + ", user=" + user + ", password=" + (password == null ? "null" : Redact.MASK)
+                + ", properties=" + redactProperties(properties) + ", driver=" + (driver == null ? "from DriverManager" : driver.getClass().getName())
                 + ", initSql=" + initSql + ", pool=" + pool + ", autoCommit=" + autoCommit
                 + ", transactionIsolation=" + transactionIsolation + ", readOnly=" + readOnly + ", catalog=" + catalog
                 + ", schema=" + schema + ", watchIdle=" + watchIdle + ", validateAfterIdle=" + validateAfterIdle
@@ -273,7 +281,7 @@ public final class JdbcPoolConfig {
 
         public JdbcPoolConfig build() {
             if (url == null || !url.startsWith("jdbc:")) {
-                throw new IllegalArgumentException("url: " + (url == null ? "null" : '"' + Secrets.redactUrl(url) + '"')
+                throw new IllegalArgumentException("url: " + (url == null ? "null" : '"' + Redact.jdbcUrl(url) + '"')
                         + " (expected: a JDBC URL, jdbc:<driver>:...)");
             }
             PoolConfig p = layer("pool.", pool::build);

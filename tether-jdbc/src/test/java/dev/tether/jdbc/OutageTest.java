@@ -78,7 +78,7 @@ class OutageTest {
         assertThatThrownBy(() -> JdbcPool.create(config))
                 .isInstanceOf(SQLException.class)
                 .hasMessageContaining("failFastTimeout")
-                .hasMessageContaining("jdbc:postgresql://127.0.0.1:" + closedPort + "/app?password=****")
+                .hasMessageContaining("jdbc:postgresql://127.0.0.1:" + closedPort + "/app?password=***")
                 .hasMessageNotContaining("s3cret")
                 .hasMessageNotContaining("hunter2");
     }

@@ -1,6 +1,7 @@
 package dev.tether.jdbc;
 
-import dev.tether.jdbc.internal.Secrets;
+import dev.tether.pool.Redact;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -15,23 +16,23 @@ class SecretsAndConfigTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-            "jdbc:postgresql://db:5432/app?user=u&password=s3cret&ssl=true | jdbc:postgresql://db:5432/app?user=u&password=****&ssl=true",
-            "jdbc:postgresql://db/app?sslpassword=s3cret | jdbc:postgresql://db/app?sslpassword=****",
-            "jdbc:mysql://u:s3cret@db:3306/app | jdbc:mysql://u:****@db:3306/app",
-            "jdbc:mariadb://db/app?user=u&password=s3cret | jdbc:mariadb://db/app?user=u&password=****",
-            "jdbc:sqlserver://db;databaseName=app;password=s3cret;encrypt=true | jdbc:sqlserver://db;databaseName=app;password=****;encrypt=true",
-            "jdbc:oracle:thin:scott/s3cret@db:1521/app | jdbc:oracle:thin:scott/****@db:1521/app",
+            "jdbc:postgresql://db:5432/app?user=u&password=s3cret&ssl=true | jdbc:postgresql://db:5432/app?user=u&password=***&ssl=true",
+            "jdbc:postgresql://db/app?sslpassword=s3cret | jdbc:postgresql://db/app?sslpassword=***",
+            "jdbc:mysql://u:s3cret@db:3306/app | jdbc:mysql://u:***@db:3306/app",
+            "jdbc:mariadb://db/app?user=u&password=s3cret | jdbc:mariadb://db/app?user=u&password=***",
+            "jdbc:sqlserver://db;databaseName=app;password=s3cret;encrypt=true | jdbc:sqlserver://db;databaseName=app;password=***;encrypt=true",
+            "jdbc:oracle:thin:scott/s3cret@db:1521/app | jdbc:oracle:thin:scott/***@db:1521/app",
             "jdbc:postgresql://db/app | jdbc:postgresql://db/app",
     })
     void urlSecretsAreMasked(String url, String shown) {
-        assertThat(Secrets.redactUrl(url)).isEqualTo(shown).doesNotContain("s3cret");
+        assertThat(Redact.jdbcUrl(url)).isEqualTo(shown).doesNotContain("s3cret");
     }
 
     @Test
     void toStringHidesThePasswordAndSecretProperties() {
         JdbcPoolConfig c = JdbcPoolConfig.builder().url("jdbc:postgresql://db/app?password=s3cret").user("app")
                 .password("hunter2").property("sslpassword", "k3y").property("ApplicationName", "orders").build();
-        assertThat(c.toString()).doesNotContain("s3cret", "hunter2", "k3y").contains("orders").contains("password=****");
+        assertThat(c.toString()).doesNotContain("s3cret", "hunter2", "k3y").contains("orders").contains("password=***");
         assertThat(c.password()).isEqualTo("hunter2");
     }
 

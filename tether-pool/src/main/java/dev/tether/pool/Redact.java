@@ -3,6 +3,7 @@ package dev.tether.pool;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The one place that decides what of a secret may be shown: every message, {@code toString()},
@@ -24,7 +25,17 @@ public final class Redact {
 
     private static final Set<String> SENSITIVE_HEADERS = Set.of("authorization", "proxy-authorization", "cookie",
             "set-cookie", "x-api-key", "api-key");
-    private static final String[] SENSITIVE_PARTS = {"token", "secret", "password", "passwd", "api-key", "apikey", "session"};
+    private static final String[] SENSITIVE_PARTS = {"token", "secret", "password", "passwd", "pwd", "credential",
+            "api-key", "apikey", "session"};
+    private static final String[] SECRET_NAME_PARTS = {"password", "passwd", "pwd", "secret", "token", "credential"};
+
+    /** In a JDBC URL: name=value where the name looks secret; the value runs to the next & ; ) or end. */
+    private static final Pattern JDBC_PARAMETER = Pattern.compile(
+            "(?i)([?&;(]\\s*[\\w.-]*(?:password|passwd|pwd|secret|token|credential)[\\w.-]*\\s*=\\s*)[^&;)]*");
+    /** //user:secret@ (any scheme's userinfo). */
+    private static final Pattern JDBC_USERINFO = Pattern.compile("(//[^/:@?;]*:)[^/@?;]*(@)");
+    /** Oracle thin: jdbc:oracle:thin:user/secret@host. */
+    private static final Pattern JDBC_ORACLE = Pattern.compile("(?i)(jdbc:oracle:[^:]+:[^/@:]+/)[^@]*(@)");
 
     private Redact() {
     }
@@ -93,6 +104,35 @@ public final class Redact {
             sb.append(eq >= 0 ? part.substring(0, eq + 1) + MASK : part);
         }
         return sb.toString();
+    }
+
+    /**
+     * A JDBC URL with its secrets masked, in the shapes drivers accept: a parameter whose name looks
+     * secret ({@code ?password=x&}, {@code ;password=x;}), user info ({@code //user:secret@host}) and
+     * Oracle's thin form ({@code @user/secret@host}). The rest (driver, host, database, ordinary
+     * parameters) stays readable: a JDBC URL is how a reader tells one database from another.
+     */
+    public static String jdbcUrl(String url) {
+        if (url == null) {
+            return "null";
+        }
+        String s = JDBC_PARAMETER.matcher(url).replaceAll("$1" + MASK);
+        s = JDBC_USERINFO.matcher(s).replaceAll("$1" + MASK + "$2");
+        return JDBC_ORACLE.matcher(s).replaceAll("$1" + MASK + "$2");
+    }
+
+    /** Whether a setting or driver property of this name holds a secret (password, token, credential...). */
+    public static boolean isSecretName(String name) {
+        if (name == null) {
+            return false;
+        }
+        String n = name.toLowerCase(Locale.ROOT);
+        for (String p : SECRET_NAME_PARTS) {
+            if (n.contains(p)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a header of this name carries a credential. */

@@ -1,5 +1,7 @@
 package dev.tether.jdbc.internal;
 
+import dev.tether.pool.Redact;
+
 /**
  * The one key of a JDBC pool: the database, as messages name it (the URL with its secrets masked,
  * and the user). The pool's per-key limit ({@code maxPerKey}) is therefore the pool's size.
@@ -7,7 +9,7 @@ package dev.tether.jdbc.internal;
 public record Database(String redactedUrl, String user) {
 
     public static Database of(String url, String user) {
-        return new Database(Secrets.redactUrl(url), user);
+        return new Database(Redact.jdbcUrl(url), user);
     }
 
     @Override

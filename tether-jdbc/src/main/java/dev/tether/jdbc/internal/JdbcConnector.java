@@ -1,5 +1,7 @@
 package dev.tether.jdbc.internal;
 
+import dev.tether.pool.Redact;
+
 import dev.tether.jdbc.BrokenConnections;
 import dev.tether.net.SocketConfig;
 import dev.tether.net.internal.IdleWatcher;
@@ -261,7 +263,7 @@ public final class JdbcConnector implements Connector<Database, PooledConnection
 
     @Override
     public String toString() {
-        return "JdbcConnector[" + Secrets.redactUrl(url) + ", " + driver.getClass().getName()
+        return "JdbcConnector[" + Redact.jdbcUrl(url) + ", " + driver.getClass().getName()
                 + (watch ? ", watched" : "") + "]";
     }
 }
