@@ -1,5 +1,7 @@
 package dev.tether.redis;
 
+import dev.tether.pool.Redact;
+
 import dev.tether.net.Resolver;
 import dev.tether.net.SocketConfig;
 import dev.tether.net.TlsSettings;
@@ -148,7 +150,7 @@ public final class RedisClientConfig {
     @Override
     public String toString() {
         return "RedisClientConfig{" + (tls != null ? "rediss://" : "redis://") + (host.indexOf(':') >= 0 ? "[" + host + "]" : host)
-                + ":" + port + (database != 0 ? "/" + database : "") + ", user=" + user + ", password=" + (password != null ? "****" : "none")
+                + ":" + port + (database != 0 ? "/" + database : "") + ", user=" + user + ", password=" + (password != null ? Redact.MASK : "none")
                 + ", clientName=" + clientName + ", protocol=" + protocol + ", pool=" + pool + ", socket=" + socket
                 + ", maxBulkBytes=" + maxBulkBytes + ", maxArrayLength=" + maxArrayLength + ", maxNestingDepth=" + maxNestingDepth
                 + ", blockingMargin=" + blockingMargin + (tls != null ? ", tls=" + tls : "") + '}';

@@ -1,5 +1,7 @@
 package dev.tether.redis;
 
+import dev.tether.pool.Redact;
+
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -80,7 +82,7 @@ public record RedisUri(boolean tls, String user, String password, String host, i
     public String toString() {
         StringBuilder sb = new StringBuilder(tls ? "rediss://" : "redis://");
         if (user != null || password != null) {
-            sb.append(user == null ? "" : user).append(password == null ? "" : ":****").append('@');
+            sb.append(Redact.MASK).append('@'); // what tether shows of user info: nothing (Redact.uri)
         }
         sb.append(host.indexOf(':') >= 0 ? "[" + host + "]" : host).append(':').append(port);
         if (database != 0) {
@@ -113,17 +115,8 @@ public record RedisUri(boolean tls, String user, String password, String host, i
         return new IllegalArgumentException("uri: " + redact(uri) + " (expected: redis[s]://[user[:password]@]host[:port][/database]; " + why + ")");
     }
 
-    /** {@code uri} with the userinfo's password part replaced by {@code ****}, for a message about a URI that did not parse. */
+    /** {@code uri} without its user info, for a message about a URI that did not parse (the one redaction helper). */
     static String redact(String uri) {
-        int scheme = uri.indexOf("://");
-        int start = scheme < 0 ? 0 : scheme + 3;
-        int at = uri.lastIndexOf('@');
-        if (at < start) {
-            return '"' + uri + '"';
-        }
-        String info = uri.substring(start, at);
-        int colon = info.indexOf(':');
-        String shown = colon < 0 ? "****" : info.substring(0, colon) + ":****";
-        return '"' + uri.substring(0, start) + shown + uri.substring(at) + '"';
+        return '"' + Redact.uri(uri) + '"';
     }
 }

@@ -14,7 +14,7 @@ class ConfigTest {
     void urisCarryServerCredentialsDatabaseAndTls() {
         RedisUri u = RedisUri.parse("rediss://app:s%40cr%3At@cache.example:6380/4");
         assertThat(u).isEqualTo(new RedisUri(true, "app", "s@cr:t", "cache.example", 6380, 4));
-        assertThat(u.toString()).isEqualTo("rediss://app:****@cache.example:6380/4").doesNotContain("s@cr");
+        assertThat(u.toString()).isEqualTo("rediss://***@cache.example:6380/4").doesNotContain("s@cr");
         assertThat(RedisUri.parse("redis://localhost")).isEqualTo(new RedisUri(false, null, null, "localhost", 6379, 0));
         assertThat(RedisUri.parse("redis://:only@h/")).isEqualTo(new RedisUri(false, null, "only", "h", 6379, 0));
         assertThat(RedisUri.parse("redis://secret@h").password()).isEqualTo("secret");
@@ -25,7 +25,7 @@ class ConfigTest {
     @Test
     void badUrisAreRefusedWithoutShowingThePassword() {
         assertThatThrownBy(() -> RedisUri.parse("http://u:hunter2@h")).hasMessageContaining("scheme must be redis or rediss")
-                .hasMessageNotContaining("hunter2").hasMessageContaining("u:****@h");
+                .hasMessageNotContaining("hunter2").hasMessageContaining("***@h");
         assertThatThrownBy(() -> RedisUri.parse("redis://u:hunter2@h/db")).hasMessageContaining("database number")
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> RedisUri.parse("redis://u:hun%2@h")).hasMessageContaining("not a URI")
@@ -47,7 +47,7 @@ class ConfigTest {
         assertThat(c.tls()).isEqualTo(TlsSettings.DEFAULT);
         assertThat(c.database()).isEqualTo(2);
         assertThat(c.hasPassword()).isTrue();
-        assertThat(c.toString()).contains("password=****").doesNotContain("pw,").doesNotContain("=pw");
+        assertThat(c.toString()).contains("password=***").doesNotContain("pw,").doesNotContain("=pw");
         assertThat(c.toBuilder().build().toString()).isEqualTo(c.toString());
 
         assertThatThrownBy(() -> RedisClientConfig.builder().pool(p -> p.maxPerKey(0)).build())
