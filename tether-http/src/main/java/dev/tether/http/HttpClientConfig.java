@@ -1,5 +1,6 @@
 package dev.tether.http;
 
+import dev.tether.net.ClientLayers;
 import dev.tether.net.Resolver;
 import dev.tether.net.SocketConfig;
 import dev.tether.net.TlsSettings;
@@ -273,13 +274,9 @@ public final class HttpClientConfig {
         public Builder resolver(Resolver v) { resolver = v; return this; }
 
         public HttpClientConfig build() {
-            PoolConfig p = layer("pool", pool::build);
-            SocketConfig s = layer("socket", socket::build);
-            if (s.connectTimeout().compareTo(p.openTimeout()) > 0) {
-                // The pool gives up on an open at openTimeout: a longer connect timeout could never run out.
-                throw new IllegalArgumentException("socket.connectTimeout: " + s.connectTimeout()
-                        + " (expected: <= pool.openTimeout " + p.openTimeout() + ", which bounds every open; raise both)");
-            }
+            ClientLayers layers = ClientLayers.build(pool, socket);
+            PoolConfig p = layers.pool();
+            SocketConfig s = layers.socket();
             Objects.requireNonNull(ticker, "ticker: null (expected: a Ticker, Ticker.SYSTEM by default)");
             notNegative("requestTimeout", requestTimeout);
             notNegative("keepAliveMargin", keepAliveMargin);
@@ -315,15 +312,6 @@ public final class HttpClientConfig {
             Objects.requireNonNull(tls, "tls: null (expected: TlsSettings)");
             Objects.requireNonNull(resolver, "resolver: null (expected: a Resolver)");
             return new HttpClientConfig(this, p, s);
-        }
-
-        /** Builds a lower layer's config with its own rules; its message gains the layer's prefix. */
-        private static <T> T layer(String prefix, java.util.function.Supplier<T> build) {
-            try {
-                return build.get();
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new IllegalArgumentException(prefix + "." + e.getMessage(), e);
-            }
         }
 
         private static void notNegative(String field, Duration d) {

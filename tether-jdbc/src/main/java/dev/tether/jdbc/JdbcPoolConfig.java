@@ -2,6 +2,7 @@ package dev.tether.jdbc;
 
 import dev.tether.pool.Redact;
 
+import dev.tether.net.ClientLayers;
 import dev.tether.net.SocketConfig;
 import dev.tether.pool.PoolConfig;
 import dev.tether.pool.Ticker;
@@ -16,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The policy of a {@link JdbcPool}. Immutable; build one with {@link #builder()} or change a copy
@@ -284,9 +284,9 @@ public final class JdbcPoolConfig {
                 throw new IllegalArgumentException("url: " + (url == null ? "null" : '"' + Redact.jdbcUrl(url) + '"')
                         + " (expected: a JDBC URL, jdbc:<driver>:...)");
             }
-            PoolConfig p = layer("pool.", pool::build);
+            PoolConfig p = ClientLayers.pool(pool);
             // Whole seconds, 1..32767, count 1..127: the kernel's rules, checked by tether-net's SocketConfig.
-            SocketConfig k = layer("", keepAlive::build);
+            SocketConfig k = keepAlive.build(); // its keepAlive* rules, named as this config names them
             Objects.requireNonNull(ticker, "ticker: null (expected: a Ticker, Ticker.SYSTEM by default)");
             if (transactionIsolation != null && !List.of(Connection.TRANSACTION_NONE, Connection.TRANSACTION_READ_UNCOMMITTED,
                     Connection.TRANSACTION_READ_COMMITTED, Connection.TRANSACTION_REPEATABLE_READ,
@@ -308,15 +308,6 @@ public final class JdbcPoolConfig {
                 }
             }
             return new JdbcPoolConfig(this, p, k);
-        }
-
-        /** Builds a lower layer's config with its own rules; its message gains the layer's prefix. */
-        private static <T> T layer(String prefix, Supplier<T> build) {
-            try {
-                return build.get();
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new IllegalArgumentException(prefix + e.getMessage(), e);
-            }
         }
 
         private static void notNegative(String field, Duration d) {

@@ -3,6 +3,7 @@ package dev.tether.redis;
 import dev.tether.pool.Redact;
 
 import dev.tether.net.Resolver;
+import dev.tether.net.ClientLayers;
 import dev.tether.net.SocketConfig;
 import dev.tether.net.TlsSettings;
 import dev.tether.pool.PoolConfig;
@@ -11,7 +12,6 @@ import dev.tether.pool.Ticker;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The client's policy. Immutable; build one with {@link #builder()} (or {@link #builder(String)}
@@ -258,13 +258,9 @@ public final class RedisClientConfig {
         public Builder blockingMargin(Duration v) { blockingMargin = v; return this; }
 
         public RedisClientConfig build() {
-            PoolConfig p = layer("pool", pool::build);
-            SocketConfig s = layer("socket", socket::build);
-            if (s.connectTimeout().compareTo(p.openTimeout()) > 0) {
-                // The pool gives up on an open at openTimeout: a longer connect timeout could never run out.
-                throw new IllegalArgumentException("socket.connectTimeout: " + s.connectTimeout()
-                        + " (expected: <= pool.openTimeout " + p.openTimeout() + ", which bounds every open; raise both)");
-            }
+            ClientLayers layers = ClientLayers.build(pool, socket);
+            PoolConfig p = layers.pool();
+            SocketConfig s = layers.socket();
             Objects.requireNonNull(ticker, "ticker: null (expected: a Ticker, Ticker.SYSTEM by default)");
             if (host == null || host.isBlank()) {
                 throw new IllegalArgumentException("host: " + (host == null ? "null" : '"' + host + '"') + " (expected: a host name or IP literal)");
@@ -300,15 +296,6 @@ public final class RedisClientConfig {
                 throw new IllegalArgumentException("blockingMargin: " + blockingMargin + " (expected: >= 1 ms and <= 1 h)");
             }
             return new RedisClientConfig(this, p, s);
-        }
-
-        /** Builds a lower layer's config with its own rules; its message gains the layer's prefix. */
-        private static <T> T layer(String prefix, Supplier<T> build) {
-            try {
-                return build.get();
-            } catch (IllegalArgumentException | NullPointerException e) {
-                throw new IllegalArgumentException(prefix + "." + e.getMessage(), e);
-            }
         }
 
         private static boolean hasSpaceOrControl(String s) {
