@@ -36,12 +36,15 @@ class MainTest {
 
     @Test
     void labOptions() {
-        LabCommand lab = parse(LabCommand.class, "lab", "--quick", "--json", "--report", "out/lab.html", "--only", "2,post-twice", "-v");
+        LabCommand lab = parse(LabCommand.class, "lab", "--quick", "--json", "--report", "out/lab.html", "--only", "2,post-twice", "-v",
+                "--redis", "redis://127.0.0.1:6379/1");
         assertThat(lab.quick).isTrue();
         assertThat(lab.json).isTrue();
         assertThat(lab.report).isEqualTo(Path.of("out/lab.html"));
         assertThat(lab.only).containsExactly("2", "post-twice");
         assertThat(lab.verbose).isTrue();
+        assertThat(lab.redis).isEqualTo("redis://127.0.0.1:6379/1");
+        assertThat(parse(LabCommand.class, "lab").redis).as("the lab's own redis-server").isNull();
     }
 
     @Test
