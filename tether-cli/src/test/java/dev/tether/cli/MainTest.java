@@ -18,7 +18,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line parsed into the command objects (okcurl's MainTest style), help and errors. */
-class MainTest {
+public class MainTest {
 
     static <T> T parse(Class<T> type, String... args) {
         CommandLine.ParseResult pr = Main.commandLine().parseArgs(args);
@@ -145,10 +145,12 @@ class MainTest {
         assertThat(v.err).contains("\tat ");
     }
 
-    record Result(int code, String out, String err) {
+    /** What a run of the command gave: its exit code, stdout and stderr. */
+    public record Result(int code, String out, String err) {
     }
 
-    static Result run(String... args) {
+    /** Runs the command line as {@code tether} runs it, not on a terminal; for every test that reads what the user would. */
+    public static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -1,6 +1,5 @@
 package dev.tether.cli.probe;
 
-import dev.tether.cli.lab.Format;
 import dev.tether.cli.wire.MiniHttp;
 import dev.tether.http.KeepAlive;
 import dev.tether.net.Connection;
@@ -19,7 +18,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 /**
@@ -63,8 +61,7 @@ public final class HttpProbe implements Probe {
         @Override
         public String text() {
             StringBuilder sb = new StringBuilder();
-            sb.append("tether probe ").append(target).append(String.format(Locale.ROOT, " (%.1f s, %s)%n", durationMs / 1e3,
-                    Format.count(connections, "connection")));
+            ProbeText.header(sb, target, durationMs, connections);
             ProbeText.row(sb, "response", status / 100 == 2 ? statusLine
                     : statusLine + " (measured on a " + status + " response: see below)");
             if (tls != null) {
@@ -78,9 +75,8 @@ public final class HttpProbe implements Probe {
                 ProbeText.row(sb, "requests per connection", maxRequests == null ? "unknown"
                         : maxRequestsIsBound ? "at least " + maxRequests + " (the bound, --max-requests)"
                         : maxRequests + " (then the server closes)");
-                String idle = new IdleSearch.Result(idleTimeoutMs, idleCloseSignal, idleTimeoutLowMs, idleTimeoutHighMs,
-                        idleTimeoutAboveMax, rounds).describe(maxIdleMs);
-                ProbeText.row(sb, "idle timeout (measured)", idle + ", " + rounds + (rounds == 1 ? " round" : " rounds"));
+                ProbeText.measuredIdle(sb, new IdleSearch.Result(idleTimeoutMs, idleCloseSignal, idleTimeoutLowMs,
+                        idleTimeoutHighMs, idleTimeoutAboveMax, rounds), maxIdleMs);
             }
             ProbeText.advice(sb, suggestedSettings, suggestions);
             return sb.toString();

@@ -3,10 +3,23 @@ package dev.tether.cli.probe;
 import dev.tether.cli.lab.Format;
 
 import java.util.List;
+import java.util.Locale;
 
 /** How every probe's text report is laid out: rows of facts, then the settings that fit and the sentences that say why. */
 final class ProbeText {
     private ProbeText() {
+    }
+
+    /** The first line: what was probed, how long it took, how many connections it opened. */
+    static void header(StringBuilder sb, String target, long durationMs, int connections) {
+        sb.append("tether probe ").append(target).append(String.format(Locale.ROOT, " (%.1f s, %s)%n", durationMs / 1e3,
+                Format.count(connections, "connection")));
+    }
+
+    /** The row of an idle timeout measured by {@link IdleSearch}, with its rounds. */
+    static void measuredIdle(StringBuilder sb, IdleSearch.Result idle, long maxIdleMs) {
+        row(sb, "idle timeout (measured)", idle.describe(maxIdleMs) + ", " + idle.rounds()
+                + (idle.rounds() == 1 ? " round" : " rounds"));
     }
 
     /** A row of facts: {@code name:} in a column of 26, then the value. */

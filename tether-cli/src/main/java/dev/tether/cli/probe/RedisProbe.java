@@ -1,6 +1,5 @@
 package dev.tether.cli.probe;
 
-import dev.tether.cli.lab.Format;
 import dev.tether.cli.wire.MiniHttp;
 import dev.tether.cli.wire.MiniResp;
 import dev.tether.net.Connection;
@@ -67,8 +66,7 @@ public final class RedisProbe implements Probe {
         @Override
         public String text() {
             StringBuilder sb = new StringBuilder();
-            sb.append("tether probe ").append(target).append(String.format(Locale.ROOT, " (%.1f s, %s)%n", durationMs / 1e3,
-                    Format.count(connections, "connection")));
+            ProbeText.header(sb, target, durationMs, connections);
             ProbeText.row(sb, "server", version == null ? "unknown (INFO refused)" : "Redis " + version
                     + (mode == null ? "" : " (" + mode + ")"));
             if (tls != null) {
@@ -85,9 +83,8 @@ public final class RedisProbe implements Probe {
                         : tcpKeepaliveS + " s");
             } else {
                 ProbeText.row(sb, "CONFIG GET", "refused (" + configRefused + "): the idle timeout was measured");
-                String idle = new IdleSearch.Result(idleTimeoutMs, idleCloseSignal, idleTimeoutLowMs, idleTimeoutHighMs,
-                        idleTimeoutAboveMax, rounds).describe(maxIdleMs);
-                ProbeText.row(sb, "idle timeout (measured)", idle + ", " + rounds + (rounds == 1 ? " round" : " rounds"));
+                ProbeText.measuredIdle(sb, new IdleSearch.Result(idleTimeoutMs, idleCloseSignal, idleTimeoutLowMs,
+                        idleTimeoutHighMs, idleTimeoutAboveMax, rounds), maxIdleMs);
             }
             ProbeText.advice(sb, suggestedSettings, suggestions);
             return sb.toString();

@@ -1,21 +1,19 @@
 package dev.tether.cli.lab;
 
-import dev.tether.cli.Main;
+import dev.tether.cli.MainTest.Result;
 import dev.tether.cli.lab.redis.LabRedis;
 import dev.tether.redis.Command;
 import dev.tether.redis.RedisAdmin;
 import dev.tether.redis.TestRedis;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.tether.cli.MainTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -107,7 +105,7 @@ class RedisLabTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             dead = s.getLocalPort();
         }
-        Run r = run("lab", "--quick", "--only", "post-twice,redis-idle-kill", "--redis", "redis://alice:s3cret@127.0.0.1:" + dead);
+        Result r = run("lab", "--quick", "--only", "post-twice,redis-idle-kill", "--redis", "redis://alice:s3cret@127.0.0.1:" + dead);
         assertThat(r.code()).as("stderr: %s", r.err()).isEqualTo(1);
         assertThat(r.out()).contains(" 7  a POST applied");
         assertThat(r.out().replaceAll("\\s*\\n\\s*", " ")).as("the skip line, unwrapped")
@@ -127,19 +125,9 @@ class RedisLabTest {
         assertWrong(run("lab", "--only", "redis-idle-kill", "--redis", "redis://127.0.0.1:0"), "port 0 in redis://127.0.0.1:0 is out of range");
     }
 
-    private static void assertWrong(Run r, String message) {
+    private static void assertWrong(Result r, String message) {
         assertThat(r.code()).as("exit code; stderr: %s", r.err()).isEqualTo(2);
         assertThat(r.err()).startsWith("tether: " + message).doesNotContain("s3cret").doesNotContain("[1/");
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                false);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 }

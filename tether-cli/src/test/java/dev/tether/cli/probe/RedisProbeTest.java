@@ -2,7 +2,8 @@ package dev.tether.cli.probe;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tether.cli.Main;
+import dev.tether.cli.MainTest;
+import dev.tether.cli.MainTest.Result;
 import dev.tether.cli.lab.support.LabServer;
 import dev.tether.redis.Command;
 import dev.tether.redis.RedisAdmin;
@@ -13,11 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -73,27 +71,22 @@ class RedisProbeTest {
         return "redis://127.0.0.1:" + s.ports().get(0);
     }
 
-    record Run(int code, String out, String err) {
-        JsonNode json() throws Exception {
-            return new ObjectMapper().readTree(out);
-        }
-    }
-
-    private static Run probe(String url, String... more) {
+    /** The probe as the command runs it, with a 5 s timeout unless {@code more} gives one. */
+    private static Result probe(String url, String... more) {
         List<String> args = new ArrayList<>(List.of("probe", url));
         args.addAll(List.of(more));
         if (!args.contains("--timeout")) {
             args.addAll(List.of("--timeout", "5s"));
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), false);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return MainTest.run(args.toArray(String[]::new));
+    }
+
+    private static JsonNode json(Result r) throws Exception {
+        return new ObjectMapper().readTree(r.out());
     }
 
     /** The error line of a run that failed (after the progress lines). */
-    private static String error(Run r) {
+    private static String error(Result r) {
         List<String> lines = r.err().lines().filter(l -> !l.startsWith("probe: ") && !l.startsWith("(run with")).toList();
         assertThat(lines).as("stderr: %s", r.err()).hasSize(1);
         return lines.get(0);
@@ -101,7 +94,7 @@ class RedisProbeTest {
 
     @Test
     void readsTheServersTimeoutAndSuggestsAnIdleTimeoutBelowIt() throws Exception {
-        Run text = probe(url(withTimeout));
+        Result text = probe(url(withTimeout));
         assertThat(text.code()).as(text.err()).isZero();
         assertThat(text.out()).startsWith("tether probe " + url(withTimeout) + " (")
                 .contains("  server:                    Redis 6.2.")
@@ -110,7 +103,7 @@ class RedisProbeTest {
                 .contains("  RedisClientConfig.builder(\"" + url(withTimeout) + "\")")
                 .contains(".pool(p -> p.idleTimeout(Duration.ofMillis(2700)))   // a margin below the server's timeout of 3 s")
                 .contains("it counts whole seconds, so after 3 to 4 s");
-        JsonNode json = probe(url(withTimeout), "--json").json();
+        JsonNode json = json(probe(url(withTimeout), "--json"));
         assertThat(json.get("timeoutS").asLong()).isEqualTo(3);
         assertThat(json.get("configRefused").isNull()).isTrue();
         assertThat(json.get("suggestedIdleTimeoutMs").asLong()).isEqualTo(2700);
@@ -123,7 +116,7 @@ class RedisProbeTest {
         TestRedis.require();
         try (RedisAdmin admin = RedisAdmin.machine()) {
             RedisClient c = admin.client();
-            JsonNode json = probe(RedisAdmin.URL, "--json").json();
+            JsonNode json = json(probe(RedisAdmin.URL, "--json"));
             assertThat(json.get("timeoutS").asText()).isEqualTo(setting(c, "timeout"));
             assertThat(json.get("tcpKeepaliveS").asText()).isEqualTo(setting(c, "tcp-keepalive"));
             assertThat(json.get("maxClients").asText()).isEqualTo(setting(c, "maxclients"));
@@ -140,13 +133,13 @@ class RedisProbeTest {
 
     @Test
     void whereConfigIsRenamedAwayItMeasuresTheIdleCut() throws Exception {
-        Run r = probe(url(configRenamed), "--max-idle", "4s");
+        Result r = probe(url(configRenamed), "--max-idle", "4s");
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("CONFIG GET:                refused (ERR unknown command")
                 .contains("the server closed (FIN) connections idle that long")
                 .contains("CONFIG is refused here (as on managed services");
         assertThat(r.err()).contains("probe: idle timeout, round 1");
-        JsonNode json = probe(url(configRenamed), "--max-idle", "4s", "--json").json();
+        JsonNode json = json(probe(url(configRenamed), "--max-idle", "4s", "--json"));
         // timeout 1: Redis closes a connection idle more than 1 s, counted in whole seconds (so by 2 s), on its 100 ms cron.
         assertThat(json.get("idleTimeoutMs").asLong()).isBetween(1000L, 2400L);
         assertThat(json.get("timeoutS").isNull()).isTrue();
@@ -158,14 +151,14 @@ class RedisProbeTest {
     void anAclUserWithoutConfigIsMeasuredAndItsNameAndPasswordNeverAppear() throws Exception {
         String url = "redis://" + USER + ":" + PASSWORD + "@127.0.0.1:" + withAcl.ports().get(0);
         String shown = "redis://***@127.0.0.1:" + withAcl.ports().get(0);
-        Run text = probe(url, "--max-idle", "4s");
+        Result text = probe(url, "--max-idle", "4s");
         assertThat(text.code()).as(text.err()).isZero();
         assertThat(text.out()).startsWith("tether probe " + shown + " (").contains("refused (NOPERM")
                 .contains("RedisClientConfig.builder(\"" + shown + "\")");
-        Run json = probe(url, "--max-idle", "4s", "--json");
-        assertThat(json.json().get("target").asText()).isEqualTo(shown);
-        assertThat(json.json().get("idleTimeoutMs").asLong()).isBetween(1000L, 2400L);
-        for (Run r : List.of(text, json)) {
+        Result asJson = probe(url, "--max-idle", "4s", "--json");
+        assertThat(json(asJson).get("target").asText()).isEqualTo(shown);
+        assertThat(json(asJson).get("idleTimeoutMs").asLong()).isBetween(1000L, 2400L);
+        for (Result r : List.of(text, asJson)) {
             assertThat(r.out() + r.err()).doesNotContain(PASSWORD).doesNotContain(USER);
         }
     }
@@ -173,36 +166,36 @@ class RedisProbeTest {
     @Test
     void aMissingOrWrongPasswordIsASentenceThatNeverShowsIt() {
         int port = withAcl.ports().get(0);
-        Run none = probe("redis://127.0.0.1:" + port);
+        Result none = probe("redis://127.0.0.1:" + port);
         assertThat(none.code()).isEqualTo(1);
         assertThat(error(none)).startsWith("tether probe: redis://127.0.0.1:" + port + ": the server requires a password: give it"
                 + " in the URL, redis://:PASSWORD@127.0.0.1:" + port);
-        Run wrong = probe("redis://" + USER + ":not-" + PASSWORD + "@127.0.0.1:" + port, "--json");
+        Result wrong = probe("redis://" + USER + ":not-" + PASSWORD + "@127.0.0.1:" + port, "--json");
         assertThat(wrong.code()).isEqualTo(1);
         assertThat(error(wrong)).startsWith("tether probe: redis://***@127.0.0.1:" + port + ": the server refused the user or"
                 + " password of the URL (the server said: WRONGPASS");
         assertThat(wrong.out()).contains("\"exitCode\" : 1");
-        for (Run r : List.of(none, wrong)) {
+        for (Result r : List.of(none, wrong)) {
             assertThat(r.out() + r.err()).doesNotContain(PASSWORD).doesNotContain(USER);
         }
         // The default user's password alone, as redis-cli reads a single userinfo part.
-        Run single = probe("redis://" + DEFAULT_PASSWORD + "@127.0.0.1:" + port, "--max-idle", "1s");
+        Result single = probe("redis://" + DEFAULT_PASSWORD + "@127.0.0.1:" + port, "--max-idle", "1s");
         assertThat(single.code()).as(single.err()).isZero();
         assertThat(single.out() + single.err()).doesNotContain(DEFAULT_PASSWORD);
     }
 
     @Test
     void aDatabaseTheServerDoesNotHaveIsAFailureAndABadOneAWrongCommandLine() {
-        Run missing = probe(url(withTimeout) + "/99");
+        Result missing = probe(url(withTimeout) + "/99");
         assertThat(missing.code()).isEqualTo(1);
         assertThat(error(missing)).isEqualTo("tether probe: " + url(withTimeout) + "/99: the server has no database 99 (the server"
                 + " said: ERR DB index is out of range)");
         for (String bad : List.of(url(withTimeout) + "/one", url(withTimeout) + "/-1", url(withTimeout) + "/1/2")) {
-            Run r = probe(bad);
+            Result r = probe(bad);
             assertThat(r.code()).as(bad).isEqualTo(2);
             assertThat(r.err()).as(bad).startsWith("tether: bad database number").contains("(expected: a number from 0");
         }
-        Run query = probe(url(withTimeout) + "?db=2&password=x");
+        Result query = probe(url(withTimeout) + "?db=2&password=x");
         assertThat(query.code()).isEqualTo(2);
         assertThat(query.err()).startsWith("tether: a query in " + url(withTimeout) + "?db=***&password=***, which tether does not read");
         assertThat(probe("redis://127.0.0.1:70000").code()).isEqualTo(2);
@@ -213,18 +206,18 @@ class RedisProbeTest {
     void whatIsNotARedisServerIsAClearFailure() throws Exception {
         try (LabServer http = LabServer.builder().start()) {
             // It waits for the end of an HTTP request that never comes.
-            Run r = probe("redis://127.0.0.1:" + http.port(), "--timeout", "1s");
+            Result r = probe("redis://127.0.0.1:" + http.port(), "--timeout", "1s");
             assertThat(r.code()).isEqualTo(1);
             assertThat(error(r)).isEqualTo("tether probe: redis://127.0.0.1:" + http.port() + ": the server at 127.0.0.1:"
                     + http.port() + " accepted the connection but did not answer PING within 1000 ms: is it a Redis server?");
         }
         try (ScriptedServer http = ScriptedServer.onFirstBytes("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n")) {
-            Run r = probe("redis://127.0.0.1:" + http.port());
+            Result r = probe("redis://127.0.0.1:" + http.port());
             assertThat(r.code()).isEqualTo(1);
             assertThat(error(r)).matches("tether probe: connection #\\d+ to 127\\.0\\.0\\.1:" + http.port() + " broke the protocol .*")
                     .contains("not a RESP reply: it starts with \"HTTP/1.1 400 Bad Request\"");
         }
-        Run tls = probe("rediss://127.0.0.1:" + withTimeout.ports().get(0), "--insecure", "--timeout", "1s");
+        Result tls = probe("rediss://127.0.0.1:" + withTimeout.ports().get(0), "--insecure", "--timeout", "1s");
         assertThat(tls.code()).isEqualTo(1);
         assertThat(error(tls)).isEqualTo("tether probe: rediss://127.0.0.1:" + withTimeout.ports().get(0) + ": the server at"
                 + " 127.0.0.1:" + withTimeout.ports().get(0) + " accepted the connection but did not answer the TLS handshake within"

@@ -14,6 +14,9 @@ import java.util.List;
  */
 public interface RedisScenario extends Scenario {
 
+    /** The field note's pair, a bare connection and a pool, beside tether: where a failure breaks the bare one for good. */
+    List<ClientKind> BARE_POOL_TETHER = List.of(ClientKind.NAIVE, ClientKind.NAIVE_POOL, ClientKind.TETHER);
+
     /** Whether the scenario restarts the server or changes its settings: it never runs on a server named with --redis. */
     default boolean ownServerOnly() {
         return false;

@@ -25,7 +25,7 @@ public final class RedisIdleKill implements RedisScenario {
 
     @Override
     public List<ClientKind> clients() {
-        return List.of(ClientKind.NAIVE, ClientKind.NAIVE_POOL, ClientKind.TETHER);
+        return BARE_POOL_TETHER;
     }
 
     public void run(Trial t) throws Exception {
