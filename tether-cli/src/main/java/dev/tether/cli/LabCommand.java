@@ -60,7 +60,7 @@ public final class LabCommand implements Callable<Integer> {
     @Option(names = "--redis", paramLabel = "URL",
             description = {"Run the Redis scenarios against this server (redis://[[user]:password@]host[:port][/database])"
                     + " instead of redis-server processes of the lab's own. The lab kills only the connections its clients"
-                    + " named, writes only keys under tether-lab: (deleted after) and never restarts the server or changes"
+                    + " named, writes only keys under tether-lab: (deleted afterwards) and never restarts the server or changes"
                     + " its settings: the scenarios that would (redis-restart, redis-server-timeout) are skipped."})
     String redis;
 

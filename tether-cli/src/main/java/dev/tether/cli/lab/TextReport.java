@@ -19,7 +19,8 @@ public final class TextReport {
             sb.append(String.format("%n%2d  %s%n", s.number(), s.title()));
             for (ClientResult c : s.clients()) {
                 sb.append(String.format("    %-12s %5d %7d %4d %7s %11s %10s %8s%n", c.client(), c.sent(), c.failed(),
-                        c.duplicates(), c.opened() < 0 ? "n/a" : Integer.toString(c.opened()), c.closeWait() < 0 ? "n/a" : Integer.toString(c.closeWait()),
+                        c.duplicates(), c.opened() < 0 ? "n/a" : Integer.toString(c.opened()),
+                        c.closeWait() < 0 ? "n/a" : Integer.toString(c.closeWait()),
                         c.timeWait() == null ? "-" : c.timeWait() < 0 ? "n/a" : c.timeWait().toString(), Format.ms(c.recoverMs())));
             }
             for (String line : Format.wrap(s.explanation(), WIDTH - 6)) {

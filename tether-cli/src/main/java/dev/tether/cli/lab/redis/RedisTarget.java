@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One trial's Redis, and the lab's hands on it as its administrator: a redis-server of the trial's
@@ -30,7 +32,7 @@ public final class RedisTarget implements AutoCloseable {
     private final String host;
     private final int serverPort;
     private final int clientPort;
-    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock lock = new ReentrantLock();
     private RespSocket admin;            // guarded by lock
     private int adminOpens;              // guarded by lock: this incarnation's, counted in its total_connections_received
     private long acceptedBefore;         // guarded by lock: clients' connections accepted by earlier incarnations
@@ -102,7 +104,7 @@ public final class RedisTarget implements AutoCloseable {
      */
     public boolean awaitCommand(String clientName, String command, long timeoutMs) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        String cmd = "cmd=" + command.toLowerCase(java.util.Locale.ROOT);
+        String cmd = "cmd=" + command.toLowerCase(Locale.ROOT);
         while (System.nanoTime() < deadline) {
             for (List<String> fields : named(clientName)) {
                 if (fields.contains(cmd)) {
