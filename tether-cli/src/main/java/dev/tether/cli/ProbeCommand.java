@@ -22,18 +22,24 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code tether probe URL}: a server's keep-alive facts and the tether settings that fit them. */
+/** {@code tether probe URL}: a server's keep-alive facts (HTTP, Redis) and the tether settings that fit them. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
         description = {"Measures a server's keep-alive behaviour and prints the tether settings that fit it.",
-                "It finds whether connections persist, the advertised Keep-Alive, the requests the server allows per",
-                "connection, and its real idle timeout, by holding several idle connections in parallel for different",
-                "times and narrowing down; the settings that fit are an idle timeout a margin below the server's.",
-                "Schemes: http, https. It reads at most 1 MiB of each response (point it at a short one, such as a",
-                "health check); the URL's password and query values never appear in its output."},
+                "HTTP (http, https): whether connections persist, the advertised Keep-Alive, the requests the server",
+                "allows per connection, and its real idle timeout, by holding several idle connections in parallel for",
+                "different times and narrowing down. It reads at most 1 MiB of each response (point it at a short one,",
+                "such as a health check).",
+                "Redis (redis, rediss; redis://[[user]:password@]host[:port][/database]): the version, RESP3, clients,",
+                "and the timeout, tcp-keepalive and maxclients settings (CONFIG GET); where CONFIG is refused (managed",
+                "services), the idle timeout is measured as for HTTP. It only reads: it changes no setting.",
+                "The settings that fit are an idle timeout a margin below the server's. The URL's password (and user",
+                "name) and query values never appear in its output."},
         footer = {"", "Examples:", "  tether probe http://127.0.0.1:8080/health",
                 "  tether probe https://api.example.internal/ --max-idle 70s",
                 "  tether probe http://127.0.0.1:8080/ --json",
-                "  tether probe https://127.0.0.1:8443/ --cacert server.pem   a self-signed or private-CA server", "",
+                "  tether probe https://127.0.0.1:8443/ --cacert server.pem   a self-signed or private-CA server",
+                "  tether probe redis://127.0.0.1:6379",
+                "  tether probe rediss://:PASSWORD@cache.example.internal:6380/2 --max-idle 10m", "",
                 Main.EXIT_CODES + " 1 includes a server that cannot be reached."})
 public final class ProbeCommand implements Callable<Integer> {
 
@@ -42,7 +48,8 @@ public final class ProbeCommand implements Callable<Integer> {
     static final Duration MIN_MAX_IDLE = Duration.ofMillis(500);
     static final Duration MAX_MAX_IDLE = Duration.ofHours(24);
 
-    @Parameters(index = "0", paramLabel = "URL", description = "What to probe, e.g. http://127.0.0.1:8080/health (GET requests are sent).")
+    @Parameters(index = "0", paramLabel = "URL",
+            description = "What to probe, e.g. http://127.0.0.1:8080/health (GET requests are sent) or redis://127.0.0.1:6379.")
     String target;
 
     @Option(names = "--max-idle", defaultValue = "120s", converter = DurationConverter.class, paramLabel = "DURATION",
@@ -50,7 +57,7 @@ public final class ProbeCommand implements Callable<Integer> {
     Duration maxIdle;
 
     @Option(names = "--max-requests", defaultValue = "100", paramLabel = "N",
-            description = "Most requests sent on one connection to find the server's limit, 2 to 10000 (default: ${DEFAULT-VALUE}).")
+            description = "HTTP: most requests sent on one connection to find the server's limit, 2 to 10000 (default: ${DEFAULT-VALUE}).")
     int maxRequests;
 
     @Option(names = "--timeout", defaultValue = "10s", converter = DurationConverter.class, paramLabel = "DURATION",
@@ -61,11 +68,11 @@ public final class ProbeCommand implements Callable<Integer> {
             description = "Connections held idle at once in each round, 1 to 32 (default: ${DEFAULT-VALUE}).")
     int parallel;
 
-    @Option(names = {"-k", "--insecure"}, description = "https: accept any certificate and host name (self-signed test servers).")
+    @Option(names = {"-k", "--insecure"}, description = "https, rediss: accept any certificate and host name (self-signed test servers).")
     boolean insecure;
 
     @Option(names = "--cacert", paramLabel = "FILE",
-            description = "https: trust the certificates in FILE (PEM or DER: a private CA or a self-signed server), not the JDK's.")
+            description = "https, rediss: trust the certificates in FILE (PEM or DER: a private CA or a self-signed server), not the JDK's.")
     Path caCert;
 
     @Option(names = "--json", description = "Print the findings as JSON (on failure: {\"error\": ..., \"exitCode\": N}).")
@@ -90,7 +97,7 @@ public final class ProbeCommand implements Callable<Integer> {
         ProbeTls tls;
         try {
             probeTarget = ProbeTarget.parse(target);
-            probe = Probes.forTarget(probeTarget);
+            probe = Probes.forTarget(probeTarget).bind(target);
             checkRange("--timeout", timeout, MIN_TIMEOUT, MAX_TIMEOUT);
             checkRange("--max-idle", maxIdle, MIN_MAX_IDLE, MAX_MAX_IDLE);
             checkRange("--max-requests", maxRequests, 2, 10_000);

@@ -18,7 +18,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line parsed into the command objects (okcurl's MainTest style), help and errors. */
-class MainTest {
+public class MainTest {
 
     static <T> T parse(Class<T> type, String... args) {
         CommandLine.ParseResult pr = Main.commandLine().parseArgs(args);
@@ -36,12 +36,15 @@ class MainTest {
 
     @Test
     void labOptions() {
-        LabCommand lab = parse(LabCommand.class, "lab", "--quick", "--json", "--report", "out/lab.html", "--only", "2,post-twice", "-v");
+        LabCommand lab = parse(LabCommand.class, "lab", "--quick", "--json", "--report", "out/lab.html", "--only", "2,post-twice", "-v",
+                "--redis", "redis://127.0.0.1:6379/1");
         assertThat(lab.quick).isTrue();
         assertThat(lab.json).isTrue();
         assertThat(lab.report).isEqualTo(Path.of("out/lab.html"));
         assertThat(lab.only).containsExactly("2", "post-twice");
         assertThat(lab.verbose).isTrue();
+        assertThat(lab.redis).isEqualTo("redis://127.0.0.1:6379/1");
+        assertThat(parse(LabCommand.class, "lab").redis).as("the lab's own redis-server").isNull();
     }
 
     @Test
@@ -142,10 +145,12 @@ class MainTest {
         assertThat(v.err).contains("\tat ");
     }
 
-    record Result(int code, String out, String err) {
+    /** What a run of the command gave: its exit code, stdout and stderr. */
+    public record Result(int code, String out, String err) {
     }
 
-    static Result run(String... args) {
+    /** Runs the command line as {@code tether} runs it, not on a terminal; for every test that reads what the user would. */
+    public static Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = Main.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));

@@ -7,8 +7,8 @@ import java.util.List;
  *
  * @param sent        requests the application sent
  * @param failed      requests that ended in an error the application saw
- * @param duplicates  POSTs the server applied more than once
- * @param opened      connections the server accepted from this client
+ * @param duplicates  POSTs the server applied more than once, INCRs applied twice (a counter above the INCRs made)
+ * @param opened      connections the server accepted from this client; -1 unknown (a Redis server shared with others)
  * @param closeWait   most sockets held at once in CLOSE_WAIT for 100 ms or more (the peer closed, the client still holds them); -1 unknown
  * @param timeWait    sockets left in TIME_WAIT at the end, or null where it does not matter here
  * @param recoverMs   longest time from a failure to the next success; null: nothing failed; -1: never recovered

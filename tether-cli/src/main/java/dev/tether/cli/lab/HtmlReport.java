@@ -21,7 +21,8 @@ public final class HtmlReport {
                 .append(report.quick() ? " (--quick)" : "").append(", ").append(String.format("%.1f", report.durationMs() / 1e3))
                 .append(" s, started ").append(esc(report.startedAt()))
                 .append(". Every server, proxy and client ran in one JVM on 127.0.0.1 (the TCP keepalive part of the blackhole, when"
-                        + " it ran, in a child JVM in a private network namespace).</p>\n");
+                        + " it ran, in a child JVM in a private network namespace; the Redis scenarios against redis-server processes"
+                        + " the lab started, or the server named with --redis).</p>\n");
         sb.append("<p class=\"legend\"><span class=\"k ok\"></span>request answered <span class=\"k fail\"></span>request failed"
                 + " <span class=\"k idle\"></span>connections idle <span class=\"k leased\"></span>connections in use"
                 + " <span class=\"k fault\"></span>fault injected <span class=\"k notice\"></span>what a client found out,"
@@ -38,7 +39,7 @@ public final class HtmlReport {
                 sb.append("<tr><td>").append(esc(c.client())).append("</td><td>").append(c.sent()).append("</td><td class=\"")
                         .append(c.failed() > 0 ? "bad" : "good").append("\">").append(c.failed()).append("</td><td class=\"")
                         .append(c.duplicates() > 0 ? "bad" : "good").append("\">").append(c.duplicates()).append("</td><td>")
-                        .append(c.opened()).append("</td><td>").append(c.closeWait() < 0 ? "n/a" : c.closeWait()).append("</td><td>")
+                        .append(c.opened() < 0 ? "n/a" : c.opened()).append("</td><td>").append(c.closeWait() < 0 ? "n/a" : c.closeWait()).append("</td><td>")
                         .append(c.timeWait() == null ? "-" : c.timeWait()).append("</td><td>").append(esc(Format.ms(c.recoverMs())))
                         .append("</td><td>").append(esc(c.detail() == null ? "" : c.detail())).append("</td></tr>\n");
             }
@@ -50,6 +51,9 @@ public final class HtmlReport {
                 }
             }
             sb.append("</section>\n");
+        }
+        for (LabReport.Skipped skip : report.skipped()) {
+            sb.append("<p class=\"skipped\">").append(esc(skip.reason())).append("</p>\n");
         }
         String json = JsonReport.compact(report).replace("</", "<\\/").replace("<!--", "<\\!--");
         sb.append("<script type=\"application/json\" id=\"lab-data\">").append(json).append("</script>\n");
@@ -79,7 +83,7 @@ public final class HtmlReport {
     private static final String CSS = """
             body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px auto; max-width: 1000px; color: #1d232a; padding: 0 12px; }
             h1 { margin-bottom: 0; } h2 { margin-top: 36px; font-size: 18px; }
-            .meta, .fault { color: #5a6570; } .why { max-width: 900px; }
+            .meta, .fault, .skipped { color: #5a6570; } .why { max-width: 900px; }
             table { border-collapse: collapse; margin: 8px 0; }
             th, td { border-bottom: 1px solid #dde2e6; padding: 3px 10px; text-align: right; }
             th:first-child, td:first-child, td:last-child, th:last-child { text-align: left; }

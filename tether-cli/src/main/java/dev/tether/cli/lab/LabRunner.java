@@ -1,6 +1,8 @@
 package dev.tether.cli.lab;
 
 import dev.tether.chaos.ChaosLab;
+import dev.tether.cli.lab.redis.LabRedis;
+import dev.tether.cli.lab.redis.RedisScenario;
 
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -30,7 +32,10 @@ import java.util.function.LongSupplier;
  *   <li>When the scripts end, the trials turn their counts into {@link ClientResult}s, the scenario
  *       explains them in a sentence, and everything a trial opened is closed.</li>
  * </ol>
- * A scenario whose setup fails is reported with its error; the others still run.
+ * A scenario whose setup fails is reported with its error; the others still run. Redis scenarios
+ * run only when the lab has a Redis ({@link LabRedis}): otherwise they are skipped with one line
+ * that says how to run them, and the scenarios that restart a server or change its settings are
+ * skipped on a server the user named.
  */
 public final class LabRunner {
 
@@ -67,15 +72,24 @@ public final class LabRunner {
 
     private final boolean quick;
     private final Progress progress;
+    private final LabRedis redis;
 
+    /** With the lab's own redis-server for the Redis scenarios. */
     public LabRunner(boolean quick, Progress progress) {
-        this.quick = quick;
-        this.progress = progress;
+        this(quick, progress, LabRedis.embedded());
     }
 
-    public LabReport run(List<Scenario> scenarios) {
+    public LabRunner(boolean quick, Progress progress, LabRedis redis) {
+        this.quick = quick;
+        this.progress = progress;
+        this.redis = redis;
+    }
+
+    public LabReport run(List<Scenario> chosen) {
         long start = System.nanoTime();
         String startedAt = Instant.now().toString();
+        List<LabReport.Skipped> skipped = new ArrayList<>();
+        List<Scenario> scenarios = runnable(chosen, skipped);
         List<ScenarioResult> results = new ArrayList<>();
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "lab-sampler"));
         try (ChaosLab chaos = ChaosLab.create()) {
@@ -92,7 +106,47 @@ public final class LabRunner {
             sampler.shutdownNow();
             progress.finish();
         }
-        return new LabReport("tether lab", quick, startedAt, (System.nanoTime() - start) / 1_000_000, results);
+        return new LabReport("tether lab", quick, startedAt, (System.nanoTime() - start) / 1_000_000, results, skipped);
+    }
+
+    /** The chosen scenarios that can run here; the others go to {@code skipped}, a group per reason. */
+    private List<Scenario> runnable(List<Scenario> chosen, List<LabReport.Skipped> skipped) {
+        List<Scenario> needRedis = chosen.stream().filter(s -> s instanceof RedisScenario).toList();
+        if (needRedis.isEmpty()) {
+            return chosen;
+        }
+        List<Scenario> out = new ArrayList<>(chosen);
+        String unavailable = redis.unavailable();
+        if (unavailable != null) {
+            out.removeAll(needRedis);
+            skipped.add(new LabReport.Skipped(ids(needRedis), "Redis " + (needRedis.size() == 1 ? "scenario " : "scenarios ")
+                    + named(needRedis) + " skipped: " + unavailable + ".", !redis.own()));
+        } else if (!redis.own()) {
+            List<RedisScenario> ownOnly = needRedis.stream().map(s -> (RedisScenario) s).filter(RedisScenario::ownServerOnly).toList();
+            if (!ownOnly.isEmpty()) {
+                out.removeAll(ownOnly);
+                List<String> changes = ownOnly.stream().map(RedisScenario::changes).toList();
+                skipped.add(new LabReport.Skipped(ids(ownOnly), named(ownOnly) + " skipped: " + (ownOnly.size() == 1 ? "it " : "they ")
+                        + String.join(" and ", changes) + ", which the lab does only to a redis-server it started itself, never"
+                        + " to one named with --redis (" + redis.shown() + "); run " + (ownOnly.size() == 1 ? "it" : "them")
+                        + " without --redis.", false));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> ids(List<? extends Scenario> scenarios) {
+        return scenarios.stream().map(Scenario::id).toList();
+    }
+
+    /** "10 redis-idle-kill, 12 redis-restart and 13 redis-server-timeout". */
+    private static String named(List<? extends Scenario> scenarios) {
+        List<String> names = new ArrayList<>();
+        for (Scenario s : scenarios) {
+            names.add(numberOf(s, 0) + " " + s.id());
+        }
+        return names.size() == 1 ? names.get(0)
+                : String.join(", ", names.subList(0, names.size() - 1)) + " and " + names.get(names.size() - 1);
     }
 
     private ScenarioResult runOne(int number, Scenario s, ChaosLab chaos, ScheduledExecutorService sampler) {
@@ -103,7 +157,7 @@ public final class LabRunner {
         List<Trial> trials = new ArrayList<>();
         boolean first = true;
         for (ClientKind k : s.clients()) {
-            trials.add(new Trial(s, k, quick, chaos, origin, progress, first, side));
+            trials.add(new Trial(s, k, quick, chaos, redis, origin, progress, first, side));
             first = false;
         }
         ScheduledFuture<?> sampling = sampler.scheduleAtFixedRate(() -> trials.forEach(Trial::sample), 0, 40, TimeUnit.MILLISECONDS);

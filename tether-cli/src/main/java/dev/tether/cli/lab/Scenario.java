@@ -10,8 +10,8 @@ import java.util.concurrent.Callable;
  * One failure the lab reproduces: a script that sets up servers or proxies, drives a client
  * through the failure and marks the fault on the timeline. The runner runs the script once per
  * client kind, side by side, each run on servers of its own, and measures what the application
- * saw. To add a scenario (a Redis or a database one, once tether has those clients), write one
- * class and list it in {@link Scenarios#all()}.
+ * saw. To add a scenario, write one class and list it in {@link Scenarios#all()}; a Redis one
+ * implements {@link dev.tether.cli.lab.redis.RedisScenario} (a database one will join alike).
  */
 public interface Scenario {
 

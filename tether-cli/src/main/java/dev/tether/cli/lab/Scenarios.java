@@ -5,6 +5,12 @@ import dev.tether.cli.lab.scenarios.ConnectTimeout;
 import dev.tether.cli.lab.scenarios.IdleRace;
 import dev.tether.cli.lab.scenarios.LoadBalancer;
 import dev.tether.cli.lab.scenarios.PostAppliedThenReset;
+import dev.tether.cli.lab.scenarios.RedisBlackhole;
+import dev.tether.cli.lab.scenarios.RedisIdleKill;
+import dev.tether.cli.lab.scenarios.RedisInFlight;
+import dev.tether.cli.lab.scenarios.RedisLoadBalancer;
+import dev.tether.cli.lab.scenarios.RedisRestart;
+import dev.tether.cli.lab.scenarios.RedisServerTimeout;
 import dev.tether.cli.lab.scenarios.Refused;
 import dev.tether.cli.lab.scenarios.ResetInUse;
 import dev.tether.cli.lab.scenarios.ShortConnections;
@@ -13,14 +19,16 @@ import dev.tether.cli.lab.scenarios.StaleConnection;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The scenarios, in the order the lab runs them. Add a new one here. */
+/** The scenarios, in the order the lab runs them: HTTP's, then Redis's. Add a new one here. */
 public final class Scenarios {
     private Scenarios() {
     }
 
     public static List<Scenario> all() {
         return List.of(new StaleConnection(), new IdleRace(), new ResetInUse(), new Blackhole(), new Refused(),
-                new ConnectTimeout(), new PostAppliedThenReset(), new LoadBalancer(), new ShortConnections());
+                new ConnectTimeout(), new PostAppliedThenReset(), new LoadBalancer(), new ShortConnections(),
+                new RedisIdleKill(), new RedisInFlight(), new RedisRestart(), new RedisServerTimeout(), new RedisLoadBalancer(),
+                new RedisBlackhole());
     }
 
     /**

@@ -2,7 +2,7 @@ package dev.tether.cli.lab;
 
 import java.util.Locale;
 
-/** The table a person reads: one block per scenario, one row per client, then the sentence. */
+/** The table a person reads: one block per scenario, one row per client, then the sentence; then what was skipped and why. */
 public final class TextReport {
     private static final int WIDTH = 100;
 
@@ -18,15 +18,22 @@ public final class TextReport {
         for (ScenarioResult s : report.scenarios()) {
             sb.append(String.format("%n%2d  %s%n", s.number(), s.title()));
             for (ClientResult c : s.clients()) {
-                sb.append(String.format("    %-12s %5d %7d %4d %7d %11s %10s %8s%n", c.client(), c.sent(), c.failed(),
-                        c.duplicates(), c.opened(), c.closeWait() < 0 ? "n/a" : Integer.toString(c.closeWait()),
+                sb.append(String.format("    %-12s %5d %7d %4d %7s %11s %10s %8s%n", c.client(), c.sent(), c.failed(),
+                        c.duplicates(), c.opened() < 0 ? "n/a" : Integer.toString(c.opened()),
+                        c.closeWait() < 0 ? "n/a" : Integer.toString(c.closeWait()),
                         c.timeWait() == null ? "-" : c.timeWait() < 0 ? "n/a" : c.timeWait().toString(), Format.ms(c.recoverMs())));
             }
             for (String line : Format.wrap(s.explanation(), WIDTH - 6)) {
                 sb.append("    ").append(line).append(System.lineSeparator());
             }
         }
-        sb.append(String.format("%nsent/failed: requests the application made and errors it saw; dup: POSTs applied twice;"
+        for (LabReport.Skipped skip : report.skipped()) {
+            sb.append(System.lineSeparator());
+            for (String line : Format.wrap(skip.reason(), WIDTH - 4)) {
+                sb.append("    ").append(line).append(System.lineSeparator());
+            }
+        }
+        sb.append(String.format("%nsent/failed: requests the application made and errors it saw; dup: POSTs or INCRs applied twice;"
                 + "%nopened: connections the server accepted; CLOSE_WAIT: most dead sockets the client held (100 ms+) at once;"
                 + "%nrecover: longest time from a failure to the next success (\"-\": nothing failed).%n"));
         return sb.toString();

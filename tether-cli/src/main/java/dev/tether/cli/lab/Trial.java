@@ -3,6 +3,11 @@ package dev.tether.cli.lab;
 import dev.tether.chaos.ChaosLab;
 import dev.tether.chaos.ChaosProxy;
 import dev.tether.chaos.SocketTable;
+import dev.tether.cli.lab.redis.LabRedis;
+import dev.tether.cli.lab.redis.RedisLabClient;
+import dev.tether.cli.lab.redis.RedisScenario;
+import dev.tether.cli.lab.redis.RedisTarget;
+import dev.tether.cli.lab.support.ClientView;
 import dev.tether.cli.lab.support.LabClient;
 import dev.tether.cli.lab.support.LabClient.Outcome;
 import dev.tether.cli.lab.support.LabServer;
@@ -14,15 +19,23 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * One client kind's run of a scenario: what a scenario script calls. It owns the servers,
- * proxies and the client it creates (closed by the runner), counts what the application saw and
- * records the timeline. Scripts send every request through it ({@link #send}, or {@link #gets}
- * and {@link #getsFor} for a paced series), so each one is counted, timed and put on the timeline
- * in one place, and mark the faults there ({@link #fault}, {@link #faultAfter}).
+ * proxies, Redis and the client it creates (closed by the runner), counts what the application saw
+ * and records the timeline. Scripts send every request through it ({@link #send}, or {@link #gets}
+ * and {@link #getsFor} for a paced series; {@link #command} and {@link #commands} for Redis), so
+ * each one is counted, timed and put on the timeline in one place, and mark the faults there
+ * ({@link #fault}, {@link #faultAfter}).
+ *
+ * <p>A Redis trial names its client's connections {@link #clientName()} (unique to the run), keeps
+ * its data under {@link #key}, and counts the INCRs the application made per key: a counter that
+ * ends higher than that was incremented twice by one call, and shows as a duplicate.
  */
 public final class Trial {
     private static final AtomicInteger PROXY_IDS = new AtomicInteger();
@@ -35,11 +48,19 @@ public final class Trial {
     private final LabRunner.Progress progress;
     private final boolean reportsProgress;
     private final java.util.concurrent.Future<?> side;
+    private final LabRedis labRedis;
+    private final String name;
     // Added from the script, read and closed at the end: copy-on-write lists, no lock around the closes.
     private final List<LabServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<ChaosProxy> proxies = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private volatile LabClient client;
+    private volatile RedisLabClient redisClient;
+    private volatile ClientView view;
+    private volatile RedisTarget redis;
+    /** INCRs the application made, by key; the keys the trial wrote (deleted from a user's server). */
+    private final Map<String, Integer> increments = new LinkedHashMap<>();
+    private final List<String> keys = new ArrayList<>();
     private volatile int watchedPort = -1;
     private volatile int maxCloseWait;
     /** When each socket now in CLOSE_WAIT was first seen so (a socket counts once it stays there 100 ms). */
@@ -51,8 +72,8 @@ public final class Trial {
     private String firstError;
     private long requestNanos;
 
-    Trial(Scenario scenario, ClientKind kind, boolean quick, ChaosLab chaos, long originNanos, LabRunner.Progress progress,
-          boolean reportsProgress, java.util.concurrent.Future<?> side) {
+    Trial(Scenario scenario, ClientKind kind, boolean quick, ChaosLab chaos, LabRedis labRedis, long originNanos,
+          LabRunner.Progress progress, boolean reportsProgress, java.util.concurrent.Future<?> side) {
         this.scenario = scenario;
         this.kind = kind;
         this.quick = quick;
@@ -61,6 +82,8 @@ public final class Trial {
         this.progress = progress;
         this.reportsProgress = reportsProgress;
         this.side = side;
+        this.labRedis = labRedis;
+        this.name = "tether-lab-" + labRedis.run() + "-" + scenario.id() + "-" + kind.name().toLowerCase();
     }
 
     public ClientKind kind() {
@@ -89,10 +112,71 @@ public final class Trial {
 
     /** A tether-chaos proxy in front of {@code upstreamPort}, owned by this run. */
     public ChaosProxy proxy(int upstreamPort) {
-        ChaosProxy p = chaos.createProxy(scenario.id() + "-" + kind.name().toLowerCase() + "-" + PROXY_IDS.incrementAndGet(),
-                "127.0.0.1:" + upstreamPort);
+        return proxy("127.0.0.1:" + upstreamPort);
+    }
+
+    private ChaosProxy proxy(String upstream) {
+        ChaosProxy p = chaos.createProxy(scenario.id() + "-" + kind.name().toLowerCase() + "-" + PROXY_IDS.incrementAndGet(), upstream);
         proxies.add(p);
         return p;
+    }
+
+    /**
+     * This run's Redis: a redis-server of its own started now (the lab's default), or the user's
+     * server ({@code --redis}) behind a proxy of this run's, so that the sockets counted are this
+     * client's. Only for a {@link RedisScenario}, which the runner starts only when Redis can be had.
+     */
+    public RedisTarget redis() throws IOException {
+        if (redis == null) {
+            redis = labRedis.own() ? labRedis.startOwn() : labRedis.onUserServer(proxy(labRedis.upstream()).port());
+        }
+        return redis;
+    }
+
+    /**
+     * Creates this run's Redis client against 127.0.0.1:{@code port} (the target's, or a proxy's in
+     * front of it), with tether's settings from the scenario; its sockets towards that port are the
+     * ones counted. A naive client waits at most {@code patience} for a reply (it has no timeout).
+     */
+    public void redisClient(int port, Duration patience) throws IOException {
+        RedisScenario s = (RedisScenario) scenario;
+        RedisLabClient c = RedisLabClient.of(kind, redis(), port, name, patience, s.tetherRedis(quick));
+        watchedPort = port;
+        redisClient = c;
+        view = c;
+    }
+
+    /** The name this run's Redis connections give themselves (CLIENT SETNAME): what the lab kills them by. */
+    public String clientName() {
+        return name;
+    }
+
+    /** A key of this trial's own: {@code tether-lab:<lab run>-<scenario>-<client kind>:<suffix>}. */
+    public String key(String suffix) {
+        String k = "tether-lab:" + name.substring("tether-lab-".length()) + ":" + suffix;
+        if (!keys.contains(k)) {
+            keys.add(k);
+        }
+        return k;
+    }
+
+    /** Sends one Redis command through this run's client and records what the application saw. */
+    public Outcome command(String... command) {
+        if (command[0].equalsIgnoreCase("INCR")) {
+            increments.merge(command[1], 1, Integer::sum);
+        }
+        return record(String.join(" ", command).replace(name.substring("tether-lab-".length()), "…"),
+                () -> redisClient.call(List.of(command)));
+    }
+
+    /** Sends {@code command} {@code n} times, {@code pauseMs} apart (0: back to back). */
+    public void commands(int n, long pauseMs, String... command) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            if (i > 0 && pauseMs > 0) {
+                sleep(pauseMs);
+            }
+            command(command);
+        }
     }
 
     /**
@@ -106,23 +190,29 @@ public final class Trial {
             case RETRYING -> new NaiveClient.Retrying(port, patience);
             case NO_POOL -> new NaiveClient(port, patience, true);
             case TETHER -> new TetherClient(port, scenario.tetherConfig(quick));
+            case NAIVE_POOL -> throw new IllegalArgumentException("no naive HTTP pool in the lab: its naive client is one connection");
         };
         watchedPort = port;
         client = c;
+        view = c;
         return c;
     }
 
     /** Sends one request through this run's client and records what the application saw. */
     public Outcome send(String method, String path) {
         String id = scenario.id() + "-" + kind.name().toLowerCase() + "-" + (++ids);
+        return record(method + " " + path, () -> client.send(new LabClient.Request(method, path, id)));
+    }
+
+    /** Sends one request or command and records what the application saw: counted, timed, on the timeline. */
+    private Outcome record(String label, Supplier<Outcome> request) {
         long t = timeline.now();
         long start = System.nanoTime();
-        Outcome o = client.send(new LabClient.Request(method, path, id));
+        Outcome o = request.get();
         requestNanos += System.nanoTime() - start;
         sent++;
-        String label = method + " " + path;
         if (o.ok()) {
-            timeline.event(t, timeline.now(), "ok", label + " -> " + o.status());
+            timeline.event(t, timeline.now(), "ok", label + " -> " + o.reply());
         } else {
             failed++;
             if (firstError == null) {
@@ -229,7 +319,7 @@ public final class Trial {
 
     /** Samples the client's connections and CLOSE_WAIT sockets now (the runner also does it every 40 ms). */
     public void sample() {
-        LabClient c = client;
+        ClientView c = view;
         int port = watchedPort;
         if (c == null || port < 0) {
             return;
@@ -280,14 +370,35 @@ public final class Trial {
             duplicates += s.duplicates();
         }
         List<String> details = new ArrayList<>();
-        if (client != null && client.detail() != null) {
-            details.add(client.detail());
+        if (redis != null) {
+            int accepted = redis.accepted();
+            opened = accepted < 0 ? -1 : opened + accepted;
+            duplicates += redisDuplicates(details);
+        }
+        if (view != null && view.detail() != null) {
+            details.add(0, view.detail());
         }
         details.addAll(notes);
         List<Timeline.Event> events = timeline.events();
         return new ClientResult(kind.label(), sent, failed, duplicates, opened,
                 SocketTable.available() ? maxCloseWait : -1, timeWait, recovery(events),
                 details.isEmpty() ? null : String.join("; ", details), firstError, events, timeline.samples());
+    }
+
+    /**
+     * INCRs applied more than once: how far each counter the application incremented ends above the
+     * number of INCRs it made (a failed INCR may have been applied once, never twice).
+     */
+    private int redisDuplicates(List<String> details) {
+        int dup = 0;
+        for (Map.Entry<String, Integer> e : increments.entrySet()) {
+            try {
+                dup += (int) Math.max(0, redis.counter(e.getKey()) - e.getValue());
+            } catch (IOException | RuntimeException ex) {
+                details.add("the counter could not be read to count duplicates (" + ex.getMessage() + ")");
+            }
+        }
+        return dup;
     }
 
     /** Sockets towards {@code port} in TIME_WAIT; -1 ("n/a" in the table) where the table cannot be read. */
@@ -319,8 +430,12 @@ public final class Trial {
     }
 
     void closeAll() {
-        if (client != null) {
-            client.close();
+        if (view != null) {
+            view.close();
+        }
+        if (redis != null) {
+            redis.forget(keys);
+            redis.close();
         }
         for (ChaosProxy p : proxies) {
             try {

@@ -52,18 +52,17 @@ record HttpAdvice(Long idleTimeoutMs, String code, List<String> sentences) {
         }
         Long basis = f.idleMs() != null ? f.idleMs() : f.silentHighMs();
         if (basis == null) {
-            out.add("The server kept idle connections open for more than " + HttpProbe.seconds(f.maxIdleMs())
+            out.add("The server kept idle connections open for more than " + IdleSearch.seconds(f.maxIdleMs())
                     + ", so tether's defaults fit: the pool's idleTimeout, 50 s, is below the 60 s of common load balancers.");
             if (f.advertisedS() >= 0) {
                 out.add("tether honours the advertised Keep-Alive: timeout=" + f.advertisedS() + " by itself.");
             }
             return new HttpAdvice(null, null, out);
         }
-        long margin = Math.max(250, basis / 10);
-        long suggested = Math.max(100, (basis - margin) / 100 * 100);
+        long suggested = IdleSearch.below(basis, 250);
         String code = String.join(System.lineSeparator(), "HttpClientConfig.builder()",
                 String.format(Locale.ROOT, "    .pool(p -> p.idleTimeout(Duration.ofMillis(%d)))   // a margin below the server's %s",
-                        suggested, HttpProbe.seconds(basis)),
+                        suggested, IdleSearch.seconds(basis)),
                 "    .build();");
         boolean advertisedLonger = f.advertisedS() >= 0 && f.advertisedS() * 1000 > basis + f.precisionMs();
         if (f.idleMs() != null) {

@@ -1,6 +1,5 @@
 package dev.tether.cli.probe;
 
-import dev.tether.cli.lab.Format;
 import dev.tether.cli.wire.MiniHttp;
 import dev.tether.http.KeepAlive;
 import dev.tether.net.Connection;
@@ -16,20 +15,10 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.security.cert.CertPathValidatorException;
-import java.security.cert.CertificateException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLException;
 
 /**
  * The HTTP probe. Its connections are tether-net's, opened directly (no pool, no idle watcher, no
@@ -41,13 +30,9 @@ import javax.net.ssl.SSLException;
  *       {@code Keep-Alive} headers are what the server advertises.</li>
  *   <li>Requests per connection: GETs on that connection until the server says
  *       {@code Connection: close} or closes, up to {@code maxRequests}.</li>
- *   <li>Idle timeout, in rounds: hold {@code parallel} connections idle at once, each for a
- *       different time spread over the interval still in question (at first 0 to
- *       {@code maxIdle}). Each one watches for the server's FIN or RST while it waits, by reading
- *       with a read timeout that ends at its hold time (which gives the timeout to the
- *       millisecond), and sends a GET when its time is up (which shows a silent
- *       drop: alive before, dead after). The next round narrows the interval to the longest
- *       survivor and the shortest casualty, until it is known within 250 ms.</li>
+ *   <li>Idle timeout, in rounds ({@link IdleSearch}): {@code parallel} connections held idle at
+ *       once for different times, each watching for the server's FIN or RST and sending a GET
+ *       when its time is up, narrowed down until it is known within 250 ms.</li>
  * </ol>
  *
  * <p>What it refuses to measure, with a {@link ProbeFailure} that says why: a response body longer
@@ -57,7 +42,6 @@ import javax.net.ssl.SSLException;
  * stray data. What it measures on a non-2xx response it reports as such.
  */
 public final class HttpProbe implements Probe {
-    private static final long PRECISION_MS = 250;
     /** The most of one response body the probe reads: it needs the framing, not the content. */
     public static final int MAX_BODY = 1 << 20;
 
@@ -77,45 +61,25 @@ public final class HttpProbe implements Probe {
         @Override
         public String text() {
             StringBuilder sb = new StringBuilder();
-            sb.append("tether probe ").append(target).append(String.format(Locale.ROOT, " (%.1f s, %s)%n", durationMs / 1e3,
-                    Format.count(connections, "connection")));
-            row(sb, "response", status / 100 == 2 ? statusLine : statusLine + " (measured on a " + status + " response: see below)");
+            ProbeText.header(sb, target, durationMs, connections);
+            ProbeText.row(sb, "response", status / 100 == 2 ? statusLine
+                    : statusLine + " (measured on a " + status + " response: see below)");
             if (tls != null) {
-                row(sb, "TLS", tls);
+                ProbeText.row(sb, "TLS", tls);
             }
-            row(sb, "connections persist", persistent ? "yes (" + httpVersion + ")" : "no: the server closes after each response");
-            row(sb, "advertised Keep-Alive", keepAliveHeader == null ? "none" : Redact.headerValue("Keep-Alive", keepAliveHeader));
+            ProbeText.row(sb, "connections persist", persistent ? "yes (" + httpVersion + ")"
+                    : "no: the server closes after each response");
+            ProbeText.row(sb, "advertised Keep-Alive", keepAliveHeader == null ? "none"
+                    : Redact.headerValue("Keep-Alive", keepAliveHeader));
             if (persistent) {
-                row(sb, "requests per connection", maxRequests == null ? "unknown"
+                ProbeText.row(sb, "requests per connection", maxRequests == null ? "unknown"
                         : maxRequestsIsBound ? "at least " + maxRequests + " (the bound, --max-requests)"
                         : maxRequests + " (then the server closes)");
-                String idle;
-                if (idleTimeoutMs != null) {
-                    idle = seconds(idleTimeoutMs) + " (the server " + idleCloseSignal + " connections idle that long)";
-                } else if (idleTimeoutAboveMax) {
-                    idle = "more than " + seconds(maxIdleMs) + " (the bound, --max-idle)";
-                } else if (idleTimeoutLowMs != null) {
-                    idle = "between " + seconds(idleTimeoutLowMs) + " and " + seconds(idleTimeoutHighMs)
-                            + " (closed without a FIN or RST: found by sending)";
-                } else {
-                    idle = "unknown";
-                }
-                row(sb, "idle timeout (measured)", idle + ", " + rounds + (rounds == 1 ? " round" : " rounds"));
+                ProbeText.measuredIdle(sb, new IdleSearch.Result(idleTimeoutMs, idleCloseSignal, idleTimeoutLowMs,
+                        idleTimeoutHighMs, idleTimeoutAboveMax, rounds), maxIdleMs);
             }
-            sb.append(String.format("%nSuggested tether settings:%n"));
-            if (suggestedSettings != null) {
-                suggestedSettings.lines().forEach(line -> sb.append("  ").append(line).append(System.lineSeparator()));
-            }
-            for (String sentence : suggestions) {
-                for (String line : Format.wrap(sentence, 98)) {
-                    sb.append("  ").append(line).append(System.lineSeparator());
-                }
-            }
+            ProbeText.advice(sb, suggestedSettings, suggestions);
             return sb.toString();
-        }
-
-        private static void row(StringBuilder sb, String name, String value) {
-            sb.append(String.format("  %-26s %s%n", name + ":", value));
         }
     }
 
@@ -169,137 +133,41 @@ public final class HttpProbe implements Probe {
         String kaHeader = first.head().header("Keep-Alive");
         KeepAlive ka = KeepAlive.parse(kaHeader);
         long advertisedS = ka.hasTimeout() ? ka.timeout().getSeconds() : -1;
-        Long idleMs = null;
-        Long low = null;
-        Long high = null;
-        String signal = null;
-        boolean above = false;
-        int rounds = 0;
+        IdleSearch.Result idle = new IdleSearch.Result(null, null, null, null, false, 0);
         if (persistent) {
-            long lo = 0;
-            long hi = o.maxIdle().toMillis();
-            boolean silentDeath = false;
-            ExecutorService pool = Executors.newFixedThreadPool(o.parallel(), r -> {
-                Thread th = new Thread(r, "probe-idle");
-                th.setDaemon(true);
-                return th;
-            });
-            try {
-                while (hi - lo > PRECISION_MS && idleMs == null && rounds < 12) {
-                    rounds++;
-                    long from = lo;
-                    long span = hi - lo;
-                    progress.accept(String.format("idle timeout, round %d: %d connections idle for %s to %s", rounds,
-                            o.parallel(), seconds(from + span / o.parallel()), seconds(hi)));
-                    List<Future<long[]>> futures = new ArrayList<>();
-                    for (int i = 0; i < o.parallel(); i++) {
-                        long hold = from + span * (i + 1) / o.parallel();
-                        futures.add(pool.submit(() -> holdIdle(t, opened, hold)));
-                    }
-                    for (Future<long[]> f : futures) {
-                        long[] r = get(f);
-                        switch ((int) r[0]) {
-                            case ALIVE -> lo = Math.max(lo, r[1]);
-                            case DEAD -> {
-                                hi = Math.min(hi, r[1]);
-                                silentDeath = true;
-                            }
-                            default -> { // closed by the server while we watched
-                                if (idleMs == null || r[1] < idleMs) {
-                                    idleMs = r[1];
-                                    signal = r[0] == CLOSED_FIN ? "closed (FIN)" : "reset (RST)";
-                                }
-                            }
-                        }
-                    }
-                    if (idleMs != null) {
-                        hi = Math.min(hi, idleMs);
-                    }
-                }
-            } finally {
-                pool.shutdownNow();
-            }
-            if (idleMs == null) {
-                if (!silentDeath && lo >= o.maxIdle().toMillis() - PRECISION_MS) {
-                    above = true;
-                } else {
-                    low = lo;
-                    high = hi;
-                }
-            }
+            idle = IdleSearch.run(o.parallel(), o.maxIdle().toMillis(), progress, hold -> holdIdle(t, opened, hold));
         }
         HttpAdvice advice = HttpAdvice.of(new HttpAdvice.Facts(first.status(), version, first.head().header("Server"),
-                tls != null, persistent, idleMs, high, above, advertisedS, o.maxIdle().toMillis(), PRECISION_MS));
+                tls != null, persistent, idle.idleMs(), idle.highMs(), idle.aboveMax(), advertisedS, o.maxIdle().toMillis(),
+                IdleSearch.PRECISION_MS));
         String firstLine = first.head().firstLine();
         return new Result(target.shown(), tls, first.status(), firstLine.substring(firstLine.indexOf(' ') + 1), version, persistent,
                 kaHeader, advertisedS < 0 ? null : advertisedS, ka.max() < 0 ? null : ka.max(),
-                maxRequests, bound, idleMs, low, high, signal, above, o.maxIdle().toMillis(), rounds, opened.get(),
+                maxRequests, bound, idle.idleMs(), idle.lowMs(), idle.highMs(), idle.signal(), idle.aboveMax(), o.maxIdle().toMillis(),
+                idle.rounds(), opened.get(),
                 (System.nanoTime() - start) / 1_000_000, advice.idleTimeoutMs(), advice.code(), advice.sentences());
     }
 
-    private static final int ALIVE = 0;
-    private static final int DEAD = 1;
-    private static final int CLOSED_FIN = 2;
-    private static final int CLOSED_RST = 3;
-
-    /** One connection: a GET, then idle until {@code holdMs}, watching for a close; then a GET. Returns [outcome, ms]. */
-    private static long[] holdIdle(Target t, Counter opened, long holdMs) throws IOException {
+    /** One connection: a GET, then idle until {@code holdMs}, watching for a close; then a GET. */
+    private static IdleSearch.Held holdIdle(Target t, Counter opened, long holdMs) throws IOException {
         try (Conn c = t.open(opened)) {
             MiniHttp.Response r = c.get();
             if (!r.keepAlive()) {
-                return new long[] {CLOSED_FIN, 0};
+                return new IdleSearch.Held(IdleSearch.Outcome.CLOSED_FIN, 0);
             }
-            long idleSince = System.nanoTime();
-            while (true) {
-                long idle = (System.nanoTime() - idleSince) / 1_000_000;
-                long left = holdMs - idle;
-                if (left <= 0) {
-                    break;
-                }
-                // A read that ends at the hold time at the latest: the server's FIN or RST ends it at once.
-                c.connection.readTimeout(Duration.ofMillis(Math.min(Integer.MAX_VALUE, Math.max(1, left))));
-                try {
-                    int b = c.in.read();
-                    long at = (System.nanoTime() - idleSince) / 1_000_000;
-                    if (b >= 0) {
-                        c.unsolicited(b); // a 408 notice of the close returns; anything else is a ProbeFailure
-                    }
-                    return new long[] {CLOSED_FIN, at};
-                } catch (ProbeFailure e) {
-                    throw e;
-                } catch (IOException e) {
-                    if (!(e instanceof ConnectionFailure f && f.kind() == Kind.READ_TIMEOUT)) {
-                        return new long[] {CLOSED_RST, (System.nanoTime() - idleSince) / 1_000_000};
-                    }
-                    // still open; loop to check the time
-                }
+            // A 408 notice of the close returns; anything else is a ProbeFailure.
+            IdleSearch.Held closed = IdleSearch.watch(c.connection, c.in, System.nanoTime(), holdMs, c::unsolicited);
+            if (closed != null) {
+                return closed;
             }
             c.connection.readTimeout(t.timeout);
             try {
                 c.get();
-                return new long[] {ALIVE, holdMs};
+                return new IdleSearch.Held(IdleSearch.Outcome.ALIVE, holdMs);
             } catch (IOException e) {
-                return new long[] {DEAD, holdMs};
+                return new IdleSearch.Held(IdleSearch.Outcome.DEAD, holdMs);
             }
         }
-    }
-
-    private static long[] get(Future<long[]> f) throws IOException {
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(e.getCause());
-        }
-    }
-
-    static String seconds(long ms) {
-        return String.format(Locale.ROOT, "%.2f s", ms / 1000.0);
     }
 
     /** Connections the probe opened, counted from the threads that hold idle connections in parallel. */
@@ -342,43 +210,10 @@ public final class HttpProbe implements Probe {
             try {
                 c = connector.open(endpoint);
             } catch (ConnectionFailure f) {
-                throw target.tls() ? tlsFailure(f) : f;
+                throw target.tls() ? ProbeTls.explain(f, target, timeout) : f;
             }
             opened.inc();
             return new Conn(this, c);
-        }
-
-        /** A failed open of a TLS connection, with the advice that fits its cause. */
-        private IOException tlsFailure(ConnectionFailure f) {
-            if (causedBy(f, SSLException.class, "unrecognized ssl message") || causedBy(f, SSLException.class, "plaintext")) {
-                return new ProbeFailure(target.shown() + ": the server at " + target.authority() + " does not speak TLS on this"
-                        + " port (it answered the handshake with something else, likely plain HTTP); probe " + target.asHttp()
-                        + " instead, or the server's TLS port", f);
-            }
-            if (causedBy(f, SocketTimeoutException.class, "read timed out")) {
-                // Connected, then silence: a plain HTTP server waits for the end of a request that never comes.
-                return new ProbeFailure(target.shown() + ": the server at " + target.authority() + " accepted the connection but"
-                        + " did not answer the TLS handshake within " + timeout.toMillis() + " ms; if it speaks plain HTTP on"
-                        + " this port, probe " + target.asHttp() + " instead", f);
-            }
-            if (f.kind() != Kind.TLS_HANDSHAKE) {
-                return f;
-            }
-            if (causedBy(f, CertificateException.class, "") || causedBy(f, CertPathValidatorException.class, "")) {
-                // tether's message names TlsSettings' SSLContext; the command line's way to it is a flag.
-                return new ConnectionFailure(f.kind(), f.getMessage() + "; with tether probe: --cacert FILE for a"
-                        + " self-signed or private-CA certificate, or --insecure to skip the check", f.facts(), f);
-            }
-            return f;
-        }
-
-        private static boolean causedBy(Throwable t, Class<? extends Throwable> type, String messagePart) {
-            for (Throwable c = t; c != null; c = c.getCause()) {
-                if (type.isInstance(c) && String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT).contains(messagePart)) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 

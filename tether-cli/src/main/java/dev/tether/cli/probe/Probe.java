@@ -9,13 +9,24 @@ import java.util.function.Consumer;
 
 /**
  * Measures one kind of server's connection behaviour (keep-alive, idle timeout, limits) and says
- * which tether settings fit. One implementation per scheme: HTTP now; Redis ({@code redis://})
- * and databases ({@code jdbc:}) follow with tether's clients for them, listed in {@link Probes}.
+ * which tether settings fit. One implementation per scheme, listed in {@link Probes}: HTTP and
+ * Redis; databases ({@code jdbc:}) follow with tether's client for them.
  */
 public interface Probe {
 
     /** The URI schemes this probe measures, lower case. */
     List<String> schemes();
+
+    /**
+     * This probe for {@code url} (the command line's text, of one of {@link #schemes()}): itself, or
+     * one that holds what the URL says beyond {@link ProbeTarget} (Redis: the user, password and
+     * database). Called before anything connects.
+     *
+     * @throws IllegalArgumentException what is wrong with the URL for this probe (a wrong command line), the URL redacted
+     */
+    default Probe bind(String url) {
+        return this;
+    }
 
     /**
      * Runs the probe; {@code progress} receives a line per phase.

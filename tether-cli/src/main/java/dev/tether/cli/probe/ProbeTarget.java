@@ -21,31 +21,31 @@ import java.util.Map;
  */
 public record ProbeTarget(String scheme, String host, int port, String requestTarget, String shown) {
 
-    private static final Map<String, Integer> DEFAULT_PORTS = Map.of("http", 80, "https", 443);
-    private static final String EXAMPLE = "a URL such as http://127.0.0.1:8080/health";
+    private static final Map<String, Integer> DEFAULT_PORTS = Map.of("http", 80, "https", 443, "redis", 6379, "rediss", 6379);
 
     /**
      * @throws IllegalArgumentException saying what is wrong with the URL (it is a wrong command line)
      */
     public static ProbeTarget parse(String text) {
+        String example = example(text);
         URI uri;
         try {
             uri = new URI(text);
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a URL: " + e.getReason().toLowerCase(Locale.ROOT) + " at index " + e.getIndex()
-                    + " of " + Redact.uri(text) + " (expected: " + EXAMPLE + ")");
+                    + " of " + Redact.uri(text) + " (expected: " + example + ")");
         }
         String shown = Redact.uri(uri);
         if (uri.getScheme() == null || uri.isOpaque()) {
-            throw new IllegalArgumentException("not a URL with a host: " + shown + " (expected: " + EXAMPLE + ")");
+            throw new IllegalArgumentException("not a URL with a host: " + shown + " (expected: " + example + ")");
         }
         if (uri.getRawAuthority() == null || uri.getRawAuthority().isEmpty()) {
-            throw new IllegalArgumentException("no host in " + shown + " (expected: " + EXAMPLE + ")");
+            throw new IllegalArgumentException("no host in " + shown + " (expected: " + example + ")");
         }
         if (uri.getHost() == null) {
             // java.net.URI keeps an authority it cannot split into host and port (":-1", ":abc") without a host.
             throw new IllegalArgumentException("bad host or port in " + shown
-                    + " (expected: HOST or HOST:PORT with a port from 1 to 65535, as in " + EXAMPLE + ")");
+                    + " (expected: HOST or HOST:PORT with a port from 1 to 65535, as in " + example + ")");
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
         int port = uri.getPort();
@@ -64,8 +64,14 @@ public record ProbeTarget(String scheme, String host, int port, String requestTa
         return new ProbeTarget(scheme, host, port, uri.getRawQuery() == null ? path : path + "?" + uri.getRawQuery(), shown);
     }
 
+    /** The example an error shows: a Redis URL for what looks like one, else an HTTP one. */
+    private static String example(String text) {
+        return text != null && text.regionMatches(true, 0, "redis", 0, 5) ? "a URL such as redis://127.0.0.1:6379"
+                : "a URL such as http://127.0.0.1:8080/health";
+    }
+
     public boolean tls() {
-        return scheme.equals("https");
+        return scheme.equals("https") || scheme.equals("rediss");
     }
 
     /** The {@code Host} header: the port only when it is not the scheme's default. */
@@ -74,10 +80,14 @@ public record ProbeTarget(String scheme, String host, int port, String requestTa
         return port == DEFAULT_PORTS.getOrDefault(scheme, -1) ? h : h + ":" + port;
     }
 
-    /** The same host, port and path over plain HTTP (no query), as advice shows it when a server does not speak TLS. */
-    public String asHttp() {
+    /**
+     * The same host, port and path without TLS ({@code http://}, {@code redis://}; no query), as
+     * advice shows it when a server does not speak TLS.
+     */
+    public String asPlain() {
         String h = host.contains(":") ? "[" + host + "]" : host;
-        return "http://" + h + ":" + port + requestTarget.split("\\?", 2)[0];
+        String path = requestTarget.split("\\?", 2)[0];
+        return scheme.equals("rediss") ? "redis://" + h + ":" + port + (path.equals("/") ? "" : path) : "http://" + h + ":" + port + path;
     }
 
     @Override

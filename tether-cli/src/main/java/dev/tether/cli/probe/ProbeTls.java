@@ -1,21 +1,29 @@
 package dev.tether.cli.probe;
 
+import dev.tether.net.ConnectionFailure;
+import dev.tether.net.ConnectionFailure.Kind;
 import dev.tether.net.TlsSettings;
 
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.CertPathValidatorException;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.Locale;
 
 /**
  * How a probe checks a TLS server, as the tether-net {@link TlsSettings} its connections use: the
@@ -71,6 +79,42 @@ public record ProbeTls(TlsSettings settings, String description) {
         } catch (IOException e) {
             throw new IllegalArgumentException("--cacert " + file + ": cannot read it (" + e + ")");
         }
+    }
+
+    /**
+     * A failed open of a probe's TLS connection ({@code https://}, {@code rediss://}), with the
+     * advice that fits its cause: a server that speaks the plain protocol on that port, one that
+     * never answers the handshake, a certificate the probe does not trust (--cacert, --insecure).
+     */
+    static IOException explain(ConnectionFailure f, ProbeTarget target, Duration timeout) {
+        String plain = target.scheme().equals("rediss") ? "Redis" : "HTTP";
+        if (causedBy(f, SSLException.class, "unrecognized ssl message") || causedBy(f, SSLException.class, "plaintext")) {
+            return new ProbeFailure(target.shown() + ": the server at " + target.authority() + " does not speak TLS on this"
+                    + " port (it answered the handshake with something else, likely plain " + plain + "); probe "
+                    + target.asPlain() + " instead, or the server's TLS port", f);
+        }
+        if (causedBy(f, SocketTimeoutException.class, "read timed out")) {
+            // Connected, then silence: a plain server waits for the end of a request that never comes.
+            return new ProbeFailure(target.shown() + ": the server at " + target.authority() + " accepted the connection but"
+                    + " did not answer the TLS handshake within " + timeout.toMillis() + " ms; if it speaks plain " + plain
+                    + " on this port, probe " + target.asPlain() + " instead", f);
+        }
+        if (f.kind() == Kind.TLS_HANDSHAKE
+                && (causedBy(f, CertificateException.class, "") || causedBy(f, CertPathValidatorException.class, ""))) {
+            // tether's message names TlsSettings' SSLContext; the command line's way to it is a flag.
+            return new ConnectionFailure(f.kind(), f.getMessage() + "; with tether probe: --cacert FILE for a"
+                    + " self-signed or private-CA certificate, or --insecure to skip the check", f.facts(), f);
+        }
+        return f;
+    }
+
+    private static boolean causedBy(Throwable t, Class<? extends Throwable> type, String messagePart) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c) && String.valueOf(c.getMessage()).toLowerCase(Locale.ROOT).contains(messagePart)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** What --insecure means: every chain is accepted. */

@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One --quick run of every scenario, then checks of what the application saw (outcomes only,
- * never timings), of the table, the JSON, and the HTML report, which headless Chromium loads.
+ * One --quick run of every scenario, HTTP and Redis (on redis-server processes the lab starts
+ * itself), then checks of what the application saw (outcomes only, never timings), of the table,
+ * the JSON, and the HTML report, which headless Chromium loads.
  */
 class LabQuickRunTest {
     private static LabReport report;
@@ -40,8 +41,11 @@ class LabQuickRunTest {
 
     @Test
     void everyScenarioRan() {
+        assertThat(report.skipped()).as("skipped: the lab's own redis-server must start on this machine").isEmpty();
         assertThat(report.scenarios()).extracting(ScenarioResult::id).containsExactly("stale-fin", "idle-race", "reset",
-                "blackhole", "refused", "connect-timeout", "post-twice", "load-balancer", "short-connections");
+                "blackhole", "refused", "connect-timeout", "post-twice", "load-balancer", "short-connections",
+                "redis-idle-kill", "redis-in-flight", "redis-restart", "redis-server-timeout", "redis-load-balancer",
+                "redis-blackhole");
         assertThat(report.errors()).isZero();
         for (ScenarioResult s : report.scenarios()) {
             assertThat(s.explanation()).as(s.id()).isNotBlank().doesNotContain("could not run");
@@ -91,7 +95,7 @@ class LabQuickRunTest {
 
     @Test
     void theQuickRunSaysItSkippedTheKeepalivePartOfTheBlackhole() {
-        // --quick keeps under 15 s without the child JVM; BlackholeKeepaliveTest runs that part.
+        // --quick does without the child JVM (~3 s more); BlackholeKeepaliveTest runs that part.
         ScenarioResult blackhole = report.scenarios().stream().filter(r -> r.id().equals("blackhole")).findFirst().orElseThrow();
         assertThat(blackhole.explanation()).contains("TCP keepalive part skipped").contains("the read-timeout part ran");
     }
@@ -109,6 +113,72 @@ class LabQuickRunTest {
     }
 
     @Test
+    void aKilledIdleRedisConnectionBreaksTheBareOneForGoodTheNaivePoolOncePerKillAndTetherNever() {
+        ClientResult bare = result("redis-idle-kill", "naive");
+        ClientResult pool = result("redis-idle-kill", "naive pool");
+        ClientResult tether = result("redis-idle-kill", "tether");
+        int rounds = 5;
+        assertThat(bare.failed()).as("every command after the first kill").isEqualTo(2 * rounds);
+        assertThat(bare.opened()).isEqualTo(1);
+        assertThat(bare.recoverMs()).as("never").isEqualTo(-1);
+        assertThat(pool.failed()).as("once per kill").isEqualTo(rounds);
+        assertThat(pool.recoverMs()).isNotNegative();
+        assertThat(tether.failed()).isZero();
+        assertThat(tether.duplicates()).isZero();
+        assertThat(tether.detail()).contains("idle watcher dropped " + rounds + " connections");
+    }
+
+    @Test
+    void aRedisCommandInFlightIsRetriedWhenItIsAReadAndNeverWhenItIsAnIncr() {
+        ClientResult pool = result("redis-in-flight", "naive pool");
+        ClientResult retrying = result("redis-in-flight", "naive+retry");
+        ClientResult tether = result("redis-in-flight", "tether");
+        assertThat(pool.failed()).as("the GET and the INCR in flight").isEqualTo(2);
+        assertThat(pool.duplicates()).isZero();
+        assertThat(retrying.failed()).isZero();
+        assertThat(retrying.duplicates()).as("the INCR applied twice").isEqualTo(1);
+        assertThat(tether.failed()).as("the INCR only: the GET was sent again").isEqualTo(1);
+        assertThat(tether.duplicates()).isZero();
+        assertThat(tether.firstError()).startsWith("INCR failed").contains("may have been applied")
+                .contains("INCR is not safe to repeat");
+        assertThat(tether.detail()).contains("1 failure said the command may have been applied");
+    }
+
+    @Test
+    void aRedisRestartOrTheServersTimeoutBreaksTheBareConnectionForGoodAndCostsTetherNothing() {
+        for (String id : List.of("redis-restart", "redis-server-timeout")) {
+            ClientResult bare = result(id, "naive");
+            assertThat(bare.failed()).as(id).isPositive();
+            assertThat(bare.recoverMs()).as("%s: the bare connection never recovers", id).isEqualTo(-1);
+            assertThat(result(id, "naive pool").failed()).as("%s: the naive pool lends its dead connection once", id).isEqualTo(1);
+            assertThat(result(id, "naive pool").recoverMs()).as(id).isNotNegative();
+            assertThat(result(id, "tether").failed()).as(id).isZero();
+            assertThat(result(id, "tether").detail()).as(id).contains("idle watcher dropped 1 connection");
+        }
+        if (SocketTable.available()) {
+            assertThat(result("redis-restart", "naive").closeWait()).isPositive();
+            assertThat(result("redis-restart", "tether").closeWait()).isZero();
+        }
+    }
+
+    @Test
+    void aLoadBalancersCutCostsTheNaivePoolOneCommandPerCutAndTetherNone() {
+        assertThat(result("redis-load-balancer", "naive pool").failed()).isEqualTo(2);
+        assertThat(result("redis-load-balancer", "tether").failed()).isZero();
+    }
+
+    @Test
+    void aVanishedRedisHangsTheNaivePoolUntilTheLabGivesUpAndTetherUntilItsReadTimeout() {
+        ClientResult pool = result("redis-blackhole", "naive pool");
+        ClientResult tether = result("redis-blackhole", "tether");
+        assertThat(pool.failed()).isEqualTo(1);
+        assertThat(pool.firstError()).contains("no timeout to end the wait");
+        assertThat(tether.failed()).isEqualTo(1);
+        assertThat(tether.firstError()).contains("read timeout of 500 ms").contains("not retry");
+        assertThat(tether.recoverMs()).isNotNegative();
+    }
+
+    @Test
     void theTableAndTheJsonCarryEveryScenario() throws Exception {
         String table = TextReport.render(report);
         for (ScenarioResult s : report.scenarios()) {
@@ -116,7 +186,8 @@ class LabQuickRunTest {
         }
         assertThat(table).contains("CLOSE_WAIT").contains("naive+retry");
         JsonNode json = new ObjectMapper().readTree(JsonReport.render(report));
-        assertThat(json.get("scenarios")).hasSize(9);
+        assertThat(json.get("scenarios")).hasSize(15);
+        assertThat(json.get("skipped")).isEmpty();
         assertThat(json.at("/scenarios/0/clients/0/events").size()).isPositive();
     }
 
@@ -159,7 +230,7 @@ class LabQuickRunTest {
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("chromium finished").isTrue();
         String stderr = Files.readString(errFile);
         assertThat(dom).as("DOM dumped by chromium (stderr: %s)", stderr).contains("id=\"render-status\"");
-        assertThat(dom).contains("rendered 9 of 9 charts");
+        assertThat(dom).contains("rendered 15 of 15 charts");
         for (ScenarioResult s : report.scenarios()) {
             assertThat(dom).containsPattern("id=\"chart-" + Pattern.quote(s.id()) + "\"[^>]*data-rendered=\"true\"");
         }

@@ -46,7 +46,7 @@ public final class Blackhole implements Scenario {
 
     /** What the scenario says in --quick, where the keepalive part does not run. */
     static final String SKIPPED_QUICK = "TCP keepalive part skipped in --quick: a child JVM and 4 s of keepalive timers would"
-            + " add ~3 s to this scenario and push the quick run over 15 s (run `tether lab --only blackhole` to see it)";
+            + " add ~3 s to this scenario (run `tether lab --only blackhole` to see it)";
 
     /** Why the keepalive part does not run in this lab, or null when it does. */
     static String keepaliveSkipped(boolean quick) {

@@ -370,7 +370,7 @@ public final class LabServer implements AutoCloseable {
         closeQuietly(s);
     }
 
-    static void closeQuietly(AutoCloseable c) {
+    public static void closeQuietly(AutoCloseable c) {
         if (c != null) {
             try {
                 c.close();

@@ -11,11 +11,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Where most applications start: one persistent connection over a plain socket, HTTP/1.1, no
@@ -25,12 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * after that is aborted (its socket closed) and reported as what it is, a hang.
  */
 public class NaiveClient implements LabClient {
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lab-naive-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
-
     private final InetSocketAddress address;
     private final Duration patience;
     private final boolean perRequest;
@@ -47,11 +36,7 @@ public class NaiveClient implements LabClient {
     @Override
     public Outcome send(Request r) {
         inUse = true;
-        AtomicBoolean aborted = new AtomicBoolean();
-        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
-            aborted.set(true);
-            LabServer.closeQuietly(socket);
-        }, patience.toMillis(), TimeUnit.MILLISECONDS);
+        Patience watch = Patience.watch(patience, () -> LabServer.closeQuietly(socket));
         try {
             if (socket == null) {
                 Socket s = new Socket();
@@ -70,13 +55,12 @@ public class NaiveClient implements LabClient {
             return Outcome.ok(resp.status());
         } catch (IOException | RuntimeException e) {
             drop();
-            if (aborted.get()) {
-                return Outcome.failed("no answer after " + patience.toMillis() + " ms and no timeout to end the wait"
-                        + " (the lab gave up; a real application would still be waiting)");
+            if (watch.aborted()) {
+                return Outcome.failed(watch.hang());
             }
             return Outcome.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
         } finally {
-            watchdog.cancel(false);
+            watch.done();
             inUse = false;
         }
     }
