@@ -32,6 +32,11 @@ public interface Backoff {
      * wait is spread by up to 20 % either way at random, so that pools that failed together do not
      * retry together. {@link PoolConfig.Builder#build()} checks {@code first > 0} and
      * {@code max >= first}.
+     *
+     * @param first the wait after the first failure; must be positive
+     * @param max   the longest wait, however many failures follow; must be at least {@code first}
+     * @return an immutable, thread-safe backoff
+     * @throws NullPointerException if {@code first} or {@code max} is null
      */
     static Backoff exponential(Duration first, Duration max) {
         return new ExponentialBackoff(first, max);

@@ -6,7 +6,9 @@ package dev.tether.pool;
  *
  * <p>Calls for one connection never overlap, and the pool never holds a lock while calling.
  * The lifecycle callbacks come in this order:
- * {@code open} -> ({@code onIdle} -> {@code onLease} -> {@code isReusable})* -> {@code close}.
+ * {@code open} -&gt; ({@code onIdle} -&gt; {@code onLease} -&gt; {@code isReusable})* -&gt; {@code close}.
+ * Different connections are handled from different threads at the same time, so an
+ * implementation must be thread-safe across connections.
  *
  * @param <K> the key (a route: host, port, TLS) that says where a connection goes
  * @param <C> the connection type
@@ -17,6 +19,11 @@ public interface Connector<K, C> {
      * Opens a connection to {@code key}. Must give up by {@code deadline} (the earlier of the
      * acquirer's deadline and {@link PoolConfig#openTimeout()}). Any exception is reported to the
      * caller that caused the open, as the cause of a {@link PoolOpenException}.
+     *
+     * @param key      where to connect
+     * @param deadline when to give up
+     * @return the open connection, never null
+     * @throws Exception when the connection cannot be opened by the deadline, for any reason
      */
     C open(K key, Deadline deadline) throws Exception;
 
@@ -26,8 +33,10 @@ public interface Connector<K, C> {
      * Returning false closes the connection with {@link Reason#NOT_REUSABLE} and the pool tries
      * another one.
      *
-     * @param idleNanos how long the connection sat idle before this lease (a primitive, because
-     *                  this runs on every acquire and must not allocate)
+     * @param connection the idle connection about to be leased
+     * @param idleNanos  how long the connection sat idle before this lease, in nanoseconds (a
+     *                   primitive, because this runs on every acquire and must not allocate)
+     * @return whether the connection may be handed out; the default is {@code true}
      */
     default boolean isReusable(C connection, long idleNanos) {
         return true;
@@ -37,26 +46,41 @@ public interface Connector<K, C> {
      * The connection is about to become idle. {@code handle} stays valid until the next
      * {@link #onLease} or {@link #close}; a connector that watches idle connections calls
      * {@link IdleHandle#expire(Reason)} when the peer closes one, and the pool closes it at once.
-     * Called before the connection is visible to other acquirers.
+     * Called before the connection is visible to other acquirers. The default does nothing.
+     *
+     * @param connection the connection that becomes idle
+     * @param handle     lets the connector expel it while it is idle
      */
     default void onIdle(C connection, IdleHandle handle) {
     }
 
     /**
      * The connection left the idle set and is about to be handed to a caller: stop watching it.
-     * When this returns, the connector must no longer touch the connection on its own.
+     * When this returns, the connector must no longer touch the connection on its own. The default
+     * does nothing.
+     *
+     * @param connection the connection about to be leased
      */
     default void onLease(C connection) {
     }
 
-    /** Closes the connection. Called exactly once per opened connection, never under a pool lock. */
+    /**
+     * Closes the connection. Called exactly once per opened connection, never under a pool lock.
+     * Must not throw: the pool has nothing to do with a failed close but log it.
+     *
+     * @param connection the connection to close
+     * @param reason     why the pool closes it
+     */
     void close(C connection, Reason reason);
 
-    /** Lets a connector expel one of its idle connections from the pool. */
+    /** Lets a connector expel one of its idle connections from the pool. Safe to call from any thread. */
     interface IdleHandle {
         /**
          * Closes the connection now with {@code reason}, if it is still idle. Returns false when
          * it was leased (or closed) in the meantime, in which case nothing happens.
+         *
+         * @param reason why the connection is closed, as the listener will hear it
+         * @return whether this call closed the connection
          */
         boolean expire(Reason reason);
     }

@@ -8,20 +8,40 @@ package dev.tether.pool;
  * pool recycles lease objects on the thread that returned them (so that a cycle allocates
  * nothing), and a stale reference may then point at the same thread's next lease. Misuse that can
  * be seen (using or closing a returned lease) fails with {@link IllegalStateException}.
+ *
+ * @param <C> the connection type
  */
 public interface Lease<C> extends AutoCloseable {
 
-    /** The connection. */
+    /**
+     * The connection.
+     *
+     * @return the leased connection
+     * @throws IllegalStateException if the lease was closed
+     */
     C get();
 
-    /** Returns the connection to the pool (or closes it, if it expired while leased). */
+    /**
+     * Returns the connection to the pool (or closes it, if it expired while leased).
+     *
+     * @throws IllegalStateException if the lease was already closed
+     */
     @Override
     void close();
 
-    /** Discards the connection, closing it with {@code reason}. */
+    /**
+     * Discards the connection, closing it with {@code reason}.
+     *
+     * @param reason why, as the pool's listener and stats will show it
+     * @throws IllegalStateException if the lease was already closed
+     */
     void close(Reason reason);
 
-    /** Discards the connection because the caller saw it fail: {@code close(Reason.BROKEN)}. */
+    /**
+     * Discards the connection because the caller saw it fail: {@code close(Reason.BROKEN)}.
+     *
+     * @throws IllegalStateException if the lease was already closed
+     */
     default void retire() {
         close(Reason.BROKEN);
     }
@@ -34,6 +54,8 @@ public interface Lease<C> extends AutoCloseable {
      * keeps, so it travels unchanged from the response that announced it to the pool.
      * A later call replaces an earlier one; {@link Long#MAX_VALUE} is no deadline, as after
      * {@link #clearDeadline()}.
+     *
+     * @param atNanos the deadline on the pool's ticker, in nanoseconds
      */
     void deadlineAt(long atNanos);
 
@@ -44,6 +66,10 @@ public interface Lease<C> extends AutoCloseable {
      */
     void clearDeadline();
 
-    /** How many times this connection has been leased, this lease included (1 for a fresh one). */
+    /**
+     * How many times this connection has been leased.
+     *
+     * @return the count, this lease included (1 for a fresh connection)
+     */
     int useCount();
 }

@@ -11,7 +11,12 @@ import java.util.random.RandomGenerator;
 
 /**
  * Assembles a pool: its policy ({@link PoolConfig}) and its collaborators (listener, ticker,
- * housekeeping, background executor). Only the connector is required.
+ * housekeeping, background executor). Only the connector is required. Not thread-safe: one
+ * thread builds; each setter replaces the earlier value and returns this builder.
+ *
+ * @param <K> the key type
+ * @param <C> the connection type
+ * @param <P> what {@link #build()} returns: a {@link Pool} or a {@link KeyedPool}
  */
 public final class PoolBuilder<K, C, P> {
     private final Connector<K, C> connector;
@@ -28,23 +33,49 @@ public final class PoolBuilder<K, C, P> {
         this.factory = factory;
     }
 
+    /**
+     * The pool's policy (default {@link PoolConfig#DEFAULT}).
+     *
+     * @param config limits, timeouts and expiry
+     * @return this builder
+     * @throws NullPointerException if {@code config} is null
+     */
     public PoolBuilder<K, C, P> config(PoolConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         return this;
     }
 
+    /**
+     * Who hears the pool's events (default {@link PoolListener#none()}).
+     *
+     * @param listener the listener, called on the thread where each event happens
+     * @return this builder
+     * @throws NullPointerException if {@code listener} is null
+     */
     public PoolBuilder<K, C, P> listener(PoolListener<K, C> listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
         return this;
     }
 
-    /** The source of time (default {@link Ticker#SYSTEM}); tests pass a fake one. */
+    /**
+     * The source of time (default {@link Ticker#SYSTEM}); tests pass a fake one.
+     *
+     * @param ticker the pool's only clock
+     * @return this builder
+     * @throws NullPointerException if {@code ticker} is null
+     */
     public PoolBuilder<K, C, P> ticker(Ticker ticker) {
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         return this;
     }
 
-    /** Who runs housekeeping (default {@link Housekeeping#shared()}). */
+    /**
+     * Who runs housekeeping (default {@link Housekeeping#shared()}).
+     *
+     * @param housekeeping who runs the pool's maintenance steps
+     * @return this builder
+     * @throws NullPointerException if {@code housekeeping} is null
+     */
     public PoolBuilder<K, C, P> housekeeping(Housekeeping housekeeping) {
         this.housekeeping = Objects.requireNonNull(housekeeping, "housekeeping");
         return this;
@@ -53,18 +84,35 @@ public final class PoolBuilder<K, C, P> {
     /**
      * Where opens for min idle and for waiters, and closes decided by housekeeping, run (default:
      * shared daemon threads). A test passes {@code Runnable::run} to keep everything on its thread.
+     *
+     * @param executor where background opens and closes run; the pool never shuts it down
+     * @return this builder
+     * @throws NullPointerException if {@code executor} is null
      */
     public PoolBuilder<K, C, P> backgroundExecutor(Executor executor) {
         this.backgroundExecutor = Objects.requireNonNull(executor, "executor");
         return this;
     }
 
-    /** The randomness behind lifetime and backoff jitter (default: a fresh seeded {@link Random}); fuzzers pass a seeded one. */
+    /**
+     * The randomness behind lifetime and backoff jitter (default: a fresh {@link Random}); tests
+     * and fuzzers pass a seeded one to repeat a run.
+     *
+     * @param random the source of jitter, used under the pool's lock
+     * @return this builder
+     * @throws NullPointerException if {@code random} is null
+     */
     public PoolBuilder<K, C, P> random(RandomGenerator random) {
         this.random = Objects.requireNonNull(random, "random");
         return this;
     }
 
+    /**
+     * Builds the pool. It opens no connection until the first acquire (or until housekeeping tops
+     * up {@link PoolConfig#minIdle()} for a key that was used).
+     *
+     * @return the new pool, ready for use
+     */
     public P build() {
         return factory.apply(new PoolParts<>(connector, config, listener, ticker,
                 housekeeping != null ? housekeeping : Housekeeping.shared(),

@@ -10,6 +10,7 @@ import java.util.Objects;
  *
  * <p>{@link Duration#ZERO} turns {@code idleTimeout}, {@code maxLifetime} and
  * {@code leakDetectionThreshold} off; for {@code acquireTimeout} it means "do not wait".
+ * Immutable and thread-safe.
  */
 public final class PoolConfig {
 
@@ -46,51 +47,113 @@ public final class PoolConfig {
         this.leakDetectionThreshold = b.leakDetectionThreshold;
     }
 
+    /**
+     * Starts a configuration from the defaults.
+     *
+     * @return a builder holding the defaults
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Starts a configuration from this one.
+     *
+     * @return a builder holding this configuration's values
+     */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** A name for messages and thread names. */
+    /**
+     * A name for messages and thread names.
+     *
+     * @return the name (default {@code "pool"})
+     */
     public String name() { return name; }
 
-    /** Connections per key: idle, leased and opening together. */
+    /**
+     * Connections per key: idle, leased and opening together.
+     *
+     * @return the limit (default 10)
+     */
     public int maxPerKey() { return maxPerKey; }
 
-    /** Connections across all keys: idle, leased and opening together. */
+    /**
+     * Connections across all keys: idle, leased and opening together.
+     *
+     * @return the limit (default 100)
+     */
     public int maxTotal() { return maxTotal; }
 
-    /** Idle connections per key that housekeeping keeps open (for keys that have been used). */
+    /**
+     * Idle connections per key that housekeeping keeps open (for keys that have been used).
+     *
+     * @return the count (default 0)
+     */
     public int minIdle() { return minIdle; }
 
-    /** How long {@code acquire()} waits at most; ZERO: fail at once when none is free. */
+    /**
+     * How long {@code acquire()} waits at most.
+     *
+     * @return the wait (default 30 s); ZERO: fail at once when none is free
+     */
     public Duration acquireTimeout() { return acquireTimeout; }
 
-    /** How many callers may wait per key; the next one is refused at once. */
+    /**
+     * How many callers may wait per key; the next one is refused at once.
+     *
+     * @return the limit (default 1,000)
+     */
     public int maxWaiters() { return maxWaiters; }
 
-    /** An idle connection is closed after this long unused; ZERO: never. */
+    /**
+     * An idle connection is closed after this long unused.
+     *
+     * @return the timeout (default 50 s, below common load balancers' 60 s); ZERO: never
+     */
     public Duration idleTimeout() { return idleTimeout; }
 
-    /** A connection is closed after this long open (less a random jitter); ZERO: never. */
+    /**
+     * A connection is closed after this long open (less a random jitter).
+     *
+     * @return the lifetime (default 30 min); ZERO: never
+     */
     public Duration maxLifetime() { return maxLifetime; }
 
-    /** Each connection's lifetime is shortened by a random amount up to this, so a fleet spreads out. */
+    /**
+     * Each connection's lifetime is shortened by a random amount up to this, so a fleet spreads out.
+     *
+     * @return the jitter (default 1 min), at most half of {@link #maxLifetime()}
+     */
     public Duration lifetimeJitter() { return lifetimeJitter; }
 
-    /** How many connections of one key may be opening at the same time. */
+    /**
+     * How many connections of one key may be opening at the same time.
+     *
+     * @return the limit (default 2)
+     */
     public int maxOpensPerKey() { return maxOpensPerKey; }
 
-    /** How long one open may take at most. */
+    /**
+     * How long one open may take at most.
+     *
+     * @return the timeout (default 10 s)
+     */
     public Duration openTimeout() { return openTimeout; }
 
-    /** How long the pool waits before it opens again for a key after opens to it failed in a row. */
+    /**
+     * How long the pool waits before it opens again for a key after opens to it failed in a row.
+     *
+     * @return the backoff (default {@link Backoff#DEFAULT})
+     */
     public Backoff openBackoff() { return openBackoff; }
 
-    /** A lease held longer than this is reported as a likely leak; ZERO: never. */
+    /**
+     * A lease held longer than this is reported as a likely leak.
+     *
+     * @return the threshold (default ZERO: never)
+     */
     public Duration leakDetectionThreshold() { return leakDetectionThreshold; }
 
     @Override
@@ -103,7 +166,10 @@ public final class PoolConfig {
                 + ", leakDetectionThreshold=" + leakDetectionThreshold + '}';
     }
 
-    /** Collects values; {@link #build()} checks them together. */
+    /**
+     * Collects values; {@link #build()} checks them together. Not thread-safe; each setter replaces
+     * the earlier value, checks nothing and returns this builder.
+     */
     public static final class Builder {
         private String name = "pool";
         private int maxPerKey = 10;
@@ -140,22 +206,117 @@ public final class PoolConfig {
             leakDetectionThreshold = c.leakDetectionThreshold;
         }
 
+        /**
+         * See {@link PoolConfig#name()}.
+         *
+         * @param name not blank (default {@code "pool"})
+         * @return this builder
+         */
         public Builder name(String name) { this.name = name; return this; }
+
+        /**
+         * See {@link PoolConfig#maxPerKey()}.
+         *
+         * @param n at least 1 and at most {@code maxTotal} (default 10)
+         * @return this builder
+         */
         public Builder maxPerKey(int n) { this.maxPerKey = n; return this; }
+
+        /**
+         * See {@link PoolConfig#maxTotal()}.
+         *
+         * @param n at least 1 (default 100)
+         * @return this builder
+         */
         public Builder maxTotal(int n) { this.maxTotal = n; return this; }
+
+        /**
+         * See {@link PoolConfig#minIdle()}.
+         *
+         * @param n at least 0 and at most {@code maxPerKey} (default 0)
+         * @return this builder
+         */
         public Builder minIdle(int n) { this.minIdle = n; return this; }
+
+        /**
+         * See {@link PoolConfig#acquireTimeout()}.
+         *
+         * @param d not negative (default 30 s); ZERO: do not wait
+         * @return this builder
+         */
         public Builder acquireTimeout(Duration d) { this.acquireTimeout = d; return this; }
+
+        /**
+         * See {@link PoolConfig#maxWaiters()}.
+         *
+         * @param n at least 0 (default 1,000); 0: never wait
+         * @return this builder
+         */
         public Builder maxWaiters(int n) { this.maxWaiters = n; return this; }
+
+        /**
+         * See {@link PoolConfig#idleTimeout()}.
+         *
+         * @param d not negative (default 50 s); ZERO: never
+         * @return this builder
+         */
         public Builder idleTimeout(Duration d) { this.idleTimeout = d; return this; }
+
+        /**
+         * See {@link PoolConfig#maxLifetime()}.
+         *
+         * @param d not negative (default 30 min); ZERO: never
+         * @return this builder
+         */
         public Builder maxLifetime(Duration d) { this.maxLifetime = d; return this; }
+
+        /**
+         * See {@link PoolConfig#lifetimeJitter()}.
+         *
+         * @param d not negative and at most half of {@code maxLifetime} (default 1 min)
+         * @return this builder
+         */
         public Builder lifetimeJitter(Duration d) { this.lifetimeJitter = d; return this; }
+
+        /**
+         * See {@link PoolConfig#maxOpensPerKey()}.
+         *
+         * @param n at least 1 (default 2)
+         * @return this builder
+         */
         public Builder maxOpensPerKey(int n) { this.maxOpensPerKey = n; return this; }
+
+        /**
+         * See {@link PoolConfig#openTimeout()}.
+         *
+         * @param d positive (default 10 s)
+         * @return this builder
+         */
         public Builder openTimeout(Duration d) { this.openTimeout = d; return this; }
-        /** Default {@link Backoff#DEFAULT}: doubling from 100 ms to 10 s, +-20 %. */
+
+        /**
+         * See {@link PoolConfig#openBackoff()}.
+         *
+         * @param b not null (default {@link Backoff#DEFAULT}: doubling from 100 ms to 10 s, +-20 %)
+         * @return this builder
+         */
         public Builder openBackoff(Backoff b) { this.openBackoff = b; return this; }
+
+        /**
+         * See {@link PoolConfig#leakDetectionThreshold()}.
+         *
+         * @param d not negative (default ZERO: never)
+         * @return this builder
+         */
         public Builder leakDetectionThreshold(Duration d) { this.leakDetectionThreshold = d; return this; }
 
-        /** Checks every value and the rules between them; throws {@link IllegalArgumentException} naming the first broken rule. */
+        /**
+         * Checks every value and the rules between them.
+         *
+         * @return the immutable configuration
+         * @throws IllegalArgumentException naming the field, the value and the first broken rule
+         * @throws NullPointerException     if a {@code Duration} or the backoff is null, naming the field
+         */
         public PoolConfig build() {
             if (name == null || name.isBlank()) {
                 throw new IllegalArgumentException("name: " + quote(name) + " (expected: not blank)");

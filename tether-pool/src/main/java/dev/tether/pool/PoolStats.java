@@ -8,6 +8,7 @@ import java.util.Map;
 /**
  * A snapshot of a pool, or of one key of it. Counts of the moment (idle, leased, opening, waiting)
  * are read without stopping the pool, so under load they are each exact but not one instant.
+ * Immutable and thread-safe.
  */
 public final class PoolStats {
     private final int idle;
@@ -18,6 +19,17 @@ public final class PoolStats {
     private final long[] closedByReason;
     private final Map<Object, PoolStats> perKey;
 
+    /**
+     * Creates a snapshot; the pool does this, a test may too.
+     *
+     * @param idle           idle connections
+     * @param leased         connections held by callers
+     * @param opening        connections being opened
+     * @param waiting        callers waiting for a connection
+     * @param opened         connections opened since the pool started
+     * @param closedByReason closes since the pool started, indexed by {@link Reason#ordinal()}; copied
+     * @param perKey         the same per key (empty in a per-key snapshot); copied
+     */
     public PoolStats(int idle, int leased, int opening, int waiting, long opened, long[] closedByReason,
                      Map<Object, PoolStats> perKey) {
         this.idle = idle;
@@ -29,18 +41,53 @@ public final class PoolStats {
         this.perKey = Collections.unmodifiableMap(new LinkedHashMap<>(perKey));
     }
 
+    /**
+     * Idle connections, ready to be leased.
+     *
+     * @return the count
+     */
     public int idle() { return idle; }
+
+    /**
+     * Connections held by callers.
+     *
+     * @return the count
+     */
     public int leased() { return leased; }
+
+    /**
+     * Connections being opened.
+     *
+     * @return the count
+     */
     public int opening() { return opening; }
+
+    /**
+     * Callers waiting for a connection.
+     *
+     * @return the count
+     */
     public int waiting() { return waiting; }
 
-    /** idle + leased + opening: what counts against the limits. */
+    /**
+     * What counts against the limits.
+     *
+     * @return idle + leased + opening
+     */
     public int total() { return idle + leased + opening; }
 
-    /** Connections opened since the pool started. */
+    /**
+     * Connections opened since the pool started.
+     *
+     * @return the count
+     */
     public long opened() { return opened; }
 
-    /** Connections closed since the pool started, for every reason. */
+    /**
+     * Connections closed since the pool started, for every reason.
+     *
+     * @return the count
+     */
     public long closed() {
         long sum = 0;
         for (long n : closedByReason) {
@@ -49,12 +96,21 @@ public final class PoolStats {
         return sum;
     }
 
-    /** Connections closed since the pool started for {@code reason}. */
+    /**
+     * Connections closed since the pool started for one reason.
+     *
+     * @param reason the reason to count
+     * @return the count
+     */
     public long closed(Reason reason) {
         return closedByReason[reason.ordinal()];
     }
 
-    /** Closes by reason, leaving out reasons that never happened. */
+    /**
+     * Closes by reason, leaving out reasons that never happened.
+     *
+     * @return a new map, in the order of {@link Reason}
+     */
     public Map<Reason, Long> closedByReason() {
         Map<Reason, Long> m = new EnumMap<>(Reason.class);
         for (Reason r : Reason.values()) {
@@ -65,10 +121,19 @@ public final class PoolStats {
         return m;
     }
 
-    /** The same counts per key; empty in a per-key snapshot. */
+    /**
+     * The same counts per key.
+     *
+     * @return an unmodifiable map from key to snapshot; empty in a per-key snapshot
+     */
     public Map<Object, PoolStats> perKey() { return perKey; }
 
-    /** One key's snapshot, or an all-zero one for a key the pool does not know. */
+    /**
+     * One key's snapshot.
+     *
+     * @param key the key
+     * @return its snapshot, or an all-zero one for a key the pool does not know
+     */
     public PoolStats forKey(Object key) {
         PoolStats s = perKey.get(key);
         return s != null ? s : new PoolStats(0, 0, 0, 0, 0, new long[Reason.values().length], Map.of());

@@ -11,6 +11,16 @@ public final class PoolTimeoutException extends PoolException {
     private final Duration waited;
     private final transient PoolStats stats;
 
+    /**
+     * Creates the exception.
+     *
+     * @param poolName        the pool's {@link PoolConfig#name()}
+     * @param key             the key the caller asked for
+     * @param waited          how long the caller waited
+     * @param maxPerKey       the key's limit
+     * @param stats           the key's counts when the caller gave up
+     * @param lastOpenFailure the last failure to open a connection to the key, or null
+     */
     public PoolTimeoutException(String poolName, Object key, Duration waited, int maxPerKey, PoolStats stats,
                                 Throwable lastOpenFailure) {
         super(poolName, key, "pool \"" + poolName + "\" timed out after " + waited.toMillis()
@@ -22,8 +32,17 @@ public final class PoolTimeoutException extends PoolException {
         this.stats = stats;
     }
 
+    /**
+     * How long the caller waited.
+     *
+     * @return the wait, from the call to giving up
+     */
     public Duration waited() { return waited; }
 
-    /** The key's counts when the caller gave up. */
+    /**
+     * The key's counts when the caller gave up.
+     *
+     * @return the snapshot; null after the exception was serialized
+     */
     public PoolStats stats() { return stats; }
 }

@@ -40,7 +40,12 @@ public final class Redact {
     private Redact() {
     }
 
-    /** {@code uri} without its userinfo and query values. */
+    /**
+     * A URI without its userinfo and query values.
+     *
+     * @param uri the URI, or null
+     * @return the text to show; {@code "null"} for null
+     */
     public static String uri(URI uri) {
         if (uri == null) {
             return "null";
@@ -74,7 +79,12 @@ public final class Redact {
         return sb.toString();
     }
 
-    /** {@code text} as a URI without its secrets; a text that is not a URI is cut before anything secret. */
+    /**
+     * A text as a URI without its secrets; a text that is not a URI is cut before anything secret.
+     *
+     * @param text the URI's text, or null
+     * @return the text to show; {@code "null"} for null
+     */
     public static String uri(String text) {
         if (text == null) {
             return "null";
@@ -93,7 +103,12 @@ public final class Redact {
         }
     }
 
-    /** A query with each parameter's value masked: {@code a=***&b=***}. */
+    /**
+     * A query with each parameter's value masked: {@code a=***&b=***}.
+     *
+     * @param rawQuery the query, without the {@code ?}; not null
+     * @return the masked query
+     */
     public static String query(String rawQuery) {
         StringBuilder sb = new StringBuilder();
         for (String part : rawQuery.split("&", -1)) {
@@ -111,6 +126,9 @@ public final class Redact {
      * secret ({@code ?password=x&}, {@code ;password=x;}), user info ({@code //user:secret@host}) and
      * Oracle's thin form ({@code @user/secret@host}). The rest (driver, host, database, ordinary
      * parameters) stays readable: a JDBC URL is how a reader tells one database from another.
+     *
+     * @param url the JDBC URL, or null
+     * @return the text to show; {@code "null"} for null
      */
     public static String jdbcUrl(String url) {
         if (url == null) {
@@ -121,7 +139,12 @@ public final class Redact {
         return JDBC_ORACLE.matcher(s).replaceAll("$1" + MASK + "$2");
     }
 
-    /** Whether a setting or driver property of this name holds a secret (password, token, credential...). */
+    /**
+     * Whether a setting or driver property of this name holds a secret (password, token, credential...).
+     *
+     * @param name the name, or null
+     * @return true when its value must not be shown; false for null
+     */
     public static boolean isSecretName(String name) {
         if (name == null) {
             return false;
@@ -135,7 +158,12 @@ public final class Redact {
         return false;
     }
 
-    /** Whether a header of this name carries a credential. */
+    /**
+     * Whether a header of this name carries a credential.
+     *
+     * @param name the header's name, any case, or null
+     * @return true when its value must not be shown; false for null
+     */
     public static boolean isSensitiveHeader(String name) {
         if (name == null) {
             return false;
@@ -152,7 +180,13 @@ public final class Redact {
         return false;
     }
 
-    /** The value to show for header {@code name}: itself, or {@link #MASK} for a sensitive one. */
+    /**
+     * The value to show for a header.
+     *
+     * @param name  the header's name
+     * @param value the header's value
+     * @return {@code value}, or {@link #MASK} for a sensitive header
+     */
     public static String headerValue(String name, String value) {
         return isSensitiveHeader(name) ? MASK : value;
     }

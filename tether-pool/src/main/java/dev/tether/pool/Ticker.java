@@ -9,5 +9,10 @@ public interface Ticker {
     /** The system's monotonic clock. */
     Ticker SYSTEM = System::nanoTime;
 
+    /**
+     * The present. Must be monotonic and safe to call from any thread.
+     *
+     * @return nanoseconds from the ticker's own origin; only differences mean anything
+     */
     long nanoTime();
 }
