@@ -16,6 +16,11 @@ import java.util.Objects;
  */
 public record ClientLayers(PoolConfig pool, SocketConfig socket) {
 
+    /**
+     * Holds two built layers as they are; {@link #build} is the way that checks the rule between them.
+     *
+     * @throws NullPointerException if either is null
+     */
     public ClientLayers {
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(socket, "socket");
@@ -28,6 +33,9 @@ public record ClientLayers(PoolConfig pool, SocketConfig socket) {
      * @throws IllegalArgumentException naming the first bad value, or a connect timeout longer than
      *                                  the pool's open timeout (which bounds every open, so the
      *                                  connect timeout could never run out)
+     * @param pool   the pool layer's builder, as the user filled it in
+     * @param socket the socket layer's builder, as the user filled it in
+     * @return both layers, immutable
      */
     public static ClientLayers build(PoolConfig.Builder pool, SocketConfig.Builder socket) {
         PoolConfig p = pool(pool);
@@ -39,7 +47,14 @@ public record ClientLayers(PoolConfig pool, SocketConfig socket) {
         return new ClientLayers(p, s);
     }
 
-    /** Builds the pool layer alone (a client whose sockets are not tether-net's), messages prefixed {@code pool.}. */
+    /**
+     * Builds the pool layer alone (a client whose sockets are not tether-net's), messages prefixed
+     * {@code pool.}.
+     *
+     * @param pool the pool layer's builder, as the user filled it in
+     * @return the pool's policy
+     * @throws IllegalArgumentException naming the first bad value, prefixed {@code pool.}
+     */
     public static PoolConfig pool(PoolConfig.Builder pool) {
         try {
             return pool.build();

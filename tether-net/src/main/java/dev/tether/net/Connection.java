@@ -33,6 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * counts the request bytes written and notes whether any response byte arrived, the facts a retry
  * decision needs ({@link #facts()}). Closing the streams does not close the connection: give the
  * lease back, or retire it. The connector is the one place that closes it, always with a reason.
+ *
+ * <p>Thread safety: one owner at a time (the lease holder, or the idle watcher while it is idle)
+ * reads, writes and begins exchanges; the accessors that report state may be called from any
+ * thread and see the latest values.
  */
 public final class Connection {
     private static final AtomicLong IDS = new AtomicLong();
@@ -162,28 +166,64 @@ public final class Connection {
         }
     };
 
+    /**
+     * The connection's id, unique in this JVM; logs and failures name it.
+     *
+     * @return the id, counting from 1
+     */
     public long id() { return id; }
 
+    /**
+     * Where the connection goes, as it was asked for.
+     *
+     * @return the endpoint
+     */
     public Endpoint endpoint() { return endpoint; }
 
-    /** The address this connection reached (one of those the resolver gave). */
+    /**
+     * The address this connection reached (one of those the resolver gave).
+     *
+     * @return the remote address and port
+     */
     public InetSocketAddress remoteAddress() { return remote; }
 
-    /** The local address and port (the port identifies this socket in {@code ss} or /proc/net/tcp). */
+    /**
+     * The local address and port (the port identifies this socket in {@code ss} or /proc/net/tcp).
+     *
+     * @return the local address and port
+     */
     public InetSocketAddress localAddress() {
         return local;
     }
 
+    /**
+     * When the connection was opened, on the wall clock (for display only).
+     *
+     * @return the time the connect finished
+     */
     public Instant openedAt() { return openedAt; }
 
+    /**
+     * How long the connection has been open, on the connector's ticker.
+     *
+     * @return the age
+     */
     public Duration age() { return Duration.ofNanos(ticker.nanoTime() - openedNanos); }
 
-    /** When a byte was last read or written (the opening, if none yet). */
+    /**
+     * When a byte was last read or written (the opening, if none yet).
+     *
+     * @return the time, derived from {@link #openedAt()} and the ticker
+     */
     public Instant lastUsed() {
         return openedAt.plusNanos(lastUsedNanos - openedNanos);
     }
 
-    /** How long no byte has gone either way: what a server's idle timer measures. */
+    /**
+     * How long no byte has gone either way: what a server's idle timer measures.
+     *
+     * @return the idle time, never negative
+     */
     public Duration idleTime() {
         return Duration.ofNanos(Math.max(0, ticker.nanoTime() - lastUsedNanos));
     }
@@ -191,38 +231,90 @@ public final class Connection {
     /**
      * How long it sat unused before the current exchange began, in nanoseconds of the connector's
      * ticker (what {@link ConnectionFacts#idleBeforeUse()} reports, without allocating).
+     *
+     * @return the nanoseconds, never negative
      */
     public long idleBeforeUseNanos() { return Math.max(0, idleBeforeUseNanos); }
 
-    /** Exchanges begun on this connection ({@link #beginExchange()} calls). */
+    /**
+     * Exchanges begun on this connection ({@link #beginExchange()} calls).
+     *
+     * @return the count; 0 before the first
+     */
     public int useCount() { return useCount; }
 
-    /** Whether the current exchange runs on a connection that served an earlier one. */
+    /**
+     * Whether the current exchange runs on a connection that served an earlier one.
+     *
+     * @return {@code useCount() > 1}
+     */
     public boolean wasReused() { return useCount > 1; }
 
-    /** Bytes of the current exchange handed to the socket, including a write that failed. */
+    /**
+     * Bytes of the current exchange handed to the socket, including a write that failed.
+     *
+     * @return the count since {@link #beginExchange()}
+     */
     public long requestBytesWritten() { return bytesWritten; }
 
-    /** Whether any byte was read in the current exchange. */
+    /**
+     * Whether any byte was read in the current exchange.
+     *
+     * @return true once a byte arrived since {@link #beginExchange()}
+     */
     public boolean responseStarted() { return responseStarted; }
 
+    /**
+     * Whether the connection runs TLS.
+     *
+     * @return true for TLS, false for plain TCP
+     */
     public boolean isTls() { return ssl != null; }
 
-    /** The TLS session, or null for plain TCP. */
+    /**
+     * The TLS session: protocol, cipher suite, peer certificates.
+     *
+     * @return the session, or null for plain TCP
+     */
     public SSLSession sslSession() { return ssl != null ? ssl.getSession() : null; }
 
-    /** How the peer ended this connection while it was idle, or null if it did not. */
+    /**
+     * How the peer ended this connection while it was idle.
+     *
+     * @return the close seen, or null if the peer did not end it while idle
+     */
     public IdleClose idleClose() { return idleClose; }
 
-    /** Why it was closed, or null while open. */
+    /**
+     * Why it was closed.
+     *
+     * @return the reason, or null while open
+     */
     public Reason closeReason() { return closeReason; }
 
+    /**
+     * Whether the connection is still open on this side (the peer may have gone: see
+     * {@link #idleClose()} and the reuse check).
+     *
+     * @return false once the connector closed it
+     */
     public boolean isOpen() { return channel.isOpen() && closeReason == null; }
 
-    /** Reads: never blocks longer than the read timeout; failures are {@link ConnectionFailure}s. */
+    /**
+     * Reads: never blocks longer than the read timeout; failures are {@link ConnectionFailure}s.
+     * Closing the stream does not close the connection.
+     *
+     * @return the connection's input stream, the same on every call
+     */
     public InputStream input() { return in; }
 
-    /** Writes go straight to the socket (add a buffer on top); failures are {@link ConnectionFailure}s. */
+    /**
+     * Writes go straight to the socket (add a buffer on top); a write waits at most the write
+     * timeout; failures are {@link ConnectionFailure}s. Closing the stream does not close the
+     * connection.
+     *
+     * @return the connection's output stream, the same on every call
+     */
     public OutputStream output() { return out; }
 
     /**
@@ -240,6 +332,8 @@ public final class Connection {
     /**
      * Bounds every write of the current exchange by {@code deadline} too (for example a request's
      * deadline), besides the write timeout; {@link Deadline#none()} lifts it.
+     *
+     * @param deadline the caller's deadline for writes, on the connector's ticker
      */
     public void writeDeadline(Deadline deadline) {
         callerWriteDeadline = deadline;
@@ -272,7 +366,13 @@ public final class Connection {
         return failure(e, true);
     }
 
-    /** Changes the read timeout from now on (for example for one slow call). */
+    /**
+     * Changes the read timeout from now on (for example for one slow call).
+     *
+     * @param timeout at least 1 ms and at most {@link Integer#MAX_VALUE} ms
+     * @throws IllegalArgumentException if {@code timeout} is null or out of range
+     * @throws IOException              if the socket refuses the option (it was closed)
+     */
     public void readTimeout(Duration timeout) throws IOException {
         if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("readTimeout: " + timeout + " (expected: >= 1 ms and <= " + Integer.MAX_VALUE + " ms)");
@@ -285,9 +385,18 @@ public final class Connection {
         }
     }
 
+    /**
+     * The read timeout in force: how long a read waits for a byte.
+     *
+     * @return the timeout ({@link SocketConfig#readTimeout()} unless changed)
+     */
     public Duration readTimeout() { return readTimeout; }
 
-    /** A snapshot of the facts a retry decision and a failure message need. */
+    /**
+     * A snapshot of the facts a retry decision and a failure message need.
+     *
+     * @return the facts, immutable
+     */
     public ConnectionFacts facts() {
         return new ConnectionFacts(endpoint, id, true, age(), Duration.ofNanos(Math.max(0, idleBeforeUseNanos)),
                 useCount, bytesWritten, responseStarted);
@@ -296,6 +405,11 @@ public final class Connection {
     /**
      * A failure of this connection found by the protocol (an unexpected end of stream is
      * {@link Kind#PEER_CLOSED}, a malformed response {@link Kind#PROTOCOL}), with its history.
+     *
+     * @param kind   what went wrong
+     * @param detail what the protocol saw, for the message (no secrets), or null
+     * @param cause  the underlying exception, or null
+     * @return the failure to throw
      */
     public ConnectionFailure failure(Kind kind, String detail, Throwable cause) {
         ConnectionFacts f = facts();
@@ -303,7 +417,13 @@ public final class Connection {
         return new ConnectionFailure(kind, Messages.describe(kind, f, detail, timeout, names), f, cause);
     }
 
-    /** Turns an I/O exception met while using this connection into a classified failure. */
+    /**
+     * Turns an I/O exception met while using this connection into a classified failure.
+     *
+     * @param e            the exception; a {@link ConnectionFailure} is returned as it is
+     * @param whileWriting whether it happened while writing (decides, for example, a broken pipe)
+     * @return the failure to throw
+     */
     public ConnectionFailure failure(IOException e, boolean whileWriting) {
         if (e instanceof ConnectionFailure) {
             return (ConnectionFailure) e;

@@ -21,12 +21,22 @@ public record ConnectionFacts(Endpoint endpoint, long connectionId, boolean open
                               Duration idleBeforeUse, int useCount, long requestBytesWritten,
                               boolean responseStarted) {
 
-    /** The facts of a connection that failed while it was being opened. */
+    /**
+     * The facts of a connection that failed while it was being opened.
+     *
+     * @param endpoint     where it was to go
+     * @param connectionId the id the open was given
+     * @return facts with {@code opened} false and every count zero
+     */
     public static ConnectionFacts notOpened(Endpoint endpoint, long connectionId) {
         return new ConnectionFacts(endpoint, connectionId, false, Duration.ZERO, Duration.ZERO, 0, 0, false);
     }
 
-    /** Whether the current exchange runs on a connection that served an earlier one. */
+    /**
+     * Whether the current exchange runs on a connection that served an earlier one.
+     *
+     * @return {@code useCount > 1}
+     */
     public boolean reused() {
         return useCount > 1;
     }

@@ -12,6 +12,8 @@ import java.util.Objects;
  * <p>The kind is decided from exception types and from where the failure happened (resolving,
  * connecting, handshaking, writing, reading), never from message text, whose language depends on
  * the platform's locale. See {@code Classifier} for the rules and their limits.
+ *
+ * <p>Immutable once thrown; its accessors are safe from any thread.
  */
 public final class ConnectionFailure extends IOException {
 
@@ -41,37 +43,100 @@ public final class ConnectionFailure extends IOException {
         PROTOCOL
     }
 
+    /** What went wrong. */
     private final Kind kind;
+    /** The connection's history when it failed. */
     private final ConnectionFacts facts;
 
+    /**
+     * Creates the failure.
+     *
+     * @param kind    what went wrong
+     * @param message what most likely happened and what to change; with no secret in it
+     * @param facts   the connection's history
+     * @param cause   the exception the socket threw, or null
+     * @throws NullPointerException if {@code kind} or {@code facts} is null
+     */
     public ConnectionFailure(Kind kind, String message, ConnectionFacts facts, Throwable cause) {
         super(message, cause);
         this.kind = Objects.requireNonNull(kind, "kind");
         this.facts = Objects.requireNonNull(facts, "facts");
     }
 
+    /**
+     * What went wrong.
+     *
+     * @return the kind, never null
+     */
     public Kind kind() { return kind; }
 
-    /** The connection's history when it failed. */
+    /**
+     * The connection's history when it failed.
+     *
+     * @return the facts, never null
+     */
     public ConnectionFacts facts() { return facts; }
 
+    /**
+     * Where the connection went.
+     *
+     * @return the endpoint
+     */
     public Endpoint endpoint() { return facts.endpoint(); }
 
+    /**
+     * The connection's id, as logs and other failures name it.
+     *
+     * @return the id
+     */
     public long connectionId() { return facts.connectionId(); }
 
+    /**
+     * How long the connection had been open.
+     *
+     * @return the age; ZERO when it never opened
+     */
     public Duration age() { return facts.age(); }
 
+    /**
+     * How long the connection sat unused before the exchange that failed.
+     *
+     * @return the idle time
+     */
     public Duration idleBeforeUse() { return facts.idleBeforeUse(); }
 
+    /**
+     * Exchanges begun on the connection, the failed one included.
+     *
+     * @return the count; 0 when none began
+     */
     public int useCount() { return facts.useCount(); }
 
-    /** Whether the connection had served an earlier exchange (a stale pooled connection can fail this way). */
+    /**
+     * Whether the connection had served an earlier exchange (a stale pooled connection can fail this way).
+     *
+     * @return true for a reused connection
+     */
     public boolean wasReused() { return facts.reused(); }
 
+    /**
+     * Bytes of the failed exchange handed to the socket, a failed write's included.
+     *
+     * @return the count; 0 means the server cannot have seen the request
+     */
     public long requestBytesWritten() { return facts.requestBytesWritten(); }
 
+    /**
+     * Whether any byte of a response arrived in the failed exchange.
+     *
+     * @return true once a byte was read
+     */
     public boolean responseStarted() { return facts.responseStarted(); }
 
-    /** True when the connection was never established (the request cannot have reached the server). */
+    /**
+     * Whether the connection was never established (the request cannot have reached the server).
+     *
+     * @return true for a failure while opening
+     */
     public boolean duringOpen() { return !facts.opened(); }
 }

@@ -18,34 +18,81 @@ public final class Endpoint {
         this.tls = b.tls;
     }
 
-    /** A plain TCP endpoint. */
+    /**
+     * A plain TCP endpoint.
+     *
+     * @param host a host name or IP literal, not blank
+     * @param port 1..65535
+     * @return the endpoint
+     * @throws IllegalArgumentException if the host is blank or the port out of range
+     */
     public static Endpoint of(String host, int port) {
         return builder().host(host).port(port).build();
     }
 
-    /** A TLS endpoint with {@link TlsSettings#DEFAULT}. */
+    /**
+     * A TLS endpoint with {@link TlsSettings#DEFAULT}.
+     *
+     * @param host a host name or IP literal, not blank; also the name verified and sent in SNI
+     * @param port 1..65535
+     * @return the endpoint
+     * @throws IllegalArgumentException if the host is blank or the port out of range
+     */
     public static Endpoint tls(String host, int port) {
         return builder().host(host).port(port).tls(TlsSettings.DEFAULT).build();
     }
 
+    /**
+     * Starts an endpoint; host and port have no default.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Starts an endpoint from this one.
+     *
+     * @return a builder holding this endpoint's values
+     */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
+    /**
+     * The host, as given (compared without regard to case).
+     *
+     * @return the host name or IP literal
+     */
     public String host() { return host; }
 
+    /**
+     * The port.
+     *
+     * @return 1..65535
+     */
     public int port() { return port; }
 
-    /** The TLS settings, or null for plain TCP. */
+    /**
+     * How to speak TLS.
+     *
+     * @return the TLS settings, or null for plain TCP
+     */
     public TlsSettings tls() { return tls; }
 
+    /**
+     * Whether the endpoint speaks TLS.
+     *
+     * @return true when {@link #tls()} is not null
+     */
     public boolean isTls() { return tls != null; }
 
-    /** {@code host:port}, with brackets around an IPv6 literal: the form used in every message. */
+    /**
+     * {@code host:port}, with brackets around an IPv6 literal: the form used in every message.
+     *
+     * @return the authority
+     */
     public String authority() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }
@@ -69,6 +116,9 @@ public final class Endpoint {
         return (tls != null ? "tls://" : "tcp://") + authority();
     }
 
+    /**
+     * Collects an endpoint's values; {@link #build()} checks them. Not thread-safe.
+     */
     public static final class Builder {
         private String host;
         private int port = -1;
@@ -83,12 +133,43 @@ public final class Endpoint {
             tls = e.tls;
         }
 
+        /**
+         * The host (no default).
+         *
+         * @param h a host name or IP literal, not blank
+         * @return this builder
+         */
         public Builder host(String h) { host = h; return this; }
+
+        /**
+         * The port (no default).
+         *
+         * @param p 1..65535
+         * @return this builder
+         */
         public Builder port(int p) { port = p; return this; }
-        /** TLS with these settings; null for plain TCP. */
+
+        /**
+         * TLS with these settings (default: none, plain TCP).
+         *
+         * @param t the settings; null for plain TCP
+         * @return this builder
+         */
         public Builder tls(TlsSettings t) { tls = t; return this; }
+
+        /**
+         * Plain TCP: no TLS.
+         *
+         * @return this builder
+         */
         public Builder plain() { tls = null; return this; }
 
+        /**
+         * Checks the values and builds the endpoint.
+         *
+         * @return the immutable endpoint
+         * @throws IllegalArgumentException if the host is null or blank, or the port is outside 1..65535
+         */
         public Endpoint build() {
             if (host == null || host.isBlank()) {
                 throw new IllegalArgumentException("host: " + (host == null ? "null" : "\"" + host + "\"") + " (expected: a host name or IP literal)");

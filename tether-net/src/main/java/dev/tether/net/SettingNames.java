@@ -22,18 +22,34 @@ public record SettingNames(String socketFormat, String poolFormat, String tls) {
     public static final SettingNames DEFAULT = new SettingNames("SocketConfig.%s", "PoolConfig.%s",
             "the SSLContext in TlsSettings");
 
+    /**
+     * Checks the formats.
+     *
+     * @throws IllegalArgumentException if a format is null or has no {@code %s}
+     * @throws NullPointerException     if {@code tls} is null
+     */
     public SettingNames {
         check("socketFormat", socketFormat);
         check("poolFormat", poolFormat);
         Objects.requireNonNull(tls, "tls: null (expected: a description of where TLS trust is set)");
     }
 
-    /** How the user sets the {@link SocketConfig} field {@code field}. */
+    /**
+     * How the user sets a {@link SocketConfig} field.
+     *
+     * @param field the field's name, such as {@code connectTimeout}
+     * @return the user's spelling of it
+     */
     public String socket(String field) {
         return socketFormat.replace("%s", field);
     }
 
-    /** How the user sets the pool's {@code field}. */
+    /**
+     * How the user sets a pool field.
+     *
+     * @param field the field's name, such as {@code idleTimeout}
+     * @return the user's spelling of it
+     */
     public String pool(String field) {
         return poolFormat.replace("%s", field);
     }

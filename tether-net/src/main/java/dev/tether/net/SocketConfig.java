@@ -10,10 +10,11 @@ import java.util.Objects;
  * <p>TCP keepalive is on by default with short timers (15 s idle, then 3 probes 5 s apart), so a
  * peer that vanished without a packet is found in about 30 s instead of after Linux's
  * {@code tcp_keepalive_time} of 7,200 s. The kernel counts these timers in whole seconds, so they
- * must be whole seconds here too: a value is rejected, never rounded.
+ * must be whole seconds here too: a value is rejected, never rounded. Immutable and thread-safe.
  */
 public final class SocketConfig {
 
+    /** Every setting at its default (see each accessor). */
     public static final SocketConfig DEFAULT = builder().build();
 
     private final Duration connectTimeout;
@@ -40,47 +41,101 @@ public final class SocketConfig {
         this.receiveBufferSize = b.receiveBufferSize;
     }
 
+    /**
+     * Starts a configuration from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Starts a configuration from this one.
+     *
+     * @return a builder holding this configuration's values
+     */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** The budget for resolving, connecting to every address in turn and the TLS handshake. */
+    /**
+     * The budget for resolving, connecting to every address in turn and the TLS handshake.
+     *
+     * @return the timeout (default 10 s)
+     */
     public Duration connectTimeout() { return connectTimeout; }
 
-    /** The longest a read waits for a byte (a protocol client may set another per exchange). */
+    /**
+     * The longest a read waits for a byte (a protocol client may set another per exchange).
+     *
+     * @return the timeout (default 30 s)
+     */
     public Duration readTimeout() { return readTimeout; }
 
     /**
      * The longest a write may wait for the peer to take more bytes (it waits only when the send
      * buffers are full: the peer stopped reading). Large writes are bounded piece by piece, so a
      * slow but steady reader is not cut; a stalled one is, within a few tens of milliseconds.
+     *
+     * @return the timeout (default 30 s)
      */
     public Duration writeTimeout() { return writeTimeout; }
 
+    /**
+     * TCP_NODELAY: small writes go out at once instead of waiting for an acknowledgement (Nagle).
+     *
+     * @return whether it is set (default true)
+     */
     public boolean tcpNoDelay() { return tcpNoDelay; }
 
+    /**
+     * SO_KEEPALIVE, with the timers below: the kernel probes a quiet connection.
+     *
+     * @return whether it is set (default true)
+     */
     public boolean keepAlive() { return keepAlive; }
 
-    /** TCP_KEEPIDLE: how long a connection is quiet before the first probe. */
+    /**
+     * TCP_KEEPIDLE: how long a connection is quiet before the first probe.
+     *
+     * @return whole seconds, 1..32767 s (default 15 s)
+     */
     public Duration keepAliveIdle() { return keepAliveIdle; }
 
-    /** TCP_KEEPINTERVAL: the time between unanswered probes. */
+    /**
+     * TCP_KEEPINTERVAL: the time between unanswered probes.
+     *
+     * @return whole seconds, 1..32767 s (default 5 s)
+     */
     public Duration keepAliveInterval() { return keepAliveInterval; }
 
-    /** TCP_KEEPCOUNT: unanswered probes after which the kernel drops the connection. */
+    /**
+     * TCP_KEEPCOUNT: unanswered probes after which the kernel drops the connection.
+     *
+     * @return the count, 1..127 (default 3)
+     */
     public int keepAliveCount() { return keepAliveCount; }
 
-    /** SO_SNDBUF in bytes; 0 leaves the operating system's default. */
+    /**
+     * SO_SNDBUF.
+     *
+     * @return the size in bytes; 0 (the default) leaves the operating system's
+     */
     public int sendBufferSize() { return sendBufferSize; }
 
-    /** SO_RCVBUF in bytes; 0 leaves the operating system's default. */
+    /**
+     * SO_RCVBUF.
+     *
+     * @return the size in bytes; 0 (the default) leaves the operating system's
+     */
     public int receiveBufferSize() { return receiveBufferSize; }
 
-    /** The longest a silently vanished peer goes unnoticed with these keepalive timers. */
+    /**
+     * The longest a silently vanished peer goes unnoticed with these keepalive timers.
+     *
+     * @return idle + interval &times; count (default 30 s)
+     */
     public Duration keepAliveDetection() {
         return keepAliveIdle.plus(keepAliveInterval.multipliedBy(keepAliveCount));
     }
@@ -113,6 +168,10 @@ public final class SocketConfig {
                 + ", sendBufferSize=" + sendBufferSize + ", receiveBufferSize=" + receiveBufferSize + "]";
     }
 
+    /**
+     * Collects values; {@link #build()} checks them. Not thread-safe; each setter replaces the
+     * earlier value and returns this builder.
+     */
     public static final class Builder {
         private static final Duration MAX_MILLIS = Duration.ofMillis(Integer.MAX_VALUE);
 
@@ -143,18 +202,97 @@ public final class SocketConfig {
             receiveBufferSize = c.receiveBufferSize;
         }
 
+        /**
+         * See {@link SocketConfig#connectTimeout()}.
+         *
+         * @param d 1 ms to {@link Integer#MAX_VALUE} ms (default 10 s)
+         * @return this builder
+         * @throws NullPointerException if {@code d} is null
+         */
         public Builder connectTimeout(Duration d) { connectTimeout = Objects.requireNonNull(d, "connectTimeout"); return this; }
+
+        /**
+         * See {@link SocketConfig#readTimeout()}.
+         *
+         * @param d 1 ms to {@link Integer#MAX_VALUE} ms (default 30 s)
+         * @return this builder
+         * @throws NullPointerException if {@code d} is null
+         */
         public Builder readTimeout(Duration d) { readTimeout = Objects.requireNonNull(d, "readTimeout"); return this; }
+
+        /**
+         * See {@link SocketConfig#writeTimeout()}.
+         *
+         * @param d 1 ms to {@link Integer#MAX_VALUE} ms (default 30 s)
+         * @return this builder
+         * @throws NullPointerException if {@code d} is null
+         */
         public Builder writeTimeout(Duration d) { writeTimeout = Objects.requireNonNull(d, "writeTimeout"); return this; }
+
+        /**
+         * See {@link SocketConfig#tcpNoDelay()}.
+         *
+         * @param on whether to set TCP_NODELAY (default true)
+         * @return this builder
+         */
         public Builder tcpNoDelay(boolean on) { tcpNoDelay = on; return this; }
+
+        /**
+         * See {@link SocketConfig#keepAlive()}.
+         *
+         * @param on whether to set SO_KEEPALIVE (default true)
+         * @return this builder
+         */
         public Builder keepAlive(boolean on) { keepAlive = on; return this; }
+
+        /**
+         * See {@link SocketConfig#keepAliveIdle()}.
+         *
+         * @param d whole seconds, 1..32767 s (default 15 s)
+         * @return this builder
+         * @throws NullPointerException if {@code d} is null
+         */
         public Builder keepAliveIdle(Duration d) { keepAliveIdle = Objects.requireNonNull(d, "keepAliveIdle"); return this; }
+
+        /**
+         * See {@link SocketConfig#keepAliveInterval()}.
+         *
+         * @param d whole seconds, 1..32767 s (default 5 s)
+         * @return this builder
+         * @throws NullPointerException if {@code d} is null
+         */
         public Builder keepAliveInterval(Duration d) { keepAliveInterval = Objects.requireNonNull(d, "keepAliveInterval"); return this; }
+
+        /**
+         * See {@link SocketConfig#keepAliveCount()}.
+         *
+         * @param n 1..127 (default 3)
+         * @return this builder
+         */
         public Builder keepAliveCount(int n) { keepAliveCount = n; return this; }
+
+        /**
+         * See {@link SocketConfig#sendBufferSize()}.
+         *
+         * @param bytes at least 0; 0 (the default) leaves the operating system's size
+         * @return this builder
+         */
         public Builder sendBufferSize(int bytes) { sendBufferSize = bytes; return this; }
+
+        /**
+         * See {@link SocketConfig#receiveBufferSize()}.
+         *
+         * @param bytes at least 0; 0 (the default) leaves the operating system's size
+         * @return this builder
+         */
         public Builder receiveBufferSize(int bytes) { receiveBufferSize = bytes; return this; }
 
-        /** Validates and builds; a bad value fails here with its field, value and rule, and is never corrected. */
+        /**
+         * Validates and builds; a bad value fails here with its field, value and rule, and is never corrected.
+         *
+         * @return the immutable configuration
+         * @throws IllegalArgumentException naming the field, the value and the rule it breaks
+         */
         public SocketConfig build() {
             positiveMillis("connectTimeout", connectTimeout);
             positiveMillis("readTimeout", readTimeout);

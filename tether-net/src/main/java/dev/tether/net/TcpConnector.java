@@ -26,6 +26,8 @@ import java.util.Objects;
  *       in blocking mode; {@code isReusable} reports that verdict.</li>
  *   <li>{@code close}: the one place a connection is closed, with the pool's reason.</li>
  * </ol>
+ *
+ * <p>Immutable and thread-safe: one connector serves every connection of a pool, from any thread.
  */
 public final class TcpConnector implements Connector<Endpoint, Connection> {
 
@@ -47,31 +49,63 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
         this.dialer = new Dialer(b.socketConfig, b.resolver, b.ticker, b.names);
     }
 
+    /**
+     * Starts a connector from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A connector with {@link SocketConfig#DEFAULT} and the system resolver. */
+    /**
+     * A connector with {@link SocketConfig#DEFAULT} and the system resolver.
+     *
+     * @return the connector
+     */
     public static TcpConnector create() {
         return builder().build();
     }
 
+    /**
+     * How this connector opens and tunes sockets.
+     *
+     * @return the socket configuration
+     */
     public SocketConfig socketConfig() {
         return socketConfig;
     }
 
-    /** The clock that connections measure their age and idle time with. */
+    /**
+     * The clock that connections measure their age and idle time with.
+     *
+     * @return the ticker
+     */
     public Ticker ticker() {
         return ticker;
     }
 
-    /** Opens a connection within the connect timeout (outside a pool). */
+    /**
+     * Opens a connection within the connect timeout (outside a pool). The caller owns it and
+     * closes it with {@link #close(Connection, Reason)}.
+     *
+     * @param endpoint where to connect
+     * @return the open connection
+     * @throws ConnectionFailure if resolving, connecting or the TLS handshake fails or times out
+     */
     public Connection open(Endpoint endpoint) throws ConnectionFailure {
         // No caller deadline: connectTimeout alone bounds the open (and is what the message names).
         return open(endpoint, Deadline.none());
     }
 
-    /** Opens a connection within the earlier of {@code deadline} and the connect timeout. */
+    /**
+     * Opens a connection within the earlier of {@code deadline} and the connect timeout.
+     *
+     * @param endpoint where to connect
+     * @param deadline the caller's deadline
+     * @return the open connection
+     * @throws ConnectionFailure if resolving, connecting or the TLS handshake fails or times out
+     */
     @Override
     public Connection open(Endpoint endpoint, Deadline deadline) throws ConnectionFailure {
         long id = Connection.nextId();
@@ -119,6 +153,10 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
         c.close(Objects.requireNonNull(reason, "reason"), watcher);
     }
 
+    /**
+     * Collects a connector's collaborators. Not thread-safe; each setter replaces the earlier
+     * value and returns this builder.
+     */
     public static final class Builder {
         private SocketConfig socketConfig = SocketConfig.DEFAULT;
         private Ticker ticker = Ticker.SYSTEM;
@@ -131,31 +169,70 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
         private Builder() {
         }
 
+        /**
+         * How sockets are opened and tuned (default {@link SocketConfig#DEFAULT}).
+         *
+         * @param config the socket configuration
+         * @return this builder
+         * @throws NullPointerException if {@code config} is null
+         */
         public Builder socketConfig(SocketConfig config) { socketConfig = Objects.requireNonNull(config, "socketConfig"); return this; }
+
+        /**
+         * How host names become addresses (default {@link Resolver#SYSTEM}).
+         *
+         * @param r the resolver
+         * @return this builder
+         * @throws NullPointerException if {@code r} is null
+         */
         public Builder resolver(Resolver r) { resolver = Objects.requireNonNull(r, "resolver"); return this; }
 
         /**
          * The clock for connections' ages, idle times and connect budgets (default
          * {@link Ticker#SYSTEM}); give the pool's, so that both read the same time.
+         *
+         * @param t the clock
+         * @return this builder
+         * @throws NullPointerException if {@code t} is null
          */
         public Builder ticker(Ticker t) { ticker = Objects.requireNonNull(t, "ticker"); return this; }
 
         /**
          * How failure messages name the settings they advise changing (default
          * {@link SettingNames#DEFAULT}); a protocol client passes its users' spelling.
+         *
+         * @param n the spelling
+         * @return this builder
+         * @throws NullPointerException if {@code n} is null
          */
         public Builder settingNames(SettingNames n) { names = Objects.requireNonNull(n, "settingNames"); return this; }
+
+        /**
+         * Who hears about idle connections the peer closed (default {@link IdleCloseListener#NONE}).
+         *
+         * @param l the listener
+         * @return this builder
+         * @throws NullPointerException if {@code l} is null
+         */
         public Builder idleCloseListener(IdleCloseListener l) { listener = Objects.requireNonNull(l, "idleCloseListener"); return this; }
 
         /**
          * Whether idle connections are watched (default true). Off only to measure what watching
          * buys: without it a closed idle connection sits in CLOSE_WAIT until it is leased again.
+         *
+         * @param on whether to watch
+         * @return this builder
          */
         public Builder watchIdle(boolean on) { watchIdle = on; return this; }
 
         /** Tests only: a watcher of their own (another registration delay) instead of the shared one. */
         Builder idleWatcher(IdleWatcher w) { watcher = Objects.requireNonNull(w, "idleWatcher"); return this; }
 
+        /**
+         * Builds the connector.
+         *
+         * @return the immutable connector
+         */
         public TcpConnector build() {
             return new TcpConnector(this);
         }

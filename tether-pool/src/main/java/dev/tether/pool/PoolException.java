@@ -5,7 +5,9 @@ package dev.tether.pool;
  * cannot get a connection usually has nothing better to do than fail its request.
  */
 public class PoolException extends RuntimeException {
+    /** The pool's name, kept in the serialized form. */
     private final String poolName;
+    /** The key; transient, because a key need not be serializable. */
     private final transient Object key;
 
     /**

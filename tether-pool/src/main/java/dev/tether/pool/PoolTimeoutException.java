@@ -8,7 +8,9 @@ import java.time.Duration;
  * a connection for that key (so an outage does not look like a busy pool).
  */
 public final class PoolTimeoutException extends PoolException {
+    /** How long the caller waited, kept in the serialized form. */
     private final Duration waited;
+    /** The key's counts; transient, because a snapshot is not serializable. */
     private final transient PoolStats stats;
 
     /**
