@@ -13,10 +13,13 @@ import java.util.Objects;
  * HTTP header fields in the order they were given: names compare case-insensitively, a name may
  * repeat. Immutable. Names and values given by a caller are checked when added: a CR, LF or NUL in
  * either, or a name that is not an RFC 9110 token, is refused before anything can be sent (no
- * header injection).
+ * header injection). Thread-safe, being immutable; its {@link Builder} is not.
  */
 public final class Headers {
 
+    /**
+     * No fields.
+     */
     public static final Headers EMPTY = new Headers(new String[0], 0);
 
     // name, value, name, value, ... (OkHttp's layout: one array, no entry objects)
@@ -28,7 +31,13 @@ public final class Headers {
         this.size = size;
     }
 
-    /** Headers from alternating names and values, checked like {@link Builder#add}. */
+    /**
+     * Headers from alternating names and values, checked like {@link Builder#add}.
+     *
+     * @param namesAndValues name, value, name, value...
+     * @return the headers
+     * @throws IllegalArgumentException if the count is odd, or a name or value is refused (see {@link Builder#add})
+     */
     public static Headers of(String... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("namesAndValues: " + namesAndValues.length
@@ -41,10 +50,20 @@ public final class Headers {
         return b.build();
     }
 
+    /**
+     * Starts an empty set of fields.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * Starts a set of fields from these.
+     *
+     * @return a builder holding these fields
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.namesAndValues = Arrays.copyOf(namesAndValues, Math.max(8, size * 2));
@@ -52,20 +71,43 @@ public final class Headers {
         return b;
     }
 
-    /** Number of fields. */
+    /**
+     * Number of fields.
+     *
+     * @return the count, a repeated name counted each time
+     */
     public int size() { return size; }
 
+    /**
+     * The name of a field.
+     *
+     * @param i the field's index, from 0
+     * @return the name as given
+     * @throws IndexOutOfBoundsException if {@code i} is not below {@link #size()}
+     */
     public String name(int i) {
         Objects.checkIndex(i, size);
         return namesAndValues[2 * i];
     }
 
+    /**
+     * The value of a field.
+     *
+     * @param i the field's index, from 0
+     * @return the value, trimmed
+     * @throws IndexOutOfBoundsException if {@code i} is not below {@link #size()}
+     */
     public String value(int i) {
         Objects.checkIndex(i, size);
         return namesAndValues[2 * i + 1];
     }
 
-    /** The first value of {@code name}, or null. */
+    /**
+     * The first value of a name.
+     *
+     * @param name the name, any case
+     * @return the value, or null when absent
+     */
     public String first(String name) {
         for (int i = 0; i < size; i++) {
             if (namesAndValues[2 * i].equalsIgnoreCase(name)) {
@@ -75,7 +117,12 @@ public final class Headers {
         return null;
     }
 
-    /** Every value of {@code name}, in order. */
+    /**
+     * Every value of a name, in order.
+     *
+     * @param name the name, any case
+     * @return an unmodifiable list, empty when absent
+     */
     public List<String> all(String name) {
         List<String> out = null;
         for (int i = 0; i < size; i++) {
@@ -89,6 +136,12 @@ public final class Headers {
         return out == null ? List.of() : Collections.unmodifiableList(out);
     }
 
+    /**
+     * Whether a name is present.
+     *
+     * @param name the name, any case
+     * @return true when at least one field has it
+     */
     public boolean contains(String name) {
         return first(name) != null;
     }
@@ -96,6 +149,10 @@ public final class Headers {
     /**
      * Whether a comma-separated list header ({@code Connection}, {@code Transfer-Encoding}) holds
      * {@code token}, in any of its fields, case-insensitively.
+     *
+     * @param name  the header's name, any case
+     * @param token the token to look for
+     * @return true when one of the comma-separated parts equals {@code token}
      */
     public boolean hasToken(String name, String token) {
         for (int i = 0; i < size; i++) {
@@ -146,7 +203,14 @@ public final class Headers {
         private Builder() {
         }
 
-        /** Adds a field (a name may repeat). */
+        /**
+         * Adds a field (a name may repeat). The value is trimmed.
+         *
+         * @param name an RFC 9110 token
+         * @param value visible ASCII, space and tab; may be empty
+         * @return this builder
+         * @throws IllegalArgumentException if the name is not a token, or the value is null or holds CR, LF, another control character or non-ASCII (the message never shows the value)
+         */
         public Builder add(String name, String value) {
             checkName(name);
             checkValue(name, value);
@@ -159,12 +223,25 @@ public final class Headers {
             return this;
         }
 
-        /** Replaces every field of {@code name} with one. */
+        /**
+         * Replaces every field of a name with one.
+         *
+         * @param name an RFC 9110 token
+         * @param value visible ASCII, space and tab; may be empty
+         * @return this builder
+         * @throws IllegalArgumentException as {@link #add}
+         */
         public Builder set(String name, String value) {
             remove(name);
             return add(name, value);
         }
 
+        /**
+         * Removes every field of a name.
+         *
+         * @param name the name, any case
+         * @return this builder
+         */
         public Builder remove(String name) {
             int w = 0;
             for (int i = 0; i < size; i++) {
@@ -179,6 +256,11 @@ public final class Headers {
             return this;
         }
 
+        /**
+         * Builds the headers; the builder may go on being used.
+         *
+         * @return the immutable headers
+         */
         public Headers build() {
             return new Headers(Arrays.copyOf(namesAndValues, size * 2), size);
         }
@@ -211,7 +293,12 @@ public final class Headers {
         }
     }
 
-    /** RFC 9110 tchar. */
+    /**
+     * Whether a character may appear in a header name (RFC 9110 {@code tchar}).
+     *
+     * @param c the character
+     * @return true for a token character
+     */
     public static boolean isTchar(int c) {
         if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
             return true;

@@ -87,14 +87,30 @@ public final class HttpClient implements AutoCloseable {
         this.pool = KeyedPool.builder(connector).config(config.pool()).ticker(ticker).listener(new Listener()).build();
     }
 
+    /**
+     * A client with {@link HttpClientConfig#DEFAULT}.
+     *
+     * @return the client; close it when the application stops
+     */
     public static HttpClient create() {
         return new HttpClient(HttpClientConfig.DEFAULT);
     }
 
+    /**
+     * A client with a configuration.
+     *
+     * @param config the configuration
+     * @return the client; close it when the application stops
+     */
     public static HttpClient create(HttpClientConfig config) {
         return new HttpClient(config);
     }
 
+    /**
+     * The configuration the client was created with.
+     *
+     * @return the configuration
+     */
     public HttpClientConfig config() {
         return config;
     }
@@ -105,6 +121,16 @@ public final class HttpClient implements AutoCloseable {
      * happened on the wire, whether the request may have been applied, and why tether did or did
      * not retry; {@link #mayHaveBeenApplied} gives the same answer as a boolean. Waiting for a
      * pooled connection can also end in the pool's own exceptions (timeout, too many waiters).
+     *
+     * @param request the request
+     * @return the response, with its body still to read; close it (or read the body to the end) to
+     *         give the connection back
+     * @throws ConnectionFailure     if the connection failed and no retry was made or it failed too
+     * @throws PoolExhaustedException if no connection of the route became free in time
+     * @throws RedirectException     if a redirect's Location is not a URI tether can send to, or leads
+     *                               from https to plain http (see {@link HttpClientConfig#allowInsecureRedirects()})
+     * @throws InterruptedIOException if the thread was interrupted while it waited for a connection
+     * @throws IOException           for any other I/O failure, or when the client is closed
      */
     public HttpResponse send(HttpRequest request) throws IOException {
         return send(request, false);
@@ -117,6 +143,14 @@ public final class HttpClient implements AutoCloseable {
      * a request that may be repeated (idempotent, or opted in) is also retried, once, on a fresh
      * connection when the connection fails in the middle of the response, not only before it.
      * Use it for bodies that fit in memory; {@link #send} streams them.
+     *
+     * @param request the request
+     * @return the response with its whole body in memory, holding no connection
+     * @throws ResponseTooLargeException if the body is larger than the configured limit
+     * @throws ConnectionFailure     if the connection failed and no retry was made or it failed too
+     * @throws PoolExhaustedException if no connection of the route became free in time
+     * @throws RedirectException     if a redirect's Location cannot be followed (as for {@link #send})
+     * @throws IOException           for any other I/O failure, or when the client is closed
      */
     public HttpResponse sendAndRead(HttpRequest request) throws IOException {
         return send(request, true);
@@ -148,7 +182,12 @@ public final class HttpClient implements AutoCloseable {
         }
     }
 
-    /** Whether the server may have applied a request that failed so: some of its bytes were written. */
+    /**
+     * Whether the server may have applied a request that failed so: some of its bytes were written.
+     *
+     * @param failure the failure thrown by {@link #send} or {@link #sendAndRead}
+     * @return false only when the request cannot have reached the server
+     */
     public static boolean mayHaveBeenApplied(ConnectionFailure failure) {
         return RetryPolicy.mayHaveBeenApplied(failure);
     }
@@ -238,7 +277,13 @@ public final class HttpClient implements AutoCloseable {
         }
     }
 
-    /** The pool's and the learned figures for the route of {@code uri}. */
+    /**
+     * The pool's and the learned figures for the route of a URI.
+     *
+     * @param uri an http or https URI
+     * @return a snapshot of the route's figures
+     * @throws IllegalArgumentException if the URI is not http or https or has no host
+     */
     public RouteStats routeStats(URI uri) {
         RouteState rs = routes.get(Route.of(uri));
         long learned = rs.learnedIdleNanos(ticker.nanoTime());
@@ -247,6 +292,13 @@ public final class HttpClient implements AutoCloseable {
                 adv < 0 ? null : Duration.ofNanos(adv), rs.requests(), rs.retries(), rs.idleCloses(), rs.leaks());
     }
 
+    /**
+     * The pool's and the learned figures for the route of a URI.
+     *
+     * @param uri an http or https URI
+     * @return a snapshot of the route's figures
+     * @throws IllegalArgumentException if the text is not such a URI
+     */
     public RouteStats routeStats(String uri) {
         return routeStats(URI.create(uri));
     }
@@ -255,12 +307,18 @@ public final class HttpClient implements AutoCloseable {
      * The routes this client holds a pool and learned state for. A route unused for the pool's
      * idle timeout (with no connection left) is forgotten, so a client that talks to many hosts
      * over time does not keep them all.
+     *
+     * @return the routes, a snapshot
      */
     public java.util.Set<Route> routes() {
         return routes.routes();
     }
 
-    /** Counts over every route. */
+    /**
+     * Counts over every route.
+     *
+     * @return the pool's snapshot, with one entry per route's endpoint
+     */
     public PoolStats poolStats() {
         return pool.stats();
     }

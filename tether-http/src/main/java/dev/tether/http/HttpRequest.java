@@ -12,7 +12,8 @@ import java.util.Set;
  * One request: method, absolute {@code http} or {@code https} URI, headers, optional body, and the
  * per-request choices (a whole-request timeout, whether a non-idempotent request may be re-sent,
  * {@code Expect: 100-continue}). Immutable; headers are checked as they are added, so a CR or LF
- * never reaches the wire.
+ * never reaches the wire. Thread-safe, being immutable; one request may be sent many times (a
+ * body that is not {@linkplain RequestBody#replayable() replayable} only once).
  */
 public final class HttpRequest {
 
@@ -39,24 +40,56 @@ public final class HttpRequest {
         this.expectContinue = b.expectContinue;
     }
 
+    /**
+     * Starts a GET of a URI.
+     *
+     * @param uri an absolute http or https URI, without user info; checked in {@link Builder#build()}
+     * @return a new builder
+     * @throws NullPointerException if {@code uri} is null
+     */
     public static Builder builder(URI uri) {
         return new Builder().uri(uri);
     }
 
+    /**
+     * Starts a GET of a URI.
+     *
+     * @param uri an absolute http or https URI, without user info; checked in {@link Builder#build()}
+     * @return a new builder
+     * @throws IllegalArgumentException if the text is not a URI
+     */
     public static Builder builder(String uri) {
         return builder(URI.create(uri));
     }
 
-    /** A GET of {@code uri}. */
+    /**
+     * A GET of a URI.
+     *
+     * @param uri an absolute http or https URI
+     * @return the request
+     * @throws IllegalArgumentException if the URI is not one tether can send (see {@link Builder#build()})
+     */
     public static HttpRequest get(String uri) {
         return builder(uri).build();
     }
 
-    /** A POST of {@code body} to {@code uri}. */
+    /**
+     * A POST of a body to a URI.
+     *
+     * @param uri an absolute http or https URI
+     * @param body the body, or null for none
+     * @return the request
+     * @throws IllegalArgumentException if the URI is not one tether can send (see {@link Builder#build()})
+     */
     public static HttpRequest post(String uri, RequestBody body) {
         return builder(uri).method("POST", body).build();
     }
 
+    /**
+     * Starts a request from this one.
+     *
+     * @return a builder holding this request's values
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.method = method;
@@ -69,36 +102,72 @@ public final class HttpRequest {
         return b;
     }
 
+    /**
+     * The method.
+     *
+     * @return the method, such as {@code GET}
+     */
     public String method() { return method; }
 
+    /**
+     * The URI, as given.
+     *
+     * @return the absolute URI
+     */
     public URI uri() { return uri; }
 
     /**
      * The request target as it goes on the wire: the URI's path (or "/") and query, in ASCII, with
      * every character beyond ASCII percent-encoded as UTF-8 ({@code /été} is {@code /%C3%A9t%C3%A9}).
+     *
+     * @return the request target
      */
     public String target() { return target; }
 
+    /**
+     * The caller's headers (the client adds Host, User-Agent and framing when it sends).
+     *
+     * @return the headers
+     */
     public Headers headers() { return headers; }
 
-    /** The body, or null. */
+    /**
+     * The body.
+     *
+     * @return the body, or null for none
+     */
     public RequestBody body() { return body; }
 
-    /** The whole-request deadline for this request (connect, send, response head and body), or null for the client's. */
+    /**
+     * The whole-request deadline for this request (connect, send, response head and body).
+     *
+     * @return the timeout, or null for the client's {@link HttpClientConfig#requestTimeout()}
+     */
     public Duration timeout() { return timeout; }
 
     /**
      * Whether tether may re-send this request after a stale connection failed it: true for the
      * idempotent methods, for a request carrying an {@code Idempotency-Key} header, and when the
      * caller said so with {@link Builder#idempotent(boolean)}.
+     *
+     * @return whether a retry is allowed by the request's meaning (the body must also be replayable)
      */
     public boolean retryable() {
         return idempotent || IDEMPOTENT_METHODS.contains(method) || headers.contains("Idempotency-Key");
     }
 
-    /** Whether the caller declared this request idempotent. */
+    /**
+     * Whether the caller declared this request idempotent.
+     *
+     * @return the caller's declaration (default false)
+     */
     public boolean declaredIdempotent() { return idempotent; }
 
+    /**
+     * Whether the request asks for {@code 100 Continue} before its body is sent.
+     *
+     * @return whether it does (default false)
+     */
     public boolean expectContinue() { return expectContinue; }
 
     @Override
@@ -137,6 +206,9 @@ public final class HttpRequest {
 
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
+    /**
+     * Collects a request's values. Not thread-safe; each setter returns this builder.
+     */
     public static final class Builder {
         private String method = "GET";
         private URI uri;
@@ -149,11 +221,27 @@ public final class HttpRequest {
         private Builder() {
         }
 
+        /**
+         * The URI (checked in {@link #build()}).
+         *
+         * @param uri an absolute http or https URI
+         * @return this builder
+         * @throws NullPointerException if {@code uri} is null
+         */
         public Builder uri(URI uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
             return this;
         }
 
+        /**
+         * The method and its body (default GET with none).
+         *
+         * @param method an RFC 9110 token, such as {@code PATCH}
+         * @param body the body, or null for none
+         * @return this builder
+         * @throws NullPointerException if {@code method} is null
+         * @throws IllegalArgumentException if the method is empty or not a token
+         */
         public Builder method(String method, RequestBody body) {
             Objects.requireNonNull(method, "method");
             for (int i = 0; i < method.length(); i++) {
@@ -169,34 +257,89 @@ public final class HttpRequest {
             return this;
         }
 
+        /**
+         * A GET, without a body.
+         *
+         * @return this builder
+         */
         public Builder GET() { return method("GET", null); }
 
+        /**
+         * A HEAD, without a body.
+         *
+         * @return this builder
+         */
         public Builder HEAD() { return method("HEAD", null); }
 
+        /**
+         * A DELETE, without a body.
+         *
+         * @return this builder
+         */
         public Builder DELETE() { return method("DELETE", null); }
 
+        /**
+         * A POST of a body.
+         *
+         * @param body the body
+         * @return this builder
+         * @throws NullPointerException if {@code body} is null
+         */
         public Builder POST(RequestBody body) { return method("POST", Objects.requireNonNull(body, "body")); }
 
+        /**
+         * A PUT of a body.
+         *
+         * @param body the body
+         * @return this builder
+         * @throws NullPointerException if {@code body} is null
+         */
         public Builder PUT(RequestBody body) { return method("PUT", Objects.requireNonNull(body, "body")); }
 
-        /** Adds a header; a CR, LF or NUL in name or value is refused here. */
+        /**
+         * Adds a header; a CR, LF or NUL in name or value is refused here.
+         *
+         * @param name an RFC 9110 token
+         * @param value visible ASCII, space and tab
+         * @return this builder
+         * @throws IllegalArgumentException as {@link Headers.Builder#add}
+         */
         public Builder header(String name, String value) {
             headers.add(name, value);
             return this;
         }
 
-        /** Replaces every header of {@code name}. */
+        /**
+         * Replaces every header of a name with one.
+         *
+         * @param name an RFC 9110 token
+         * @param value visible ASCII, space and tab
+         * @return this builder
+         * @throws IllegalArgumentException as {@link Headers.Builder#add}
+         */
         public Builder setHeader(String name, String value) {
             headers.set(name, value);
             return this;
         }
 
+        /**
+         * Removes every header of a name.
+         *
+         * @param name the name, any case
+         * @return this builder
+         */
         public Builder removeHeader(String name) {
             headers.remove(name);
             return this;
         }
 
-        /** A whole-request deadline for this request, replacing the client's {@code requestTimeout}. */
+        /**
+         * A whole-request deadline for this request, replacing the client's {@code requestTimeout}.
+         *
+         * @param timeout positive, or null (the default) for the client's
+         * @return this builder
+         * @throws IllegalArgumentException if it is zero or negative
+         */
         public Builder timeout(Duration timeout) {
             if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
                 throw new IllegalArgumentException("timeout: " + timeout + " (expected: > 0, or null for the client's)");
@@ -209,18 +352,33 @@ public final class HttpRequest {
          * Declares that the server applies this request at most once whatever happens (for example
          * because it deduplicates by a key in the body), so tether may re-send it after a stale
          * connection failed it. The caller's promise; off by default.
+         *
+         * @param on whether the caller promises it
+         * @return this builder
          */
         public Builder idempotent(boolean on) {
             this.idempotent = on;
             return this;
         }
 
-        /** Sends {@code Expect: 100-continue} and the body only once the server agreed (or stayed silent for a moment). */
+        /**
+         * Sends {@code Expect: 100-continue} and the body only once the server agreed (or stayed silent
+         * for {@link HttpClientConfig#expectContinueTimeout()}).
+         *
+         * @param on whether to ask (default false)
+         * @return this builder
+         */
         public Builder expectContinue(boolean on) {
             this.expectContinue = on;
             return this;
         }
 
+        /**
+         * Checks the URI and builds the request.
+         *
+         * @return the immutable request
+         * @throws IllegalArgumentException if the URI is missing, not http or https, has no ASCII host, carries user info, has a port outside 1..65535, or a space or control character in its path or query
+         */
         public HttpRequest build() {
             if (uri == null) {
                 throw new IllegalArgumentException("uri: null (expected: an absolute http or https URI)");

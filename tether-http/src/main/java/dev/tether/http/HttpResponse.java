@@ -21,6 +21,9 @@ import java.util.zip.InflaterInputStream;
  *
  * <p>When the client added {@code Accept-Encoding} itself, a gzip or deflate body is decoded and
  * {@code Content-Encoding} and {@code Content-Length} are removed from {@link #headers()}.
+ *
+ * <p>Not thread-safe: one thread reads the body and closes the response; the status and headers
+ * may be read from any thread.
  */
 public final class HttpResponse implements AutoCloseable {
     private final HttpRequest request;
@@ -71,30 +74,70 @@ public final class HttpResponse implements AutoCloseable {
         return new HttpResponse(this, body, trailers());
     }
 
-    /** Whether the whole body is in memory (a response of {@code sendAndRead}): it holds no connection. */
+    /**
+     * Whether the whole body is in memory (a response of {@code sendAndRead}): it holds no connection.
+     *
+     * @return true for a buffered response
+     */
     public boolean isBuffered() {
         return whole != null;
     }
 
+    /**
+     * The request this response answers (after redirects, the last one sent).
+     *
+     * @return the request
+     */
     public HttpRequest request() { return request; }
 
-    /** The URI this response answers (after redirects, the last one). */
+    /**
+     * The URI this response answers (after redirects, the last one).
+     *
+     * @return the URI
+     */
     public java.net.URI uri() { return request.uri(); }
 
+    /**
+     * The status code.
+     *
+     * @return the code, 100..999 as the server sent it
+     */
     public int status() { return status; }
 
-    /** The reason phrase as sent (may be empty). */
+    /**
+     * The reason phrase as sent.
+     *
+     * @return the phrase, possibly empty
+     */
     public String reason() { return reason; }
 
-    /** "HTTP/1.1" or "HTTP/1.0". */
+    /**
+     * The protocol version of the response.
+     *
+     * @return "HTTP/1.1" or "HTTP/1.0"
+     */
     public String version() { return "HTTP/1." + minorVersion; }
 
+    /**
+     * The response's header fields (without Content-Encoding and Content-Length when the body is decoded).
+     *
+     * @return the headers
+     */
     public Headers headers() { return headers; }
 
-    /** The first value of {@code name}, or null. */
+    /**
+     * The first value of a header.
+     *
+     * @param name the name, any case
+     * @return the value, or null when absent
+     */
     public String header(String name) { return headers.first(name); }
 
-    /** Trailer fields of a chunked body, once the body was read to its end; else empty. */
+    /**
+     * Trailer fields of a chunked body, once the body was read to its end.
+     *
+     * @return the trailers; empty before the end or when there are none
+     */
     public Headers trailers() {
         if (whole != null) {
             return bufferedTrailers;
@@ -107,6 +150,9 @@ public final class HttpResponse implements AutoCloseable {
      * The body as a stream (decoded if the client asked for the encoding). Closing it closes the
      * response. A decoded body that grows more than {@code maxDecompressionRatio} times what
      * arrived (past its first MiB) fails with a {@link ResponseTooLargeException}.
+     *
+     * @return the body stream, the same on every call (a new one over the bytes for a buffered response)
+     * @throws IOException if the body cannot be set up (for example, a gzip header that does not parse)
      */
     public InputStream body() throws IOException {
         if (whole != null) {
@@ -129,6 +175,11 @@ public final class HttpResponse implements AutoCloseable {
      * The whole body, decoded; closes the response. At most {@code maxBodyBytes}: a larger body
      * (whatever its Content-Length says, which is never trusted to size a buffer) fails with a
      * {@link ResponseTooLargeException}, and its connection is discarded.
+     *
+     * @return the body's bytes (a copy for a buffered response); empty for a response without a body
+     * @throws ResponseTooLargeException if the body is larger than the limit
+     * @throws dev.tether.net.ConnectionFailure if the connection fails while the body is read
+     * @throws IOException               for any other read or decoding failure
      */
     public byte[] bytes() throws IOException {
         if (whole != null) {
@@ -261,7 +312,13 @@ public final class HttpResponse implements AutoCloseable {
         }
     }
 
-    /** The whole body as text in the charset of Content-Type (UTF-8 when none is named); closes the response. */
+    /**
+     * The whole body as text in the charset of Content-Type (UTF-8 when none is named); closes the response.
+     *
+     * @return the body's text
+     * @throws ResponseTooLargeException if the body is larger than {@link HttpClientConfig#maxBodyBytes()}
+     * @throws IOException as {@link #bytes()}
+     */
     public String string() throws IOException {
         return new String(bytes(), charset());
     }

@@ -28,7 +28,12 @@ public final class KeepAlive {
         this.max = max;
     }
 
-    /** Parses a header value; {@code null} (no header) gives {@link #NONE}. */
+    /**
+     * Parses a header value; never fails.
+     *
+     * @param value the header's value, or null (no header)
+     * @return the parameters; {@link #NONE} when neither is stated
+     */
     public static KeepAlive parse(String value) {
         if (value == null) {
             return NONE;
@@ -64,12 +69,20 @@ public final class KeepAlive {
         return timeout < 0 && max < 0 ? NONE : new KeepAlive(timeout, max);
     }
 
-    /** Whether the header stated an idle timeout. */
+    /**
+     * Whether the header stated an idle timeout.
+     *
+     * @return true when {@code timeout=} was readable
+     */
     public boolean hasTimeout() {
         return timeoutSeconds >= 0;
     }
 
-    /** The server's idle timeout, or null when the header did not state one. */
+    /**
+     * The server's idle timeout.
+     *
+     * @return the timeout in whole seconds, or null when the header did not state one
+     */
     public Duration timeout() {
         return timeoutSeconds < 0 ? null : Duration.ofSeconds(timeoutSeconds);
     }
@@ -77,12 +90,18 @@ public final class KeepAlive {
     /**
      * The idle timeout in nanoseconds, -1 when not stated: the unit in which tether carries a
      * connection's keep-alive deadline from this header to its pool entry.
+     *
+     * @return the nanoseconds, or -1
      */
     public long timeoutNanos() {
         return timeoutSeconds < 0 ? -1 : timeoutSeconds * 1_000_000_000L;
     }
 
-    /** The most requests the server serves on one connection, -1 when not stated. */
+    /**
+     * The most requests the server serves on one connection.
+     *
+     * @return the count, or -1 when not stated
+     */
     public long max() {
         return max;
     }

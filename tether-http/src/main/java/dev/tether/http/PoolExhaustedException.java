@@ -8,6 +8,12 @@ import java.io.IOException;
  * sent. The cause is the pool's own exception, whose message gives the pool's counts.
  */
 public final class PoolExhaustedException extends IOException {
+    /**
+     * Creates the exception.
+     *
+     * @param message the pool's counts and the setting that raises the limit
+     * @param cause the pool's own exception
+     */
     public PoolExhaustedException(String message, RuntimeException cause) {
         super(message, cause);
     }

@@ -9,10 +9,21 @@ import java.io.IOException;
  * names both ends without user info or query values.
  */
 public final class RedirectException extends IOException {
+    /**
+     * Creates the exception.
+     *
+     * @param message names both ends of the redirect, redacted
+     */
     public RedirectException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception.
+     *
+     * @param message names both ends of the redirect, redacted
+     * @param cause why the Location could not be used
+     */
     public RedirectException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -11,32 +11,66 @@ import java.util.function.Supplier;
 /**
  * A request body: its bytes, its length when known (sent as {@code Content-Length}; otherwise the
  * body is sent chunked) and whether it can be sent again. Only a replayable body lets tether retry
- * a request after a stale connection failed it.
+ * a request after a stale connection failed it. The bodies made here are immutable; one made
+ * from a stream is used by one request, once.
  */
 public abstract class RequestBody {
 
     private RequestBody() {
     }
 
-    /** The body's length in bytes, or -1 when unknown (sent chunked). */
+    /**
+     * The body's length.
+     *
+     * @return the length in bytes, or -1 when unknown (sent chunked)
+     */
     public abstract long length();
 
-    /** Whether {@link #writeTo} may be called more than once with the same bytes each time. */
+    /**
+     * Whether {@link #writeTo} may be called more than once with the same bytes each time.
+     *
+     * @return true when the request may be retried with this body
+     */
     public abstract boolean replayable();
 
-    /** Writes the whole body. Called once per attempt; more than once only if {@link #replayable()}. */
+    /**
+     * Writes the whole body. Called once per attempt; more than once only if {@link #replayable()}.
+     *
+     * @param out the connection's stream; not to be closed
+     * @throws IOException if writing fails, or a streamed body's length differs from the one declared (the connection is then discarded)
+     */
     public abstract void writeTo(OutputStream out) throws IOException;
 
-    /** The bytes as they are (the array is copied, so later changes to it do not leak in). */
+    /**
+     * The bytes as they are (the array is copied, so later changes to it do not leak in).
+     *
+     * @param bytes the body
+     * @return a replayable body with a known length
+     * @throws NullPointerException if {@code bytes} is null
+     */
     public static RequestBody of(byte[] bytes) {
         return new Bytes(bytes.clone());
     }
 
-    /** The string in UTF-8. */
+    /**
+     * A string in UTF-8.
+     *
+     * @param text the body
+     * @return a replayable body with a known length
+     * @throws NullPointerException if {@code text} is null
+     */
     public static RequestBody of(String text) {
         return of(text, StandardCharsets.UTF_8);
     }
 
+    /**
+     * A string in a charset.
+     *
+     * @param text the body
+     * @param charset its encoding
+     * @return a replayable body with a known length
+     * @throws NullPointerException if either is null
+     */
     public static RequestBody of(String text, Charset charset) {
         return new Bytes(text.getBytes(charset));
     }
@@ -44,7 +78,11 @@ public abstract class RequestBody {
     /**
      * A stream read once: not replayable, so a request carrying it is never retried.
      *
+     * @param stream the body, read to its end and closed by the request
      * @param length its length, or -1 to send it chunked
+     * @return a body that is not replayable
+     * @throws NullPointerException     if {@code stream} is null
+     * @throws IllegalArgumentException if {@code length} is below -1
      */
     public static RequestBody ofStream(InputStream stream, long length) {
         Objects.requireNonNull(stream, "stream");
@@ -55,7 +93,11 @@ public abstract class RequestBody {
     /**
      * A body that {@code supplier} opens anew for each attempt (a file, a buffer): replayable.
      *
-     * @param length its length, or -1 to send it chunked
+     * @param supplier opens the body; each stream is read to its end and closed
+     * @param length   its length, or -1 to send it chunked
+     * @return a replayable body
+     * @throws NullPointerException     if {@code supplier} is null
+     * @throws IllegalArgumentException if {@code length} is below -1
      */
     public static RequestBody ofSupplier(Supplier<? extends InputStream> supplier, long length) {
         Objects.requireNonNull(supplier, "supplier");

@@ -9,6 +9,11 @@ import java.io.IOException;
  * connection of such a response is discarded, never reused.
  */
 public final class ResponseTooLargeException extends IOException {
+    /**
+     * Creates the exception.
+     *
+     * @param message the limit, what the body reached, and the setting that raises it
+     */
     public ResponseTooLargeException(String message) {
         super(message);
     }

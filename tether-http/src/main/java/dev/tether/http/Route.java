@@ -3,9 +3,22 @@ package dev.tether.http;
 import java.net.URI;
 import java.util.Locale;
 
-/** Where requests go and connections are pooled together: scheme, host and port. */
+/**
+ * Where requests go and connections are pooled together: scheme, host and port. Immutable; scheme
+ * and host are kept in lower case, so equal routes compare equal whatever the URI's case.
+ *
+ * @param scheme {@code http} or {@code https}
+ * @param host   the host name or IP literal (an IPv6 literal without brackets)
+ * @param port   1..65535
+ */
 public record Route(String scheme, String host, int port) {
 
+    /**
+     * Normalizes the case and checks the values.
+     *
+     * @throws IllegalArgumentException if the scheme is not http or https, or the port is outside 1..65535
+     * @throws NullPointerException if the scheme or host is null
+     */
     public Route {
         scheme = scheme.toLowerCase(Locale.ROOT);
         host = host.toLowerCase(Locale.ROOT);
@@ -17,7 +30,13 @@ public record Route(String scheme, String host, int port) {
         }
     }
 
-    /** The route of an absolute http or https URI (default ports 80 and 443). */
+    /**
+     * The route of an absolute http or https URI (default ports 80 and 443).
+     *
+     * @param uri the URI
+     * @return its route
+     * @throws IllegalArgumentException if the URI has no host, or is not http or https
+     */
     public static Route of(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         int port = uri.getPort() != -1 ? uri.getPort() : scheme.equals("https") ? 443 : 80;
@@ -31,11 +50,20 @@ public record Route(String scheme, String host, int port) {
         return new Route(scheme, host, port);
     }
 
+    /**
+     * Whether the route speaks TLS.
+     *
+     * @return true for https
+     */
     public boolean isTls() {
         return scheme.equals("https");
     }
 
-    /** The Host header's value: the port only when it is not the scheme's default. */
+    /**
+     * The Host header's value: the port only when it is not the scheme's default.
+     *
+     * @return the value, with brackets around an IPv6 literal
+     */
     public String hostHeader() {
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         return (isTls() ? port == 443 : port == 80) ? h : h + ":" + port;

@@ -5,8 +5,9 @@ import dev.tether.pool.PoolStats;
 import java.time.Duration;
 
 /**
- * What one route's pool holds and what the client learned about its server.
+ * What one route's pool holds and what the client learned about its server: a snapshot, immutable.
  *
+ * @param route               the route
  * @param pool                the pool's counts for this route (idle, leased, closes by reason)
  * @param learnedIdleTimeout  the smallest recent idle close seen (the server's idle timeout, as
  *                            learned), or null while none was seen
