@@ -11,7 +11,7 @@ import java.util.Objects;
  * UTF-8), or a {@code Number} (sent in decimal). Replies keep bulk strings as {@code byte[]}
  * unless the command was made with {@link #text}, which decodes them as UTF-8 {@code String}s.
  * The argument array is used as given, not copied (a command is built per call): do not change it
- * after passing it.
+ * after passing it. Apart from that array, a command is thread-safe.
  *
  * <pre>{@code
  * client.send(Command.of("EVAL", script, "1", "counter")
@@ -46,17 +46,37 @@ public final class Command {
         this.readTimeout = readTimeout;
     }
 
-    /** A command whose bulk-string replies arrive as {@code byte[]}. */
+    /**
+     * A command whose bulk-string replies arrive as {@code byte[]}.
+     *
+     * @param name the command's name, printable ASCII without spaces, such as {@code GET}
+     * @param args {@code byte[]}, {@code String} or {@code Number} arguments; the array is not copied
+     * @return the command, retried by the command table, with the socket's read timeout
+     * @throws IllegalArgumentException if the name is empty or holds a space or non-ASCII, or an argument is of another type (or null)
+     */
     public static Command of(String name, Object... args) {
         return new Command(checkName(name), checkArgs(name, args), false, Retry.BY_TABLE, null);
     }
 
-    /** A command whose bulk-string replies are decoded as UTF-8 {@code String}s (in arrays and maps too). */
+    /**
+     * A command whose bulk-string replies are decoded as UTF-8 {@code String}s (in arrays and maps too).
+     *
+     * @param name the command's name, printable ASCII without spaces
+     * @param args {@code byte[]}, {@code String} or {@code Number} arguments; the array is not copied
+     * @return the command, retried by the command table, with the socket's read timeout
+     * @throws IllegalArgumentException as {@link #of}
+     */
     public static Command text(String name, Object... args) {
         return new Command(checkName(name), checkArgs(name, args), true, Retry.BY_TABLE, null);
     }
 
-    /** This command with another retry rule for this call. */
+    /**
+     * This command with another retry rule for this call.
+     *
+     * @param rule the rule (default {@link Retry#BY_TABLE})
+     * @return a copy with that rule
+     * @throws NullPointerException if {@code rule} is null
+     */
     public Command retry(Retry rule) {
         return new Command(name, args, text, Objects.requireNonNull(rule, "retry"), readTimeout);
     }
@@ -65,6 +85,14 @@ public final class Command {
      * This command with its own read timeout (at least 1 ms), instead of the socket's (or, for a
      * blocking command, instead of its own timeout plus the configured margin).
      */
+    /**
+     * This command with its own read timeout, instead of the socket's (or, for a
+     * blocking command, instead of its own timeout plus the configured margin).
+     *
+     * @param timeout 1 ms to {@link Integer#MAX_VALUE} ms
+     * @return a copy with that timeout
+     * @throws IllegalArgumentException if the timeout is null or out of range
+     */
     public Command readTimeout(Duration timeout) {
         if (timeout == null || timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("readTimeout: " + timeout + " (expected: >= 1 ms and <= " + Integer.MAX_VALUE + " ms)");
@@ -72,19 +100,48 @@ public final class Command {
         return new Command(name, args, text, retry, timeout);
     }
 
+    /**
+     * The command's name.
+     *
+     * @return the name as given
+     */
     public String name() { return name; }
 
+    /**
+     * The number of arguments, the name excluded.
+     *
+     * @return the count
+     */
     public int argCount() { return args.length; }
 
-    /** Argument {@code i} (from 0, the name excluded), as given. */
+    /**
+     * An argument, as given.
+     *
+     * @param i its index, from 0 (the name excluded)
+     * @return the argument
+     * @throws ArrayIndexOutOfBoundsException if {@code i} is not below {@link #argCount()}
+     */
     public Object arg(int i) { return args[i]; }
 
-    /** Whether bulk-string replies are decoded as UTF-8 text. */
+    /**
+     * Whether bulk-string replies are decoded as UTF-8 text.
+     *
+     * @return true for a {@link #text} command
+     */
     public boolean textReplies() { return text; }
 
+    /**
+     * How this call may be retried after its connection failed.
+     *
+     * @return the rule (default {@link Retry#BY_TABLE})
+     */
     public Retry retry() { return retry; }
 
-    /** This call's own read timeout, or null. */
+    /**
+     * This call's own read timeout.
+     *
+     * @return the timeout, or null (the default) for the socket's
+     */
     public Duration readTimeout() { return readTimeout; }
 
     /** The name and argument count only: arguments may hold secrets and are never printed. */

@@ -34,11 +34,26 @@ public final class Pipeline {
         this.run = run;
     }
 
-    /** Adds {@code Command.of(name, args)}. */
+    /**
+     * Adds {@code Command.of(name, args)}.
+     *
+     * @param name the command's name
+     * @param args its arguments, as {@link Command#of}
+     * @return this pipeline
+     * @throws IllegalArgumentException as {@link Command#of}
+     * @throws IllegalStateException if the pipeline has run
+     */
     public Pipeline add(String name, Object... args) {
         return add(Command.of(name, args));
     }
 
+    /**
+     * Adds a command.
+     *
+     * @param command the command
+     * @return this pipeline
+     * @throws IllegalStateException if the pipeline has run
+     */
     public Pipeline add(Command command) {
         if (executed) {
             throw new IllegalStateException("this pipeline has run already; start another one");
@@ -47,11 +62,20 @@ public final class Pipeline {
         return this;
     }
 
+    /**
+     * The number of commands added.
+     *
+     * @return the count
+     */
     public int size() {
         return commands.size();
     }
 
-    /** The commands added so far. */
+    /**
+     * The commands added so far.
+     *
+     * @return an unmodifiable view, in order
+     */
     public List<Command> commands() {
         return Collections.unmodifiableList(commands);
     }
@@ -60,6 +84,11 @@ public final class Pipeline {
      * Sends the commands and returns their replies. For a transaction: EXEC's replies, or null
      * when a key WATCHed in the session changed and the server discarded it; a command refused while
      * queued fails the whole transaction with {@code EXECABORT} (its own error suppressed in it).
+     *
+     * @return one reply per command in order; empty for no command; null for a discarded transaction
+     * @throws IllegalStateException     if the pipeline has run already
+     * @throws RedisConnectionException  if the connection failed; {@code received()} holds the replies that arrived
+     * @throws RedisServerException      if a transaction was aborted ({@code EXECABORT})
      */
     public Replies execute() {
         if (executed) {

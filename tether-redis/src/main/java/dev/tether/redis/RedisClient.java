@@ -72,20 +72,41 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
         this.dispatch = new Dispatch(pool, connector, endpoint, config.ticker(), config.pool().openTimeout(), config.blockingMargin());
     }
 
-    /** A client for {@code uri} ({@code redis[s]://[user[:password]@]host[:port][/database]}) with the default settings. */
+    /**
+     * A client for {@code uri} ({@code redis[s]://[user[:password]@]host[:port][/database]}) with the default settings.
+     *
+     * @param uri the server's URI; user and password in it are kept secret in every message
+     * @return the client; close it when the application stops
+     * @throws IllegalArgumentException if the URI is not a redis or rediss URI, or a setting it carries is out of range
+     */
     public static RedisClient create(String uri) {
         return new RedisClient(RedisClientConfig.builder(uri).build());
     }
 
+    /**
+     * A client with a configuration.
+     *
+     * @param config the configuration
+     * @return the client; close it when the application stops
+     */
     public static RedisClient create(RedisClientConfig config) {
         return new RedisClient(config);
     }
 
+    /**
+     * The configuration the client was created with.
+     *
+     * @return the configuration
+     */
     public RedisClientConfig config() {
         return config;
     }
 
-    /** The server, as every message names it. */
+    /**
+     * The server, as every message names it.
+     *
+     * @return host, port and TLS of the server
+     */
     public Endpoint endpoint() {
         return endpoint;
     }
@@ -95,17 +116,30 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
         return dispatch.call(command);
     }
 
-    /** Commands to send in one round trip, each with its own reply. */
+    /**
+     * Commands to send in one round trip, each with its own reply.
+     *
+     * @return an empty pipeline; {@link Pipeline#execute()} sends it on one pooled connection
+     */
     public Pipeline pipeline() {
         return new Pipeline(cmds -> dispatch.batch(cmds, false));
     }
 
-    /** Commands to send as MULTI ... EXEC in one round trip: all applied, or none. */
+    /**
+     * Commands to send as MULTI ... EXEC in one round trip: all applied, or none.
+     *
+     * @return an empty transaction; {@link Pipeline#execute()} sends it on one pooled connection
+     */
     public Pipeline transaction() {
         return new Pipeline(cmds -> dispatch.batch(cmds, true));
     }
 
-    /** A connection of the pool for this caller until the session is closed (WATCH, hand-written MULTI). */
+    /**
+     * A connection of the pool for this caller until the session is closed (WATCH, hand-written MULTI).
+     *
+     * @return the session; close it to give the connection back
+     * @throws RedisConnectionException if no connection could be had within the pool's acquire timeout
+     */
     public RedisSession session() {
         return new RedisSession(dispatch, dispatch.leaseForSession());
     }
@@ -114,12 +148,24 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
      * Subscribes {@code listener} to {@code channels} on a connection of its own; returns once the
      * server confirmed. Fails at once (a {@link RedisConnectionException}) if no connection can be
      * opened; later connection failures are survived (see {@link Subscription}).
+     *
+     * @param listener receives the messages on the subscription's thread
+     * @param channels the channels; none to subscribe later with {@link Subscription#subscribe}
+     * @return the subscription; close it to end it
+     * @throws RedisConnectionException if no connection can be opened, or the server refused the subscription
      */
     public Subscription subscribe(MessageListener listener, String... channels) {
         return subscription(listener, channels, false);
     }
 
-    /** Subscribes {@code listener} to glob-style {@code patterns} (PSUBSCRIBE) on a connection of its own. */
+    /**
+     * Subscribes {@code listener} to glob-style {@code patterns} (PSUBSCRIBE) on a connection of its own.
+     *
+     * @param listener receives the messages on the subscription's thread
+     * @param patterns glob-style channel patterns
+     * @return the subscription; close it to end it
+     * @throws RedisConnectionException if no connection can be opened, or the server refused the subscription
+     */
     public Subscription psubscribe(MessageListener listener, String... patterns) {
         return subscription(listener, patterns, true);
     }
@@ -144,7 +190,11 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
         }
     }
 
-    /** The pool's counts: idle, leased, opening, waiting, and closes by reason. */
+    /**
+     * The pool's counts: idle, leased, opening, waiting, and closes by reason.
+     *
+     * @return a snapshot of the pool
+     */
     public PoolStats poolStats() {
         return pool.stats();
     }

@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  * {@link Builder#build()} validates each layer once, with that layer's rules, and names the field,
  * the value and the rule of the first bad one (a pool or socket field prefixed {@code pool.} or
  * {@code socket.}); nothing is corrected quietly. The password never appears in {@link #toString()}
- * or in any message.
+ * or in any message. Immutable and thread-safe.
  */
 public final class RedisClientConfig {
 
@@ -63,6 +63,9 @@ public final class RedisClientConfig {
             .readTimeout(Duration.ofSeconds(10))
             .build();
 
+    /**
+     * Every setting at its default: {@code redis://127.0.0.1:6379}, no credentials (see each accessor).
+     */
     public static final RedisClientConfig DEFAULT = builder().build();
 
     private final PoolConfig pool;
@@ -101,49 +104,131 @@ public final class RedisClientConfig {
         blockingMargin = b.blockingMargin;
     }
 
+    /**
+     * Starts a configuration from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder for the server of {@code uri} ({@code redis[s]://[user[:password]@]host[:port][/database]}). */
+    /**
+     * A builder for the server of a URI, as {@link Builder#uri(String)}.
+     *
+     * @param uri {@code redis[s]://[user[:password]@]host[:port][/database]}
+     * @return a new builder
+     * @throws IllegalArgumentException if the URI does not parse (see {@link RedisUri#parse})
+     */
     public static Builder builder(String uri) {
         return new Builder().uri(uri);
     }
 
+    /**
+     * Starts a configuration from this one, password included.
+     *
+     * @return a builder holding this configuration's values
+     */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** The pool: limits, waiting, expiry, open backoff. Its {@code name} is the client's name in messages. */
+    /**
+     * The pool: limits, waiting, expiry, open backoff. Its {@code name} is the client's name in messages.
+     *
+     * @return the pool's policy (default {@link #DEFAULT_POOL})
+     */
     public PoolConfig pool() { return pool; }
-    /** How sockets are opened and tuned: connect and read timeouts, TCP keepalive, buffers. */
+    /**
+     * How sockets are opened and tuned: connect and read timeouts, TCP keepalive, buffers.
+     *
+     * @return the socket configuration (default {@link #DEFAULT_SOCKET})
+     */
     public SocketConfig socket() { return socket; }
-    /** The one clock of the client: the pool, connections' ages and idle times read it. */
+    /**
+     * The one clock of the client: the pool, connections' ages and idle times read it.
+     *
+     * @return the ticker (default {@link Ticker#SYSTEM})
+     */
     public Ticker ticker() { return ticker; }
+    /**
+     * The server's host.
+     *
+     * @return the host name or IP literal (default {@code 127.0.0.1})
+     */
     public String host() { return host; }
+    /**
+     * The server's port.
+     *
+     * @return 1..65535 (default 6379)
+     */
     public int port() { return port; }
-    /** TLS settings ({@code rediss://}), or null for plain TCP. */
+    /**
+     * TLS settings ({@code rediss://}).
+     *
+     * @return the settings, or null (the default) for plain TCP
+     */
     public TlsSettings tls() { return tls; }
+    /**
+     * How the host name becomes addresses.
+     *
+     * @return the resolver (default {@link Resolver#SYSTEM})
+     */
     public Resolver resolver() { return resolver; }
-    /** The ACL user (AUTH user password), or null for the default user. */
+    /**
+     * The ACL user (AUTH user password).
+     *
+     * @return the user, or null (the default) for the default user
+     */
     public String user() { return user; }
-    /** Whether a password is set (the password itself is not readable from the config). */
+    /**
+     * Whether a password is set (the password itself is not readable from the config).
+     *
+     * @return true when AUTH is sent
+     */
     public boolean hasPassword() { return password != null; }
     String password() { return password; }
-    /** The database every connection SELECTs (0: no SELECT is sent). */
+    /**
+     * The database every connection SELECTs.
+     *
+     * @return the number, at least 0 (default 0: no SELECT is sent)
+     */
     public int database() { return database; }
-    /** The name every connection gives itself (CLIENT SETNAME), or null. */
+    /**
+     * The name every connection gives itself (CLIENT SETNAME).
+     *
+     * @return the name, or null (the default) for none
+     */
     public String clientName() { return clientName; }
+    /**
+     * The protocol every connection speaks.
+     *
+     * @return the protocol (default {@link Protocol#RESP2})
+     */
     public Protocol protocol() { return protocol; }
-    /** The largest bulk string (value) accepted from the server; a larger one is a PROTOCOL failure. */
+    /**
+     * The largest bulk string (value) accepted from the server; a larger one is a PROTOCOL failure.
+     *
+     * @return the size in bytes, at least 1,024 (default 64 MiB)
+     */
     public int maxBulkBytes() { return maxBulkBytes; }
-    /** The most elements accepted in one array, map or set reply. */
+    /**
+     * The most elements accepted in one array, map or set reply; more is a PROTOCOL failure.
+     *
+     * @return the count, at least 16 (default 4 Mi)
+     */
     public int maxArrayLength() { return maxArrayLength; }
-    /** How deeply aggregates (arrays in arrays) may nest in a reply. */
+    /**
+     * How deeply aggregates (arrays in arrays) may nest in a reply; deeper is a PROTOCOL failure.
+     *
+     * @return the depth, 2..1000 (default 32)
+     */
     public int maxNestingDepth() { return maxNestingDepth; }
     /**
      * Added to a blocking command's own timeout (BLPOP, XREAD BLOCK, WAIT...) to get its read
      * timeout: the server answers at its timeout, the margin covers the way back.
+     *
+     * @return the margin, 1 ms to 1 h (default 2 s)
      */
     public Duration blockingMargin() { return blockingMargin; }
 
@@ -201,6 +286,10 @@ public final class RedisClientConfig {
          * Server, credentials, database and TLS from a {@code redis://} or {@code rediss://} URI
          * ({@link RedisUri}); {@code rediss} turns TLS on with {@link TlsSettings#DEFAULT} unless
          * TLS settings were given already. Replaces the user and password (none in the URI: none).
+         *
+         * @param uri {@code redis[s]://[user[:password]@]host[:port][/database]}
+         * @return this builder
+         * @throws IllegalArgumentException if the URI does not parse (see {@link RedisUri#parse})
          */
         public Builder uri(String uri) {
             RedisUri u = RedisUri.parse(uri);
@@ -213,50 +302,160 @@ public final class RedisClientConfig {
             return this;
         }
 
-        /** Replaces the pool settings with {@code config} (later {@link #pool(Consumer)} calls change it further). */
+        /**
+         * Replaces the pool settings (later {@link #pool(Consumer)} calls change them further).
+         *
+         * @param config the pool's policy
+         * @return this builder
+         * @throws NullPointerException if {@code config} is null
+         */
         public Builder pool(PoolConfig config) {
             pool = Objects.requireNonNull(config, "pool").toBuilder();
             return this;
         }
 
-        /** Changes pool settings with the pool's own builder: {@code .pool(p -> p.maxPerKey(16).idleTimeout(...))}. */
+        /**
+         * Changes pool settings with the pool's own builder: {@code .pool(p -> p.maxPerKey(16).idleTimeout(...))}.
+         * The values are checked in {@link #build()}.
+         *
+         * @param change edits the pool's builder
+         * @return this builder
+         */
         public Builder pool(Consumer<PoolConfig.Builder> change) {
             change.accept(pool);
             return this;
         }
 
-        /** Replaces the socket settings with {@code config}. */
+        /**
+         * Replaces the socket settings (later {@link #socket(Consumer)} calls change them further).
+         *
+         * @param config the socket configuration
+         * @return this builder
+         * @throws NullPointerException if {@code config} is null
+         */
         public Builder socket(SocketConfig config) {
             socket = Objects.requireNonNull(config, "socket").toBuilder();
             return this;
         }
 
-        /** Changes socket settings with the socket's own builder: {@code .socket(s -> s.readTimeout(...))}. */
+        /**
+         * Changes socket settings with the socket's own builder: {@code .socket(s -> s.readTimeout(...))}.
+         * The values are checked in {@link #build()}.
+         *
+         * @param change edits the socket's builder
+         * @return this builder
+         */
         public Builder socket(Consumer<SocketConfig.Builder> change) {
             change.accept(socket);
             return this;
         }
 
-        /** The client's clock (default {@link Ticker#SYSTEM}); tests pass a fake one and move it. */
+        /**
+         * The client's clock; tests pass a fake one and move it.
+         *
+         * @param v the clock (default {@link Ticker#SYSTEM})
+         * @return this builder
+         */
         public Builder ticker(Ticker v) { ticker = v; return this; }
+        /**
+         * See {@link RedisClientConfig#host()}.
+         *
+         * @param v a host name or IP literal, not blank (default {@code 127.0.0.1})
+         * @return this builder
+         */
         public Builder host(String v) { host = v; return this; }
+        /**
+         * See {@link RedisClientConfig#port()}.
+         *
+         * @param v 1..65535 (default 6379)
+         * @return this builder
+         */
         public Builder port(int v) { port = v; return this; }
-        /** TLS with these settings; null for plain TCP. */
+        /**
+         * TLS with these settings.
+         *
+         * @param v the settings; null (the default) for plain TCP
+         * @return this builder
+         */
         public Builder tls(TlsSettings v) { tls = v; return this; }
+        /**
+         * See {@link RedisClientConfig#resolver()}.
+         *
+         * @param v not null (default {@link Resolver#SYSTEM})
+         * @return this builder
+         */
         public Builder resolver(Resolver v) { resolver = v; return this; }
-        /** The ACL user for AUTH (Redis 6 and later); null for the default user. */
+        /**
+         * The ACL user for AUTH (Redis 6 and later); needs a password.
+         *
+         * @param v a name without spaces or control characters; null (the default) for the default user
+         * @return this builder
+         */
         public Builder user(String v) { user = v; return this; }
-        /** The password for AUTH; null for none. Never shown in toString() or messages. */
+        /**
+         * The password for AUTH. Never shown in toString() or messages.
+         *
+         * @param v the password; null (the default) for none
+         * @return this builder
+         */
         public Builder password(String v) { password = v; return this; }
+        /**
+         * See {@link RedisClientConfig#database()}.
+         *
+         * @param v at least 0 (default 0)
+         * @return this builder
+         */
         public Builder database(int v) { database = v; return this; }
-        /** A name each connection gives itself with CLIENT SETNAME (visible in CLIENT LIST); null for none. */
+        /**
+         * A name each connection gives itself with CLIENT SETNAME (visible in CLIENT LIST).
+         *
+         * @param v a name without spaces or control characters; null (the default) for none
+         * @return this builder
+         */
         public Builder clientName(String v) { clientName = v; return this; }
+        /**
+         * See {@link RedisClientConfig#protocol()}.
+         *
+         * @param v not null (default {@link Protocol#RESP2})
+         * @return this builder
+         */
         public Builder protocol(Protocol v) { protocol = v; return this; }
+        /**
+         * See {@link RedisClientConfig#maxBulkBytes()}.
+         *
+         * @param v bytes, at least 1,024 (default 64 MiB)
+         * @return this builder
+         */
         public Builder maxBulkBytes(int v) { maxBulkBytes = v; return this; }
+        /**
+         * See {@link RedisClientConfig#maxArrayLength()}.
+         *
+         * @param v at least 16 (default 4 Mi)
+         * @return this builder
+         */
         public Builder maxArrayLength(int v) { maxArrayLength = v; return this; }
+        /**
+         * See {@link RedisClientConfig#maxNestingDepth()}.
+         *
+         * @param v 2..1000 (default 32)
+         * @return this builder
+         */
         public Builder maxNestingDepth(int v) { maxNestingDepth = v; return this; }
+        /**
+         * See {@link RedisClientConfig#blockingMargin()}.
+         *
+         * @param v 1 ms to 1 h (default 2 s)
+         * @return this builder
+         */
         public Builder blockingMargin(Duration v) { blockingMargin = v; return this; }
 
+        /**
+         * Checks every value, the pool's and the socket's included, and builds the configuration.
+         *
+         * @return the immutable configuration
+         * @throws IllegalArgumentException naming the first bad field (prefixed {@code pool.} or {@code socket.} for those layers), its value and the rule; a user without a password is refused
+         * @throws NullPointerException if the ticker, resolver or protocol is null, naming it
+         */
         public RedisClientConfig build() {
             ClientLayers layers = ClientLayers.build(pool, socket);
             PoolConfig p = layers.pool();

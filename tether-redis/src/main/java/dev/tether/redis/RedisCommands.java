@@ -27,36 +27,79 @@ public interface RedisCommands {
      * {@code List} (arrays and RESP3 sets), {@code Map} (RESP3), {@code Double}, {@code Boolean},
      * or null.
      */
+    /**
+     * Sends one command and returns its reply: {@code byte[]} for a bulk string (or {@code String}
+     * for a {@link Command#text} command), {@code String} for a simple string, {@code Long},
+     * {@code List} (arrays and RESP3 sets), {@code Map} (RESP3), {@code Double}, {@code Boolean},
+     * or null.
+     *
+     * @param command the command
+     * @return the reply, converted as above
+     * @throws RedisServerException if the server answered with an error reply
+     * @throws RedisConnectionException if no connection could be had or the connection failed; it says whether the command may have been applied
+     */
     Object send(Command command);
 
-    /** {@code send(Command.of(name, args))}: bulk strings arrive as {@code byte[]}. */
+    /**
+     * {@code send(Command.of(name, args))}: bulk strings arrive as {@code byte[]}.
+     *
+     * @param name the command's name, such as {@code GET}
+     * @param args its arguments: {@code byte[]} as they are, anything else as its text in UTF-8
+     * @return the reply, as {@link #send(Command)}
+     */
     default Object send(String name, Object... args) {
         return send(Command.of(name, args));
     }
 
     // ------------------------------------------------------------------ connection
 
-    /** PING: "PONG". */
+    /**
+     * PING.
+     *
+     * @return "PONG"
+     */
     default String ping() {
         return Convert.string(send(Command.text("PING")));
     }
 
     // ------------------------------------------------------------------ strings
 
-    /** GET: the value, or null when the key does not exist. */
+    /**
+     * GET.
+     *
+     * @param key the key
+     * @return the value, or null when the key does not exist
+     */
     default String get(String key) {
         return (String) send(Command.text("GET", key));
     }
 
+    /**
+     * GET, binary.
+     *
+     * @param key the key
+     * @return the value, or null when the key does not exist
+     */
     default byte[] get(byte[] key) {
         return (byte[]) send(Command.of("GET", key));
     }
 
-    /** SET key value (safe to repeat). */
+    /**
+     * SET key value (safe to repeat).
+     *
+     * @param key the key
+     * @param value the value
+     */
     default void set(String key, String value) {
         send(Command.text("SET", key, value));
     }
 
+    /**
+     * SET key value, binary (safe to repeat).
+     *
+     * @param key the key
+     * @param value the value
+     */
     default void set(byte[] key, byte[] value) {
         send(Command.of("SET", key, value));
     }
@@ -65,81 +108,183 @@ public interface RedisCommands {
      * SET with options: "OK" when set, null when a condition ({@code NX}, {@code XX}) stopped it,
      * the previous value with {@code GET}. See {@link SetOptions} for which options are retried.
      */
+    /**
+     * SET with options. See {@link SetOptions} for which options are retried.
+     *
+     * @param key the key
+     * @param value the value
+     * @param options the options
+     * @return "OK" when set, null when a condition ({@code NX}, {@code XX}) stopped it, the previous value with {@code GET}
+     */
     default String set(String key, String value, SetOptions options) {
         return Convert.string(send(Command.text("SET", with(new Object[] {key, value}, options.arguments().toArray()))));
     }
 
+    /**
+     * SET with options, binary. See {@link SetOptions} for which options are retried.
+     *
+     * @param key the key
+     * @param value the value
+     * @param options the options
+     * @return "OK" as bytes when set, null when a condition stopped it, the previous value with {@code GET}
+     */
     default byte[] set(byte[] key, byte[] value, SetOptions options) {
         return Convert.bytes(send(Command.of("SET", with(new Object[] {key, value}, options.arguments().toArray()))));
     }
 
-    /** MGET: one value per key, null where a key does not exist. */
+    /**
+     * MGET.
+     *
+     * @param keys the keys
+     * @return one value per key, null where a key does not exist
+     */
     default List<String> mget(String... keys) {
         return Convert.strings(send(Command.text("MGET", (Object[]) keys)));
     }
 
+    /**
+     * MGET, binary.
+     *
+     * @param keys the keys
+     * @return one value per key, null where a key does not exist
+     */
     default List<byte[]> mget(byte[]... keys) {
         return Convert.byteList(send(Command.of("MGET", (Object[]) keys)));
     }
 
-    /** MSET of every pair of {@code keysAndValues} (safe to repeat). */
+    /**
+     * MSET of every pair of {@code keysAndValues} (safe to repeat).
+     *
+     * @param keysAndValues the pairs to set
+     */
     default void mset(Map<String, String> keysAndValues) {
         send(Command.text("MSET", pairs(null, keysAndValues, false)));
     }
 
-    /** INCR: the new value. Never re-sent once its bytes may have reached the server. */
+    /**
+     * INCR. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @return the new value
+     */
     default long incr(String key) {
         return Convert.integer(send(Command.text("INCR", key)));
     }
 
+    /**
+     * INCRBY. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param by the amount to add (negative to subtract)
+     * @return the new value
+     */
     default long incrBy(String key, long by) {
         return Convert.integer(send(Command.text("INCRBY", key, by)));
     }
 
+    /**
+     * DECR. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @return the new value
+     */
     default long decr(String key) {
         return Convert.integer(send(Command.text("DECR", key)));
     }
 
+    /**
+     * DECRBY. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param by the amount to subtract
+     * @return the new value
+     */
     default long decrBy(String key, long by) {
         return Convert.integer(send(Command.text("DECRBY", key, by)));
     }
 
-    /** APPEND: the new length. Never re-sent once its bytes may have reached the server. */
+    /**
+     * APPEND. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param value the value
+     * @return the value's new length in bytes
+     */
     default long append(String key, String value) {
         return Convert.integer(send(Command.text("APPEND", key, value)));
     }
 
+    /**
+     * APPEND, binary. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param value the value
+     * @return the value's new length in bytes
+     */
     default long append(byte[] key, byte[] value) {
         return Convert.integer(send(Command.of("APPEND", key, value)));
     }
 
     // ------------------------------------------------------------------ keys
 
-    /** DEL: how many of the keys existed (safe to repeat: a repeat answers 0). */
+    /**
+     * DEL (safe to repeat: a repeat answers 0).
+     *
+     * @param keys the keys
+     * @return how many of the keys existed
+     */
     default long del(String... keys) {
         return Convert.integer(send(Command.text("DEL", (Object[]) keys)));
     }
 
+    /**
+     * DEL, binary (safe to repeat: a repeat answers 0).
+     *
+     * @param keys the keys
+     * @return how many of the keys existed
+     */
     default long del(byte[]... keys) {
         return Convert.integer(send(Command.of("DEL", (Object[]) keys)));
     }
 
-    /** EXISTS: how many of the keys exist (a key named twice counts twice). */
+    /**
+     * EXISTS.
+     *
+     * @param keys the keys
+     * @return how many of the keys exist (a key named twice counts twice)
+     */
     default long exists(String... keys) {
         return Convert.integer(send(Command.text("EXISTS", (Object[]) keys)));
     }
 
-    /** EXPIRE in whole seconds: true if the key exists. Relative, so never re-sent once it may have been applied. */
+    /**
+     * EXPIRE in whole seconds (a fraction is dropped). Relative, so never re-sent once it may have been applied.
+     *
+     * @param key the key
+     * @param ttl the time to live
+     * @return true if the key exists
+     */
     default boolean expire(String key, Duration ttl) {
         return Convert.bool(send(Command.text("EXPIRE", key, ttl.getSeconds())));
     }
 
-    /** PEXPIREAT: true if the key exists. Absolute, so safe to repeat. */
+    /**
+     * PEXPIREAT, in milliseconds. Absolute, so safe to repeat.
+     *
+     * @param key the key
+     * @param at when the key expires
+     * @return true if the key exists
+     */
     default boolean expireAt(String key, Instant at) {
         return Convert.bool(send(Command.text("PEXPIREAT", key, at.toEpochMilli())));
     }
 
-    /** TTL in seconds: -1 when the key has no expiry, -2 when it does not exist. */
+    /**
+     * TTL.
+     *
+     * @param key the key
+     * @return the time to live in seconds; -1 when the key has no expiry, -2 when it does not exist
+     */
     default long ttl(String key) {
         return Convert.integer(send(Command.text("TTL", key)));
     }
@@ -148,91 +293,227 @@ public interface RedisCommands {
      * The keys matching {@code match} (null: all), fetched lazily with SCAN, {@code count} keys per
      * call as a hint (0: the server's default). A key may come more than once, as SCAN promises.
      */
+    /**
+     * The keys matching a pattern, fetched lazily with SCAN. A key may come more than once, as SCAN
+     * promises; each iteration runs its own scan, one command per batch.
+     *
+     * @param match a glob-style pattern, or null for all keys
+     * @param count keys per call as a hint; 0: the server's default
+     * @return the keys, fetched as the iterator advances
+     */
     default Iterable<String> scan(String match, int count) {
         return () -> new ScanIterator(this::send, "SCAN", new Object[0], match, count);
     }
 
     // ------------------------------------------------------------------ hashes
 
-    /** HSET of one field: 1 if the field is new. */
+    /**
+     * HSET of one field.
+     *
+     * @param key the key
+     * @param field the hash field
+     * @param value the value
+     * @return 1 if the field is new, 0 if it was updated
+     */
     default long hset(String key, String field, String value) {
         return Convert.integer(send(Command.text("HSET", key, field, value)));
     }
 
+    /**
+     * HSET of one field, binary.
+     *
+     * @param key the key
+     * @param field the hash field
+     * @param value the value
+     * @return 1 if the field is new, 0 if it was updated
+     */
     default long hset(byte[] key, byte[] field, byte[] value) {
         return Convert.integer(send(Command.of("HSET", key, field, value)));
     }
 
-    /** HSET of many fields: how many were new. */
+    /**
+     * HSET of many fields.
+     *
+     * @param key the key
+     * @param fields field to value
+     * @return how many fields were new
+     */
     default long hset(String key, Map<String, String> fields) {
         return Convert.integer(send(Command.text("HSET", pairs(key, fields, false))));
     }
 
+    /**
+     * HGET.
+     *
+     * @param key the key
+     * @param field the hash field
+     * @return the field's value, or null when the key or field does not exist
+     */
     default String hget(String key, String field) {
         return (String) send(Command.text("HGET", key, field));
     }
 
+    /**
+     * HGET, binary.
+     *
+     * @param key the key
+     * @param field the hash field
+     * @return the field's value, or null when the key or field does not exist
+     */
     default byte[] hget(byte[] key, byte[] field) {
         return (byte[]) send(Command.of("HGET", key, field));
     }
 
-    /** HGETALL: every field and value (empty when the key does not exist). */
+    /**
+     * HGETALL.
+     *
+     * @param key the key
+     * @return every field and value; empty when the key does not exist
+     */
     default Map<String, String> hgetAll(String key) {
         return Convert.stringMap(send(Command.text("HGETALL", key)));
     }
 
+    /**
+     * HDEL (safe to repeat).
+     *
+     * @param key the key
+     * @param fields the hash fields
+     * @return how many of the fields existed
+     */
     default long hdel(String key, String... fields) {
         return Convert.integer(send(Command.text("HDEL", keyAnd(key, fields))));
     }
 
+    /**
+     * HEXISTS.
+     *
+     * @param key the key
+     * @param field the hash field
+     * @return true if the field exists
+     */
     default boolean hexists(String key, String field) {
         return Convert.bool(send(Command.text("HEXISTS", key, field)));
     }
 
+    /**
+     * HINCRBY. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param field the hash field
+     * @param by the amount to add (negative to subtract)
+     * @return the field's new value
+     */
     default long hincrBy(String key, String field, long by) {
         return Convert.integer(send(Command.text("HINCRBY", key, field, by)));
     }
 
+    /**
+     * HLEN.
+     *
+     * @param key the key
+     * @return the number of fields; 0 when the key does not exist
+     */
     default long hlen(String key) {
         return Convert.integer(send(Command.text("HLEN", key)));
     }
 
     // ------------------------------------------------------------------ lists
 
-    /** LPUSH: the list's new length. Never re-sent once its bytes may have reached the server. */
+    /**
+     * LPUSH. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param values the values, in order
+     * @return the list's new length
+     */
     default long lpush(String key, String... values) {
         return Convert.integer(send(Command.text("LPUSH", keyAnd(key, values))));
     }
 
+    /**
+     * LPUSH, binary. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param values the values, in order
+     * @return the list's new length
+     */
     default long lpush(byte[] key, byte[]... values) {
         return Convert.integer(send(Command.of("LPUSH", keyAnd(key, values))));
     }
 
-    /** RPUSH: the list's new length. Never re-sent once its bytes may have reached the server. */
+    /**
+     * RPUSH. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param values the values, in order
+     * @return the list's new length
+     */
     default long rpush(String key, String... values) {
         return Convert.integer(send(Command.text("RPUSH", keyAnd(key, values))));
     }
 
+    /**
+     * RPUSH, binary. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param values the values, in order
+     * @return the list's new length
+     */
     default long rpush(byte[] key, byte[]... values) {
         return Convert.integer(send(Command.of("RPUSH", keyAnd(key, values))));
     }
 
+    /**
+     * LPOP. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @return the first element, or null when the list is empty
+     */
     default String lpop(String key) {
         return (String) send(Command.text("LPOP", key));
     }
 
+    /**
+     * RPOP. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @return the last element, or null when the list is empty
+     */
     default String rpop(String key) {
         return (String) send(Command.text("RPOP", key));
     }
 
+    /**
+     * LRANGE.
+     *
+     * @param key the key
+     * @param start the first rank or index, from 0 (negative counts from the end)
+     * @param stop the last rank or index, inclusive (negative counts from the end)
+     * @return the elements in the range; empty when none
+     */
     default List<String> lrange(String key, long start, long stop) {
         return Convert.strings(send(Command.text("LRANGE", key, start, stop)));
     }
 
+    /**
+     * LRANGE, binary.
+     *
+     * @param key the key
+     * @param start the first rank or index, from 0 (negative counts from the end)
+     * @param stop the last rank or index, inclusive (negative counts from the end)
+     * @return the elements in the range; empty when none
+     */
     default List<byte[]> lrange(byte[] key, long start, long stop) {
         return Convert.byteList(send(Command.of("LRANGE", key, start, stop)));
     }
 
+    /**
+     * LLEN.
+     *
+     * @param key the key
+     * @return the list's length; 0 when the key does not exist
+     */
     default long llen(String key) {
         return Convert.integer(send(Command.text("LLEN", key)));
     }
@@ -242,89 +523,210 @@ public interface RedisCommands {
      * list; [key, value], or null when the time ran out. Its read timeout is {@code timeout} plus
      * the configured margin, never the socket's default.
      */
+    /**
+     * BLPOP: waits for an element of the first non-empty list. Its read timeout is {@code timeout}
+     * plus the configured margin, never the socket's default. Never re-sent once its bytes may have reached the server.
+     *
+     * @param timeout how long the server waits; ZERO: for ever; a fraction of a second is kept
+     * @param keys the lists, in the order they are tried
+     * @return [key, value], or null when the time ran out
+     * @throws IllegalArgumentException if the timeout is null or negative
+     */
     default List<String> blpop(Duration timeout, String... keys) {
         return Convert.strings(send(Command.text("BLPOP", with(keys, new Object[] {seconds(timeout)}))));
     }
 
-    /** BRPOP, as {@link #blpop} from the tail. */
+    /**
+     * BRPOP, as {@link #blpop} from the tail.
+     *
+     * @param timeout how long the server waits; ZERO: for ever
+     * @param keys the lists, in the order they are tried
+     * @return [key, value], or null when the time ran out
+     * @throws IllegalArgumentException if the timeout is null or negative
+     */
     default List<String> brpop(Duration timeout, String... keys) {
         return Convert.strings(send(Command.text("BRPOP", with(keys, new Object[] {seconds(timeout)}))));
     }
 
     // ------------------------------------------------------------------ sets
 
+    /**
+     * SADD (safe to repeat).
+     *
+     * @param key the key
+     * @param members the members
+     * @return how many members were new
+     */
     default long sadd(String key, String... members) {
         return Convert.integer(send(Command.text("SADD", keyAnd(key, members))));
     }
 
+    /**
+     * SREM (safe to repeat).
+     *
+     * @param key the key
+     * @param members the members
+     * @return how many members were removed
+     */
     default long srem(String key, String... members) {
         return Convert.integer(send(Command.text("SREM", keyAnd(key, members))));
     }
 
+    /**
+     * SMEMBERS.
+     *
+     * @param key the key
+     * @return the members; empty when the key does not exist
+     */
     default Set<String> smembers(String key) {
         return Convert.stringSet(send(Command.text("SMEMBERS", key)));
     }
 
+    /**
+     * SISMEMBER.
+     *
+     * @param key the key
+     * @param member the member
+     * @return true if the member is in the set
+     */
     default boolean sismember(String key, String member) {
         return Convert.bool(send(Command.text("SISMEMBER", key, member)));
     }
 
+    /**
+     * SCARD.
+     *
+     * @param key the key
+     * @return the set's size; 0 when the key does not exist
+     */
     default long scard(String key) {
         return Convert.integer(send(Command.text("SCARD", key)));
     }
 
     // ------------------------------------------------------------------ sorted sets
 
-    /** ZADD of one member: 1 if it is new (safe to repeat). */
+    /**
+     * ZADD of one member (safe to repeat).
+     *
+     * @param key the key
+     * @param score the score
+     * @param member the member
+     * @return 1 if the member is new, 0 if its score was updated
+     */
     default long zadd(String key, double score, String member) {
         return Convert.integer(send(Command.text("ZADD", key, score, member)));
     }
 
-    /** ZADD of many members: how many were new. */
+    /**
+     * ZADD of many members (safe to repeat).
+     *
+     * @param key the key
+     * @param scores member to score
+     * @return how many members were new
+     */
     default long zadd(String key, Map<String, Double> scores) {
         return Convert.integer(send(Command.text("ZADD", pairs(key, scores, true))));
     }
 
+    /**
+     * ZREM (safe to repeat).
+     *
+     * @param key the key
+     * @param members the members
+     * @return how many members were removed
+     */
     default long zrem(String key, String... members) {
         return Convert.integer(send(Command.text("ZREM", keyAnd(key, members))));
     }
 
-    /** ZSCORE: the member's score, or null. */
+    /**
+     * ZSCORE.
+     *
+     * @param key the key
+     * @param member the member
+     * @return the member's score, or null when it is not in the set
+     */
     default Double zscore(String key, String member) {
         return Convert.score(send(Command.text("ZSCORE", key, member)));
     }
 
-    /** ZINCRBY: the new score. Never re-sent once its bytes may have reached the server. */
+    /**
+     * ZINCRBY. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param by the amount to add (negative to subtract)
+     * @param member the member
+     * @return the member's new score
+     */
     default double zincrby(String key, double by, String member) {
         return Convert.score(send(Command.text("ZINCRBY", key, by, member)));
     }
 
-    /** ZRANGE by rank, lowest score first. */
+    /**
+     * ZRANGE by rank, lowest score first.
+     *
+     * @param key the key
+     * @param start the first rank or index, from 0 (negative counts from the end)
+     * @param stop the last rank or index, inclusive (negative counts from the end)
+     * @return the members in the range
+     */
     default List<String> zrange(String key, long start, long stop) {
         return Convert.strings(send(Command.text("ZRANGE", key, start, stop)));
     }
 
-    /** ZRANGE by rank WITHSCORES: member to score, lowest first. */
+    /**
+     * ZRANGE by rank WITHSCORES, lowest score first.
+     *
+     * @param key the key
+     * @param start the first rank or index, from 0 (negative counts from the end)
+     * @param stop the last rank or index, inclusive (negative counts from the end)
+     * @return member to score, in rank order
+     */
     default Map<String, Double> zrangeWithScores(String key, long start, long stop) {
         return Convert.scored(send(Command.text("ZRANGE", key, start, stop, "WITHSCORES")));
     }
 
-    /** ZRANK: the member's rank from 0, or null. */
+    /**
+     * ZRANK.
+     *
+     * @param key the key
+     * @param member the member
+     * @return the member's rank from 0, or null when it is not in the set
+     */
     default Long zrank(String key, String member) {
         return (Long) send(Command.text("ZRANK", key, member));
     }
 
+    /**
+     * ZCARD.
+     *
+     * @param key the key
+     * @return the sorted set's size; 0 when the key does not exist
+     */
     default long zcard(String key) {
         return Convert.integer(send(Command.text("ZCARD", key)));
     }
 
     // ------------------------------------------------------------------ pub/sub
 
-    /** PUBLISH: how many subscribers received it. Never re-sent (a repeat would deliver it twice). */
+    /**
+     * PUBLISH. Never re-sent (a repeat would deliver it twice).
+     *
+     * @param channel the channel
+     * @param message the message
+     * @return how many subscribers received it
+     */
     default long publish(String channel, String message) {
         return Convert.integer(send(Command.text("PUBLISH", channel, message)));
     }
 
+    /**
+     * PUBLISH, binary. Never re-sent (a repeat would deliver it twice).
+     *
+     * @param channel the channel
+     * @param message the message
+     * @return how many subscribers received it
+     */
     default long publish(String channel, byte[] message) {
         return Convert.integer(send(Command.of("PUBLISH", channel, message)));
     }

@@ -14,10 +14,22 @@ import dev.tether.net.ConnectionFailure;
  * answered.
  */
 public final class RedisConnectionException extends RedisException {
+    /** The connection's failure, or null. */
     private final ConnectionFailure failure;
+    /** Whether the server may have applied the command. */
     private final boolean mayHaveBeenApplied;
+    /** The replies that arrived; transient, as replies need not be serializable. */
     private final transient Replies received;
 
+    /**
+     * Creates the exception; tether-redis does, a test may too.
+     *
+     * @param message what happened, whether the command may have been applied, and why it was or was not retried
+     * @param cause the underlying exception
+     * @param failure the connection's failure, or null when no connection could be had
+     * @param mayHaveBeenApplied whether the server may have applied the command
+     * @param received the replies that arrived before the failure, or null for none
+     */
     public RedisConnectionException(String message, Throwable cause, ConnectionFailure failure,
                                     boolean mayHaveBeenApplied, Replies received) {
         super(message, cause);
@@ -26,18 +38,32 @@ public final class RedisConnectionException extends RedisException {
         this.received = received == null ? Replies.EMPTY : received;
     }
 
-    /** The connection's failure, or null when no connection could be had (see the cause). */
+    /**
+     * The connection's failure.
+     *
+     * @return the failure, or null when no connection could be had (see the cause)
+     */
     public ConnectionFailure failure() { return failure; }
 
-    /** What went wrong on the connection, or null when no connection could be had. */
+    /**
+     * What went wrong on the connection.
+     *
+     * @return the kind, or null when no connection could be had
+     */
     public ConnectionFailure.Kind kind() { return failure == null ? null : failure.kind(); }
 
     /**
      * Whether the server may have applied the command (or, for a batch, a command that has no
      * reply in {@link #received()}): some of its bytes were written and its reply did not arrive.
+     *
+     * @return false only when the server cannot have seen the command
      */
     public boolean mayHaveBeenApplied() { return mayHaveBeenApplied; }
 
-    /** The replies that arrived before the failure, in command order (empty for a single command). */
+    /**
+     * The replies that arrived before the failure, in command order.
+     *
+     * @return the replies; empty for a single command, and after deserialization
+     */
     public Replies received() { return received; }
 }

@@ -7,6 +7,12 @@ package dev.tether.redis;
  * read as plain method calls.
  */
 public abstract class RedisException extends RuntimeException {
+    /**
+     * Creates the exception.
+     *
+     * @param message the full message
+     * @param cause the underlying failure, or null
+     */
     protected RedisException(String message, Throwable cause) {
         super(message, cause);
     }

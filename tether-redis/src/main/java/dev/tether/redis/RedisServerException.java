@@ -11,10 +11,19 @@ package dev.tether.redis;
  * where the credentials go, {@code LOADING} and {@code BUSY} that the server is not ready.
  */
 public final class RedisServerException extends RedisException {
+    /** The command's name. */
     private final String command;
+    /** The error's first word. */
     private final String prefix;
+    /** The error text as the server sent it. */
     private final String serverMessage;
 
+    /**
+     * Creates the exception; the message adds advice for the prefixes that need it.
+     *
+     * @param command the command's name only, never its arguments
+     * @param serverMessage the error text as the server sent it, without the leading {@code -}
+     */
     public RedisServerException(String command, String serverMessage) {
         super(describe(command, serverMessage), null);
         this.command = command;
@@ -22,16 +31,33 @@ public final class RedisServerException extends RedisException {
         this.prefix = prefixOf(serverMessage);
     }
 
-    /** The command that was answered so (its name only, never its arguments). */
+    /**
+     * The command that was answered so (its name only, never its arguments).
+     *
+     * @return the command's name
+     */
     public String command() { return command; }
 
-    /** The error's first word: {@code ERR}, {@code WRONGTYPE}, {@code MOVED}, {@code NOAUTH}, ... */
+    /**
+     * The error's first word: {@code ERR}, {@code WRONGTYPE}, {@code MOVED}, {@code NOAUTH}, ...
+     *
+     * @return the prefix, as sent (upper case by Redis's convention)
+     */
     public String prefix() { return prefix; }
 
-    /** The error text exactly as the server sent it, without the leading {@code -}. */
+    /**
+     * The error text exactly as the server sent it, without the leading {@code -}.
+     *
+     * @return the server's text
+     */
     public String serverMessage() { return serverMessage; }
 
-    /** Whether the prefix is {@code prefix} ({@code "MOVED"}, {@code "WRONGTYPE"}, ...). */
+    /**
+     * Whether the error has a prefix ({@code "MOVED"}, {@code "WRONGTYPE"}, ...); case-sensitive.
+     *
+     * @param prefix the prefix to compare
+     * @return true when {@link #prefix()} equals it
+     */
     public boolean is(String prefix) {
         return this.prefix.equals(prefix);
     }

@@ -25,7 +25,9 @@ import java.util.Locale;
  * fresh one would not have, so a connection failure ends the session (later calls fail at once;
  * start a new one). On {@link #close()} an open MULTI is discarded and WATCH undone before the
  * connection goes back to the pool; a connection whose state was changed beyond that (SELECT,
- * CLIENT SETNAME, HELLO, AUTH, SUBSCRIBE...) is closed instead. One thread at a time.
+ * CLIENT SETNAME, HELLO, AUTH, SUBSCRIBE...) is closed instead. Not thread-safe: one thread at a
+ * time. Every command fails with {@link IllegalStateException} once the session is closed or its
+ * connection failed.
  */
 public final class RedisSession implements RedisCommands, AutoCloseable {
     private final Dispatch dispatch;
@@ -69,38 +71,64 @@ public final class RedisSession implements RedisCommands, AutoCloseable {
         return reply;
     }
 
-    /** WATCH: a later transaction of this session is discarded if one of {@code keys} changes first. */
+    /**
+     * WATCH: a later transaction of this session is discarded if one of {@code keys} changes first.
+     *
+     * @param keys the keys
+     */
     public void watch(String... keys) {
         send(Command.text("WATCH", (Object[]) keys));
     }
 
+    /**
+     * UNWATCH: forgets every WATCHed key.
+     */
     public void unwatch() {
         send(Command.text("UNWATCH"));
     }
 
-    /** MULTI: commands are queued (each answers "QUEUED") until {@link #exec()} or {@link #discard()}. */
+    /**
+     * MULTI: commands are queued (each answers "QUEUED") until {@link #exec()} or {@link #discard()}.
+     */
     public void multi() {
         send(Command.text("MULTI"));
     }
 
-    /** EXEC: the queued commands' replies, or null when a WATCHed key changed and nothing was applied. */
+    /**
+     * EXEC.
+     *
+     * @return the queued commands' replies, or null when a WATCHed key changed and nothing was applied
+     */
     @SuppressWarnings("unchecked")
     public Replies exec() {
         Object r = send(Command.of("EXEC"));
         return r == null ? null : new Replies((java.util.List<Object>) r);
     }
 
+    /**
+     * DISCARD: drops the queued commands and ends the MULTI.
+     */
     public void discard() {
         send(Command.text("DISCARD"));
     }
 
-    /** A pipeline on this session's connection. */
+    /**
+     * A pipeline on this session's connection.
+     *
+     * @return an empty pipeline
+     * @throws IllegalStateException if the session is closed or broken
+     */
     public Pipeline pipeline() {
         check();
         return new Pipeline(cmds -> batch(cmds, false));
     }
 
-    /** MULTI, the commands, EXEC in one round trip on this session's connection (after a WATCH, say). */
+    /**
+     * MULTI, the commands, EXEC in one round trip on this session's connection (after a WATCH, say).
+     *
+     * @return an empty transaction
+     * @throws IllegalStateException if the session is closed or broken
+     */
     public Pipeline transaction() {
         check();
         return new Pipeline(cmds -> batch(cmds, true));

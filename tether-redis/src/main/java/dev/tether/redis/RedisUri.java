@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * A parsed {@code redis://} or {@code rediss://} (TLS) URI:
  * {@code redis[s]://[[user][:password]@]host[:port][/database]}. Userinfo is percent-decoded
  * (a password with {@code @} or {@code :} is written {@code %40}, {@code %3A}).
- * {@link #toString()} never shows the password.
+ * {@link #toString()} never shows the password. Immutable.
  *
  * @param tls      true for {@code rediss://}
  * @param user     the ACL user, or null (the default user)
@@ -22,9 +22,18 @@ import java.nio.charset.StandardCharsets;
  */
 public record RedisUri(boolean tls, String user, String password, String host, int port, int database) {
 
+    /**
+     * The port when the URI names none: 6379.
+     */
     public static final int DEFAULT_PORT = 6379;
 
-    /** Parses {@code uri}; a malformed one fails with a message that quotes it without its password. */
+    /**
+     * Parses {@code uri}; a malformed one fails with a message that quotes it without its password.
+     *
+     * @param uri {@code redis[s]://[[user][:password]@]host[:port][/database]}
+     * @return the parts
+     * @throws IllegalArgumentException if it is null, not a URI, not redis or rediss, names no host, or its database is not a number &gt;= 0
+     */
     public static RedisUri parse(String uri) {
         if (uri == null) {
             throw new IllegalArgumentException("uri: null (expected: redis://host:port or rediss://host:port)");

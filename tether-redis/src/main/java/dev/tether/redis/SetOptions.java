@@ -16,6 +16,9 @@ import java.util.List;
  * re-sent after its bytes may have reached the server.
  */
 public final class SetOptions {
+    /**
+     * No option: a plain SET, safe to repeat.
+     */
     public static final SetOptions NONE = new SetOptions(null, null, null, false);
 
     private final String expiry;
@@ -30,16 +33,35 @@ public final class SetOptions {
         this.get = get;
     }
 
-    /** Expire {@code ttl} from now (PX, in milliseconds). */
+    /**
+     * Expire {@code ttl} from now (PX, in milliseconds).
+     *
+     * @param ttl at least 1 ms; finer parts are dropped
+     * @return the options
+     * @throws IllegalArgumentException if it is null or below 1 ms
+     */
     public static SetOptions ttl(Duration ttl) {
         return NONE.withTtl(ttl);
     }
 
-    /** Expire at {@code at} (PXAT). */
+    /**
+     * Expire at {@code at} (PXAT).
+     *
+     * @param at when the key expires, to the millisecond
+     * @return the options
+     * @throws IllegalArgumentException if it is null
+     */
     public static SetOptions expireAt(Instant at) {
         return NONE.withExpireAt(at);
     }
 
+    /**
+     * These options with a relative expiry (PX, in milliseconds), replacing any other expiry.
+     *
+     * @param ttl at least 1 ms; finer parts are dropped
+     * @return a changed copy
+     * @throws IllegalArgumentException if it is null or below 1 ms
+     */
     public SetOptions withTtl(Duration ttl) {
         if (ttl == null || ttl.compareTo(Duration.ofMillis(1)) < 0) {
             throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= 1 ms)");
@@ -47,6 +69,13 @@ public final class SetOptions {
         return new SetOptions("PX", ttl.toMillis(), condition, get);
     }
 
+    /**
+     * These options with an absolute expiry (PXAT), replacing any other expiry.
+     *
+     * @param at when the key expires, to the millisecond
+     * @return a changed copy
+     * @throws IllegalArgumentException if it is null
+     */
     public SetOptions withExpireAt(Instant at) {
         if (at == null) {
             throw new IllegalArgumentException("expireAt: null (expected: an Instant)");
@@ -54,22 +83,38 @@ public final class SetOptions {
         return new SetOptions("PXAT", at.toEpochMilli(), condition, get);
     }
 
-    /** Keep the key's time to live (KEEPTTL). */
+    /**
+     * Keep the key's time to live (KEEPTTL).
+     *
+     * @return a changed copy, without any other expiry
+     */
     public SetOptions keepTtl() {
         return new SetOptions("KEEPTTL", null, condition, get);
     }
 
-    /** Only if the key does not exist (NX); SET then answers null when it did nothing. */
+    /**
+     * Only if the key does not exist (NX); SET then answers null when it did nothing.
+     *
+     * @return a changed copy, replacing {@code XX}
+     */
     public SetOptions ifAbsent() {
         return new SetOptions(expiry, expiryValue, "NX", get);
     }
 
-    /** Only if the key exists (XX); SET then answers null when it did nothing. */
+    /**
+     * Only if the key exists (XX); SET then answers null when it did nothing.
+     *
+     * @return a changed copy, replacing {@code NX}
+     */
     public SetOptions ifPresent() {
         return new SetOptions(expiry, expiryValue, "XX", get);
     }
 
-    /** Answer the previous value (GET). */
+    /**
+     * Answer the previous value (GET).
+     *
+     * @return a changed copy
+     */
     public SetOptions returnPrevious() {
         return new SetOptions(expiry, expiryValue, condition, true);
     }

@@ -30,38 +30,77 @@ public final class Subscription implements AutoCloseable {
         this.onClose = onClose;
     }
 
-    /** SUBSCRIBE, waiting for the server's confirmation up to the socket's read timeout. */
+    /**
+     * SUBSCRIBE, waiting for the server's confirmation up to the socket's read timeout.
+     *
+     * @param channels the channels
+     * @return this subscription
+     * @throws RedisConnectionException if the server did not confirm in time; the channels stay on the subscription and are subscribed again on its next connection
+     */
     public Subscription subscribe(String... channels) {
         confirm(subscriber.subscribe(List.of(channels), false, wait), "SUBSCRIBE");
         return this;
     }
 
-    /** PSUBSCRIBE (glob-style patterns such as {@code orders.*}), waiting for the confirmation. */
+    /**
+     * PSUBSCRIBE (glob-style patterns such as {@code orders.*}), waiting for the confirmation.
+     *
+     * @param patterns glob-style channel patterns
+     * @return this subscription
+     * @throws RedisConnectionException if the server did not confirm in time; the patterns stay on the subscription
+     */
     public Subscription psubscribe(String... patterns) {
         confirm(subscriber.subscribe(List.of(patterns), true, wait), "PSUBSCRIBE");
         return this;
     }
 
-    /** UNSUBSCRIBE from {@code channels} (none: from every channel). */
+    /**
+     * UNSUBSCRIBE from {@code channels} (none: from every channel).
+     *
+     * @param channels the channels; none: every channel
+     */
     public void unsubscribe(String... channels) {
         subscriber.unsubscribe(List.of(channels), false);
     }
 
-    /** PUNSUBSCRIBE from {@code patterns} (none: from every pattern). */
+    /**
+     * PUNSUBSCRIBE from {@code patterns} (none: from every pattern).
+     *
+     * @param patterns the patterns; none: every pattern
+     */
     public void punsubscribe(String... patterns) {
         subscriber.unsubscribe(List.of(patterns), true);
     }
 
+    /**
+     * The channels subscribed to (or asked for and not yet confirmed).
+     *
+     * @return a snapshot
+     */
     public Set<String> channels() { return subscriber.channels(); }
 
+    /**
+     * The patterns subscribed to (or asked for and not yet confirmed).
+     *
+     * @return a snapshot
+     */
     public Set<String> patterns() { return subscriber.patterns(); }
 
-    /** Whether a connection is up and every channel and pattern is confirmed on it. */
+    /**
+     * Whether a connection is up and every channel and pattern is confirmed on it.
+     *
+     * @return true while connected and confirmed
+     */
     public boolean isSubscribed() { return subscriber.isSubscribed(); }
 
-    /** How many times a lost connection was replaced. */
+    /**
+     * How many times a lost connection was replaced.
+     *
+     * @return the count, from 0
+     */
     public int reconnects() { return subscriber.reconnects(); }
 
+    /** Ends the subscription: its connection is closed and its thread stops. Idempotent. */
     @Override
     public void close() {
         subscriber.close();
