@@ -45,7 +45,8 @@ import java.util.Set;
  * </table>
  * Vendor error codes are read only for the database the JDBC URL names ({@code jdbc:postgresql:},
  * {@code jdbc:mariadb:} / {@code jdbc:mysql:}, {@code jdbc:oracle:}, {@code jdbc:sqlserver:}), since
- * the numbers mean other things elsewhere; SQLState rules hold for every driver.
+ * the numbers mean other things elsewhere; SQLState rules hold for every driver. Stateless and
+ * thread-safe.
  */
 public final class BrokenConnections {
 
@@ -113,6 +114,8 @@ public final class BrokenConnections {
      * Why {@code failure} means the connection is gone, or null if it does not.
      *
      * @param jdbcUrl the URL the connection was opened with: it says whose vendor codes apply
+     * @param failure what the driver threw; its causes and next exceptions are read too
+     * @return a sentence saying why the connection is gone, or null when it may be used again
      */
     public static String reason(String jdbcUrl, SQLException failure) {
         return reason(Vendor.of(jdbcUrl), failure);

@@ -31,6 +31,7 @@ import java.util.logging.Logger;
 
 /**
  * A {@link DataSource} that pools the sessions of one database, over any JDBC driver, on tether-pool.
+ * Thread-safe: share one per database; each lent {@link Connection} is for one thread at a time.
  *
  * <ul>
  *   <li>{@link #getConnection()} lends a session as a proxy {@link Connection}; its {@code close()}
@@ -96,6 +97,11 @@ public final class JdbcPool implements DataSource, AutoCloseable {
     /**
      * Starts a pool. With {@link JdbcPoolConfig#failFastTimeout()} above zero, one session is
      * opened first: if none can be within that time, the pool is closed and this throws.
+     *
+     * @param config the pool's configuration
+     * @return the pool, a thread-safe {@link DataSource}; close it when the application stops
+     * @throws SQLException if no driver accepts the URL, or (with a fail-fast timeout) no session
+     *                      could be opened in time ({@link java.sql.SQLNonTransientConnectionException}, SQLState 08001)
      */
     public static JdbcPool create(JdbcPoolConfig config) throws SQLException {
         JdbcPool p = new JdbcPool(config);
@@ -179,25 +185,47 @@ public final class JdbcPool implements DataSource, AutoCloseable {
                 + "); build another JdbcPool for another user");
     }
 
-    /** The pool's counts: idle, leased, opening, waiting, opened, closed by reason. */
+    /**
+     * The pool's counts: idle, leased, opening, waiting, opened, closed by reason.
+     *
+     * @return a snapshot, read without stopping the pool
+     */
     public PoolStats stats() {
         return pool.stats();
     }
 
-    /** Why the last attempt to open a session failed, or null if the last one succeeded (or none was made). */
+    /**
+     * Why the last attempt to open a session failed.
+     *
+     * @return the failure, or null if the last attempt succeeded (or none was made)
+     */
     public Throwable lastConnectFailure() {
         return lastConnectFailure;
     }
 
-    /** Whether sessions are watched through the driver's socket (pgjdbc, MariaDB Connector/J). */
+    /**
+     * Whether sessions are watched through the driver's socket (pgjdbc, MariaDB Connector/J).
+     *
+     * @return true when the driver's socket factory is tether's
+     */
     public boolean watchesIdleSessions() {
         return connector.watches();
     }
 
+    /**
+     * The configuration the pool was created with.
+     *
+     * @return the configuration
+     */
     public JdbcPoolConfig config() {
         return config;
     }
 
+    /**
+     * The pool's name, as messages and logs give it.
+     *
+     * @return the pool configuration's {@code name}
+     */
     public String name() {
         return config.pool().name();
     }
