@@ -30,7 +30,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   <li>After each test every toxic is removed and every proxy enabled, so no fault leaks into
  *       the next test. Proxies and their ports stay for the class.</li>
  * </ol>
- * A {@link ChaosLab} parameter of a test or lifecycle method receives the lab.
+ * A {@link ChaosLab} parameter of a test or lifecycle method receives the lab. Registered on an
+ * instance field instead of a static one, the lab lives for one test. Safe for tests of one class
+ * run in parallel, as the lab is.
  */
 public final class ChaosExtension implements BeforeAllCallback, AfterEachCallback, AfterAllCallback,
         ParameterResolver {
@@ -42,7 +44,11 @@ public final class ChaosExtension implements BeforeAllCallback, AfterEachCallbac
     public ChaosExtension() {
     }
 
-    /** The lab, started on first use. */
+    /**
+     * The lab, started on first use.
+     *
+     * @return the lab
+     */
     public ChaosLab lab() {
         ChaosLab current = lab;
         if (current == null) {
@@ -52,7 +58,14 @@ public final class ChaosExtension implements BeforeAllCallback, AfterEachCallbac
         return current;
     }
 
-    /** The proxy of that name in front of {@code upstream} ({@code host:port}), created if needed. */
+    /**
+     * The proxy of that name in front of {@code upstream} ({@code host:port}), created if needed.
+     *
+     * @param name the proxy's name
+     * @param upstream {@code host:port} to forward to
+     * @return the proxy, listening and enabled
+     * @throws ChaosException as {@link ChaosLab#createProxy(String, String)}
+     */
     public ChaosProxy proxy(String name, String upstream) {
         ChaosLab l = lab();
         return l.findProxy(name)
@@ -60,7 +73,14 @@ public final class ChaosExtension implements BeforeAllCallback, AfterEachCallbac
                 .orElseGet(() -> l.createProxy(name, upstream));
     }
 
-    /** The proxy of that name in front of {@code 127.0.0.1:upstreamPort}. */
+    /**
+     * The proxy of that name in front of {@code 127.0.0.1:upstreamPort}.
+     *
+     * @param name the proxy's name
+     * @param upstreamPort the upstream's loopback port
+     * @return the proxy, listening and enabled
+     * @throws ChaosException as {@link ChaosLab#createProxy(String, String)}
+     */
     public ChaosProxy proxy(String name, int upstreamPort) {
         return proxy(name, "127.0.0.1:" + upstreamPort);
     }

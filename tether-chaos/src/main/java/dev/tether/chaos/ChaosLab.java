@@ -33,7 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * its control API and the proxies of a populate file, and {@link #describe} says what runs.
  *
  * <p>Locking: one lock over the name-to-proxy map makes create, populate, delete and reset
- * atomic with respect to each other; a proxy's own traffic never takes it.
+ * atomic with respect to each other; a proxy's own traffic never takes it. Every method is
+ * thread-safe.
  */
 public final class ChaosLab implements AutoCloseable {
 
@@ -65,11 +66,20 @@ public final class ChaosLab implements AutoCloseable {
         this.workers = new Workers(b.dialTimeout);
     }
 
-    /** A lab with the defaults: upstream dial timeout 10 s. */
+    /**
+     * A lab with the defaults: upstream dial timeout 10 s.
+     *
+     * @return the lab; close it to stop everything
+     */
     public static ChaosLab create() {
         return builder().build();
     }
 
+    /**
+     * Starts a lab from the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -79,18 +89,29 @@ public final class ChaosLab implements AutoCloseable {
      * of a populate file: what {@code tether proxy --host HOST --port PORT --config FILE} runs.
      * Close it to stop everything.
      *
+     * @param host the control API's host: a loopback address or {@code localhost}
      * @param port 0 picks a free port; Toxiproxy's is 8474
      * @param populateFile a JSON array in Toxiproxy's populate format ({@link #populate(Path)}),
      *     or null for a lab without proxies
      * @throws ChaosException naming the file and the proxy when the file cannot be read or breaks
      *     the format, when the host is not loopback, and when a proxy or the API cannot listen;
      *     nothing is left running
+     * @return the running lab
      */
     public static ChaosLab serve(String host, int port, Path populateFile) {
         return serve(host, port, populateFile, ApiAccess.LOOPBACK);
     }
 
-    /** {@link #serve(String, int, Path)}, with {@link ApiAccess#REMOTE} to listen beyond loopback. */
+    /**
+     * {@link #serve(String, int, Path)}, with {@link ApiAccess#REMOTE} to listen beyond loopback.
+     *
+     * @param host the control API's host
+     * @param port 0 picks a free port
+     * @param populateFile a populate file, or null
+     * @param access who may reach the API
+     * @return the running lab
+     * @throws ChaosException as {@link #serve(String, int, Path)}; with REMOTE any host is accepted
+     */
     public static ChaosLab serve(String host, int port, Path populateFile, ApiAccess access) {
         // Checked and read before anything listens: a bad host or a broken file starts nothing.
         apiAddressFor(host, port, access);
@@ -106,11 +127,29 @@ public final class ChaosLab implements AutoCloseable {
         }
     }
 
-    /** Creates and starts a proxy on a free loopback port. */
+    /**
+     * Creates and starts a proxy on a free loopback port.
+     *
+     * @param name a unique name, 1 to 128 characters without {@code /}
+     * @param upstream {@code host:port} to forward to
+     * @return the proxy, listening
+     * @throws ChaosException 409 if the name is taken, 400 for a bad address, 500 if no port can be bound
+     * @throws IllegalStateException if the lab is closed
+     */
     public ChaosProxy createProxy(String name, String upstream) {
         return createProxy(ProxyConfig.of(name, upstream));
     }
 
+    /**
+     * Creates and starts a proxy on a given address.
+     *
+     * @param name a unique name, 1 to 128 characters without {@code /}
+     * @param listen {@code host:port} to listen on; port 0 picks a free one
+     * @param upstream {@code host:port} to forward to
+     * @return the proxy, listening
+     * @throws ChaosException 409 if the name is taken, 400 for a bad address, 500 if the address cannot be bound
+     * @throws IllegalStateException if the lab is closed
+     */
     public ChaosProxy createProxy(String name, String listen, String upstream) {
         return createProxy(new ProxyConfig(name, listen, upstream, true));
     }
@@ -120,6 +159,9 @@ public final class ChaosLab implements AutoCloseable {
      *
      * @throws ChaosException 409 if the name is taken, 400 for a bad address, 500 if the listen
      *     address cannot be bound
+     * @throws IllegalStateException if the lab is closed
+     * @param config the proxy's name, addresses and whether it is enabled
+     * @return the proxy
      */
     public ChaosProxy createProxy(ProxyConfig config) {
         lock.lock();
@@ -139,6 +181,11 @@ public final class ChaosLab implements AutoCloseable {
     /**
      * Toxiproxy's populate for one proxy: an existing proxy of that name with the same listen
      * address and upstream is kept as it is (toxics included); a different one is replaced.
+     *
+     * @param config the proxy's name, addresses and whether it is enabled
+     * @return the proxy kept or created
+     * @throws ChaosException 400 for a bad address, 500 if the listen address cannot be bound
+     * @throws IllegalStateException if the lab is closed
      */
     public ChaosProxy populate(ProxyConfig config) {
         lock.lock();
@@ -161,7 +208,13 @@ public final class ChaosLab implements AutoCloseable {
         }
     }
 
-    /** {@link #populate(ProxyConfig)} for each, in order; stops at the first failure. */
+    /**
+     * {@link #populate(ProxyConfig)} for each, in order; stops at the first failure.
+     *
+     * @param configs the proxies
+     * @return the proxies kept or created, in order
+     * @throws ChaosException as {@link #populate(ProxyConfig)}
+     */
     public List<ChaosProxy> populate(List<ProxyConfig> configs) {
         List<ChaosProxy> result = new ArrayList<>();
         for (ProxyConfig config : configs) {
@@ -177,6 +230,8 @@ public final class ChaosLab implements AutoCloseable {
      *
      * @throws ChaosException 400 naming the file, and the proxy by its index from 1, when the file
      *     cannot be read or breaks the format (then no proxy of it is created)
+     * @param file the populate file
+     * @return the proxies kept or created, in the file's order
      */
     public List<ChaosProxy> populate(Path file) {
         return populate(Populate.read(file));
@@ -191,11 +246,23 @@ public final class ChaosLab implements AutoCloseable {
         return new ChaosProxy(this, runtime);
     }
 
-    /** @throws ChaosException 404 if there is no proxy of that name */
+    /**
+     * The proxy of a name.
+     *
+     * @param name the proxy's name
+     * @return the proxy
+     * @throws ChaosException 404 if there is no proxy of that name
+     */
     public ChaosProxy proxy(String name) {
         return findProxy(name).orElseThrow(() -> ChaosException.notFound("proxy not found: " + name));
     }
 
+    /**
+     * The proxy of a name, if there is one.
+     *
+     * @param name the proxy's name
+     * @return the proxy, or empty
+     */
     public Optional<ChaosProxy> findProxy(String name) {
         lock.lock();
         try {
@@ -205,7 +272,11 @@ public final class ChaosLab implements AutoCloseable {
         }
     }
 
-    /** Every proxy, sorted by name. */
+    /**
+     * Every proxy, sorted by name.
+     *
+     * @return a snapshot
+     */
     public List<ChaosProxy> proxies() {
         lock.lock();
         try {
@@ -215,7 +286,12 @@ public final class ChaosLab implements AutoCloseable {
         }
     }
 
-    /** @throws ChaosException 404 if there is no proxy of that name */
+    /**
+     * Deletes a proxy: it stops listening and its connections are closed.
+     *
+     * @param name the proxy's name
+     * @throws ChaosException 404 if there is no proxy of that name
+     */
     public void deleteProxy(String name) {
         ChaosProxy removed;
         lock.lock();
@@ -256,15 +332,26 @@ public final class ChaosLab implements AutoCloseable {
      * proxy's upstream and read the traffic. It refuses requests a web page could send (see the
      * README's tether-chaos section), and no slow client holds up another.
      *
+     * @param host a loopback address or {@code localhost}
      * @param port 0 picks a free port; Toxiproxy's is 8474
      * @return the address the API listens on
      * @throws ChaosException 400 if the host is not loopback, 500 if the address cannot be bound
+     * @throws IllegalStateException if the lab is closed or the API already runs
      */
     public InetSocketAddress startApi(String host, int port) {
         return startApi(host, port, ApiAccess.LOOPBACK);
     }
 
-    /** {@link #startApi(String, int)}, with {@link ApiAccess#REMOTE} to accept any host. */
+    /**
+     * {@link #startApi(String, int)}, with {@link ApiAccess#REMOTE} to accept any host.
+     *
+     * @param host the API's host
+     * @param port 0 picks a free port
+     * @param access who may reach the API
+     * @return the address the API listens on
+     * @throws ChaosException 400 if the host breaks the access rule, 500 if the address cannot be bound
+     * @throws IllegalStateException if the lab is closed or the API already runs
+     */
     public InetSocketAddress startApi(String host, int port, ApiAccess access) {
         InetSocketAddress address = apiAddressFor(host, port, access);
         lock.lock();
@@ -287,12 +374,20 @@ public final class ChaosLab implements AutoCloseable {
      *
      * @throws ChaosException 400 naming the host and the rule when it does not resolve, or is not
      *     loopback and {@code access} is {@link ApiAccess#LOOPBACK}
+     * @param host   the API's host
+     * @param port   the API's port; 0 picks a free one
+     * @param access who may reach the API
+     * @return the address to listen on
      */
     public static InetSocketAddress apiAddressFor(String host, int port, ApiAccess access) {
         return Addresses.apiAddress(host, port, Objects.requireNonNull(access, "access") == ApiAccess.REMOTE);
     }
 
-    /** The API's address, if started. */
+    /**
+     * The API's address, if started.
+     *
+     * @return the address, or empty
+     */
     public Optional<InetSocketAddress> apiAddress() {
         lock.lock();
         try {
@@ -306,6 +401,8 @@ public final class ChaosLab implements AutoCloseable {
      * What runs, as {@code tether proxy} prints it when it starts: a first line with the control
      * API's address (or that it does not run) and the number of proxies, then one line per proxy,
      * {@code name: listen -> upstream}, marked {@code (disabled)} when it is.
+     *
+     * @return the lines, without line ends
      */
     public List<String> describe() {
         List<ChaosProxy> all = proxies();
@@ -325,7 +422,7 @@ public final class ChaosLab implements AutoCloseable {
         }
     }
 
-    /** Stops the API, every proxy and connection, and the lab's threads. */
+    /** Stops the API, every proxy and connection, and the lab's threads. Idempotent. */
     @Override
     public void close() {
         List<ChaosProxy> all;
@@ -352,13 +449,23 @@ public final class ChaosLab implements AutoCloseable {
         workers.close();
     }
 
+    /**
+     * Collects a lab's settings. Not thread-safe.
+     */
     public static final class Builder {
         private Duration dialTimeout = Duration.ofSeconds(10);
 
         private Builder() {
         }
 
-        /** How long a proxy waits for the upstream to accept before it resets the client. */
+        /**
+         * How long a proxy waits for the upstream to accept before it resets the client.
+         *
+         * @param dialTimeout positive, at most {@link Integer#MAX_VALUE} ms (default 10 s)
+         * @return this builder
+         * @throws NullPointerException if {@code dialTimeout} is null
+         * @throws IllegalArgumentException if it is not positive or too long
+         */
         public Builder dialTimeout(Duration dialTimeout) {
             Objects.requireNonNull(dialTimeout, "dialTimeout");
             if (dialTimeout.isNegative() || dialTimeout.isZero() || dialTimeout.toMillis() > Integer.MAX_VALUE) {
@@ -369,6 +476,11 @@ public final class ChaosLab implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Builds the lab; it starts no proxy and no API until asked.
+         *
+         * @return the lab; close it to stop everything
+         */
         public ChaosLab build() {
             return new ChaosLab(this);
         }

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * A proxy of a {@link ChaosLab}: connect to {@link #listenAddress()} instead of the upstream and
- * every fault added here happens on your connections. Closing it deletes the proxy.
+ * every fault added here happens on your connections. Closing it deletes the proxy. Thread-safe:
+ * toxics may be added and removed while traffic flows.
  */
 public final class ChaosProxy implements AutoCloseable {
 
@@ -24,44 +25,85 @@ public final class ChaosProxy implements AutoCloseable {
         return runtime;
     }
 
+    /**
+     * The proxy's name, unique in its lab.
+     *
+     * @return the name
+     */
     public String name() {
         return runtime.name();
     }
 
-    /** The address listened on, as {@code host:port}, with the real port once started. */
+    /**
+     * The address listened on, as {@code host:port}, with the real port once started.
+     *
+     * @return {@code host:port}
+     */
     public String listen() {
         return runtime.listen();
     }
 
+    /**
+     * The address to connect to instead of the upstream.
+     *
+     * @return the address, with the real port once started
+     */
     public InetSocketAddress listenAddress() {
         return Addresses.listenAddress(runtime.listen());
     }
 
-    /** The real port (0 while a proxy created with port 0 has never been enabled). */
+    /**
+     * The real port (0 while a proxy created with port 0 has never been enabled).
+     *
+     * @return the port
+     */
     public int port() {
         return listenAddress().getPort();
     }
 
+    /**
+     * Where connections are forwarded.
+     *
+     * @return {@code host:port}
+     */
     public String upstream() {
         return runtime.upstream();
     }
 
+    /**
+     * Whether the proxy listens and forwards.
+     *
+     * @return true when enabled
+     */
     public boolean isEnabled() {
         return runtime.enabled();
     }
 
-    /** Live connections through this proxy. */
+    /**
+     * Live connections through this proxy.
+     *
+     * @return the count
+     */
     public int connectionCount() {
         return runtime.connectionCount();
     }
 
-    /** Starts listening again on the same address; live connections were closed by {@link #disable()}. */
+    /**
+     * Starts listening again on the same address; live connections were closed by {@link #disable()}.
+     *
+     * @return this proxy
+     * @throws ChaosException 500 if the address cannot be bound again
+     */
     public ChaosProxy enable() {
         runtime.update(listen(), upstream(), true);
         return this;
     }
 
-    /** Closes the listener (new connects are refused) and every live connection. */
+    /**
+     * Closes the listener (new connects are refused) and every live connection.
+     *
+     * @return this proxy
+     */
     public ChaosProxy disable() {
         runtime.update(listen(), upstream(), false);
         return this;
@@ -71,6 +113,16 @@ public final class ChaosProxy implements AutoCloseable {
      * Changes listen address, upstream or enabled state, as the control API's update does: a
      * new listen address or upstream restarts the proxy and closes its live connections.
      */
+    /**
+     * Changes listen address, upstream or enabled state, as the control API's update does: a
+     * new listen address or upstream restarts the proxy and closes its live connections.
+     *
+     * @param listen {@code host:port} to listen on
+     * @param upstream {@code host:port} to forward to
+     * @param enabled whether it listens and forwards
+     * @return this proxy
+     * @throws ChaosException 400 for a bad address, 500 if the address cannot be bound
+     */
     public ChaosProxy update(String listen, String upstream, boolean enabled) {
         runtime.update(listen, upstream, enabled);
         return this;
@@ -79,6 +131,8 @@ public final class ChaosProxy implements AutoCloseable {
     /**
      * Adds a toxic; it applies to live connections from their next byte and to new ones.
      *
+     * @param toxic the fault
+     * @return the toxic as added
      * @throws ChaosException 409 if a toxic of that name exists
      */
     public Toxic addToxic(Toxic toxic) {
@@ -89,13 +143,21 @@ public final class ChaosProxy implements AutoCloseable {
      * Replaces the toxicity and attributes of the toxic with {@code toxic}'s name; its type and
      * stream stay as they were. Live connections see the change at once.
      *
+     * @param toxic names the toxic and carries its new toxicity and attributes
+     * @return the toxic as it now is
      * @throws ChaosException 404 if there is no toxic of that name
      */
     public Toxic updateToxic(Toxic toxic) {
         return runtime.updateToxic(toxic).toxic();
     }
 
-    /** @throws ChaosException 404 if there is no toxic of that name */
+    /**
+     * The toxic of a name.
+     *
+     * @param name the toxic's name
+     * @return the toxic
+     * @throws ChaosException 404 if there is no toxic of that name
+     */
     public Toxic toxic(String name) {
         ToxicSlot slot = runtime.chain().get(name);
         if (slot == null) {
@@ -104,7 +166,11 @@ public final class ChaosProxy implements AutoCloseable {
         return slot.toxic();
     }
 
-    /** Upstream toxics first, then downstream, each in the order added. */
+    /**
+     * Upstream toxics first, then downstream, each in the order added.
+     *
+     * @return a snapshot
+     */
     public List<Toxic> toxics() {
         return runtime.chain().all().stream().map(ToxicSlot::toxic).toList();
     }
@@ -113,12 +179,16 @@ public final class ChaosProxy implements AutoCloseable {
      * Removes a toxic. Held data goes on its way; a removed {@code timeout} closes the
      * connections it dropped data of, since their streams have a gap.
      *
+     * @param name the toxic's name
      * @throws ChaosException 404 if there is no toxic of that name
      */
     public void removeToxic(String name) {
         runtime.removeToxic(name);
     }
 
+    /**
+     * Removes every toxic, as {@link #removeToxic} does one by one.
+     */
     public void removeAllToxics() {
         runtime.removeAllToxics();
     }

@@ -41,6 +41,7 @@ import javax.net.ssl.SSLSocket;
  *       the echo goes on.</li>
  *   <li>{@link #close} closes the listener and every connection. All threads are daemons.</li>
  * </ol>
+ * Thread-safe.
  */
 public final class EchoServer implements AutoCloseable {
 
@@ -55,31 +56,61 @@ public final class EchoServer implements AutoCloseable {
         Workers.start("tether-echo-accept-" + server.getLocalPort(), this::acceptLoop);
     }
 
-    /** An echo server on a free loopback port. */
+    /**
+     * An echo server on a free loopback port.
+     *
+     * @return the running server; close it when done
+     * @throws IOException if no loopback port can be bound
+     */
     public static EchoServer start() throws IOException {
         return new EchoServer(ServerSocketFactory.getDefault().createServerSocket(0, 50, InetAddress.getLoopbackAddress()));
     }
 
-    /** An echo server speaking TLS with the key and certificate of {@code context}, on a free loopback port. */
+    /**
+     * An echo server speaking TLS with the key and certificate of {@code context}, on a free loopback port.
+     *
+     * @param context holds the server's key and certificate
+     * @return the running server; close it when done
+     * @throws IOException if no loopback port can be bound
+     */
     public static EchoServer startTls(SSLContext context) throws IOException {
         return new EchoServer(context.getServerSocketFactory().createServerSocket(0, 50, InetAddress.getLoopbackAddress()));
     }
 
+    /**
+     * The port the server listens on.
+     *
+     * @return the port
+     */
     public int port() {
         return server.getLocalPort();
     }
 
-    /** {@code 127.0.0.1:PORT}: the form a proxy's upstream takes. */
+    /**
+     * {@code 127.0.0.1:PORT}: the form a proxy's upstream takes.
+     *
+     * @return the address
+     */
     public String address() {
         return Addresses.format(server.getInetAddress(), port());
     }
 
-    /** Connections accepted so far. */
+    /**
+     * Connections accepted so far.
+     *
+     * @return the count
+     */
     public int accepted() {
         return accepted.get();
     }
 
-    /** {@link #next(Duration)} waiting up to 10 s. */
+    /**
+     * {@link #next(Duration)} waiting up to 10 s.
+     *
+     * @return the server's end of the next connection
+     * @throws InterruptedException if the thread is interrupted while it waits
+     * @throws IllegalStateException if none was accepted within 10 s
+     */
     public Socket next() throws InterruptedException {
         return next(Duration.ofSeconds(10));
     }
@@ -88,7 +119,10 @@ public final class EchoServer implements AutoCloseable {
      * The server's end of the next connection accepted (each one once, in accept order), to
      * close, reset or write to as the server would. The echo goes on until it is closed.
      *
+     * @param timeout how long to wait for a connection
+     * @return the server's end of the connection
      * @throws IllegalStateException if no connection was accepted within {@code timeout}
+     * @throws InterruptedException  if the thread is interrupted while it waits
      */
     public Socket next(Duration timeout) throws InterruptedException {
         Socket s = unclaimed.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);

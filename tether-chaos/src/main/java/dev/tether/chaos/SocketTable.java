@@ -24,7 +24,7 @@ import java.util.List;
  *
  * <p>Every call reads the table afresh: poll it with a deadline (Awaitility) until the state you
  * expect shows, since the kernel moves sockets between states on its own time. A table that
- * exists but cannot be read is an {@link UncheckedIOException}.
+ * exists but cannot be read is an {@link UncheckedIOException}. Stateless and thread-safe.
  */
 public final class SocketTable {
 
@@ -33,11 +33,30 @@ public final class SocketTable {
 
     /** TCP states, with the codes of the kernel's {@code include/net/tcp_states.h}. */
     public enum State {
-        ESTABLISHED(0x01), SYN_SENT(0x02), SYN_RECV(0x03), FIN_WAIT1(0x04), FIN_WAIT2(0x05), TIME_WAIT(0x06),
+        /** Open both ways. */
+        ESTABLISHED(0x01),
+        /** This side sent SYN and waits for the answer. */
+        SYN_SENT(0x02),
+        /** A SYN arrived and was answered; the handshake is not finished. */
+        SYN_RECV(0x03),
+        /** This side closed (FIN sent), not yet acknowledged. */
+        FIN_WAIT1(0x04),
+        /** This side's FIN was acknowledged; waiting for the peer's. */
+        FIN_WAIT2(0x05),
+        /** Both closed, this side first; the kernel keeps the socket a while. */
+        TIME_WAIT(0x06),
+        /** Closed. */
         CLOSE(0x07),
         /** The peer closed (FIN) and this side has not closed yet: a socket an application forgot. */
         CLOSE_WAIT(0x08),
-        LAST_ACK(0x09), LISTEN(0x0A), CLOSING(0x0B), NEW_SYN_RECV(0x0C);
+        /** The peer closed first, then this side; waiting for the last acknowledgement. */
+        LAST_ACK(0x09),
+        /** A listening socket. */
+        LISTEN(0x0A),
+        /** Both sides closed at the same time. */
+        CLOSING(0x0B),
+        /** A connection request not yet accepted (kernel 4.4 and later). */
+        NEW_SYN_RECV(0x0C);
 
         private final int code;
 
@@ -56,7 +75,13 @@ public final class SocketTable {
         }
     }
 
-    /** One socket: its local and remote address and its state. */
+    /**
+     * One socket: its local and remote address and its state.
+     *
+     * @param local  the local address and port
+     * @param remote the remote address and port (the wildcard for a listener)
+     * @param state  the TCP state
+     */
     public record Entry(InetSocketAddress local, InetSocketAddress remote, State state) {
         @Override
         public String toString() {
@@ -72,12 +97,21 @@ public final class SocketTable {
     private SocketTable() {
     }
 
-    /** Whether the table can be read here (Linux with /proc). */
+    /**
+     * Whether the table can be read here (Linux with /proc).
+     *
+     * @return true on Linux with /proc mounted
+     */
     public static boolean available() {
         return Files.isReadable(TCP);
     }
 
-    /** Every TCP socket now, IPv4 and IPv6 (IPv4-mapped addresses read as IPv4); empty where not {@link #available()}. */
+    /**
+     * Every TCP socket now, IPv4 and IPv6 (IPv4-mapped addresses read as IPv4); empty where not {@link #available()}.
+     *
+     * @return the sockets, a snapshot
+     * @throws java.io.UncheckedIOException if the table exists but cannot be read
+     */
     public static List<Entry> read() {
         List<Entry> entries = new ArrayList<>();
         for (Path table : List.of(TCP, TCP6)) {
@@ -108,6 +142,10 @@ public final class SocketTable {
     /**
      * The sockets in {@code state} whose remote port is {@code remotePort}: a client's sockets
      * towards a server on that port (as {@code ss state close-wait '( dport = :PORT )'}).
+     *
+     * @param remotePort the server's port
+     * @param state      the state to look for
+     * @return the sockets; empty where not {@link #available()}
      */
     public static List<Entry> towards(int remotePort, State state) {
         List<Entry> found = new ArrayList<>();
@@ -122,6 +160,9 @@ public final class SocketTable {
     /**
      * The states of the sockets whose local port is {@code localPort}: for a client socket's
      * ephemeral port, its one state (empty once the kernel has forgotten it).
+     *
+     * @param localPort the socket's local port
+     * @return the states; empty where not {@link #available()}
      */
     public static List<State> statesOf(int localPort) {
         List<State> states = new ArrayList<>();

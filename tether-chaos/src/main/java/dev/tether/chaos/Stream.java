@@ -7,15 +7,25 @@ import java.util.Locale;
  * {@link #DOWNSTREAM} the data the server sends back. The JSON names are Toxiproxy's.
  */
 public enum Stream {
+    /** Client to server. */
     UPSTREAM,
+    /** Server to client. */
     DOWNSTREAM;
 
-    /** The name used in the control API: {@code upstream} or {@code downstream}. */
+    /**
+     * The name used in the control API: {@code upstream} or {@code downstream}.
+     *
+     * @return the lower-case name
+     */
     public String jsonName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The other way. */
+    /**
+     * The other way.
+     *
+     * @return the opposite stream
+     */
     public Stream opposite() {
         return this == UPSTREAM ? DOWNSTREAM : UPSTREAM;
     }
@@ -23,6 +33,8 @@ public enum Stream {
     /**
      * Parses a control-API stream name.
      *
+     * @param value {@code upstream} or {@code downstream}
+     * @return the stream
      * @throws ChaosException BAD_REQUEST naming the value when it is neither stream
      */
     public static Stream fromJson(String value) {

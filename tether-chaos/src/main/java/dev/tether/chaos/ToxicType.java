@@ -8,7 +8,7 @@ import java.util.Locale;
 /**
  * Every fault the lab can inject. The first seven are Toxiproxy's, with its attribute names
  * and meanings (times in milliseconds unless said otherwise); the rest are faults Toxiproxy
- * cannot produce, in the same JSON shape.
+ * cannot produce, in the same JSON shape. Each constant's attributes are immutable.
  */
 public enum ToxicType {
     /** Delays each chunk by {@code latency} ms, plus or minus up to {@code jitter} ms. */
@@ -46,12 +46,20 @@ public enum ToxicType {
         this.attributes = List.of(attributes);
     }
 
-    /** The attributes this type reads, with their defaults; any other attribute is ignored. */
+    /**
+     * The attributes this type reads, with their defaults; any other attribute is ignored.
+     *
+     * @return an unmodifiable list, in the JSON order
+     */
     public List<Attribute> attributes() {
         return attributes;
     }
 
-    /** The name used in the control API, such as {@code limit_data}. */
+    /**
+     * The name used in the control API, such as {@code limit_data}.
+     *
+     * @return the lower-case name
+     */
     public String jsonName() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -59,6 +67,8 @@ public enum ToxicType {
     /**
      * Parses a control-API type name.
      *
+     * @param value the name, such as {@code latency}
+     * @return the type
      * @throws ChaosException BAD_REQUEST naming the value when no type has that name
      */
     public static ToxicType fromJson(String value) {
@@ -79,6 +89,13 @@ public enum ToxicType {
      * <p>The ranges keep every value meaningful and every sum the proxy makes with it (a deadline
      * in nanoseconds, a slice size, a rate times a time) inside a {@code long}: durations up to
      * one hour, sizes up to 1 GiB, rates up to 100 GB/s, byte counts up to {@link Long#MAX_VALUE}.
+     *
+     * @param name         the attribute's JSON name
+     * @param defaultValue its value when a toxic does not set it ({@code Long} or {@code String})
+     * @param min          the smallest number allowed
+     * @param max          the largest number allowed
+     * @param unit         the number's unit, as messages name it ({@code ms}, {@code bytes}...)
+     * @param choices      the words allowed; empty for a number
      */
     public record Attribute(String name, Object defaultValue, long min, long max, String unit, List<String> choices) {
 
@@ -101,7 +118,11 @@ public enum ToxicType {
             return new Attribute(name, defaultValue, 0, 0, "", List.of(choices));
         }
 
-        /** Whether the value is a word rather than a number. */
+        /**
+         * Whether the value is a word rather than a number.
+         *
+         * @return true for a word attribute
+         */
         public boolean isChoice() {
             return !choices.isEmpty();
         }
@@ -111,6 +132,8 @@ public enum ToxicType {
          * {@code Long} or a {@code String}). A number is compared exactly, whatever its Java type:
          * a value beyond the range is refused, never wrapped, rounded or saturated.
          *
+         * @param value the value given: any {@code Number} type, or a {@code String} for a word
+         * @return the value as a {@code Long} or a {@code String}
          * @throws ChaosException BAD_REQUEST naming the attribute, the value and the range
          */
         public Object validate(Object value) {
@@ -130,7 +153,11 @@ public enum ToxicType {
             return number.longValueExact();
         }
 
-        /** The rule, as error messages state it: "a whole number of ms from 0 to 3600000". */
+        /**
+         * The rule, as error messages state it: "a whole number of ms from 0 to 3600000".
+         *
+         * @return the rule
+         */
         public String range() {
             return "a whole number of " + unit + " from " + min + " to " + max;
         }
