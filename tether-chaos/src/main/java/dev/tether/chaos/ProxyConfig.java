@@ -19,6 +19,10 @@ public record ProxyConfig(String name, String listen, String upstream, boolean e
     /**
      * Checks the values and fills in the listen address.
      *
+     * @param name     the proxy's unique name
+     * @param listen   {@code host:port} to listen on; null or empty: {@code 127.0.0.1:0}
+     * @param upstream {@code host:port} to forward to
+     * @param enabled  whether it accepts and forwards connections
      * @throws NullPointerException if the name is null
      * @throws ChaosException BAD_REQUEST (400) if the name is empty or not allowed, or the upstream is missing
      */
