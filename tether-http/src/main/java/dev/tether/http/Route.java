@@ -16,6 +16,9 @@ public record Route(String scheme, String host, int port) {
     /**
      * Normalizes the case and checks the values.
      *
+     * @param scheme {@code http} or {@code https}, any case
+     * @param host   the host name or IP literal, any case
+     * @param port   1..65535
      * @throws IllegalArgumentException if the scheme is not http or https, or the port is outside 1..65535
      * @throws NullPointerException if the scheme or host is null
      */

@@ -19,6 +19,8 @@ public record ClientLayers(PoolConfig pool, SocketConfig socket) {
     /**
      * Holds two built layers as they are; {@link #build} is the way that checks the rule between them.
      *
+     * @param pool   the pool's policy
+     * @param socket how sockets are opened and tuned
      * @throws NullPointerException if either is null
      */
     public ClientLayers {

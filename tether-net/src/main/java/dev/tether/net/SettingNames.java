@@ -25,6 +25,9 @@ public record SettingNames(String socketFormat, String poolFormat, String tls) {
     /**
      * Checks the formats.
      *
+     * @param socketFormat how a {@link SocketConfig} field is set, with one {@code %s}
+     * @param poolFormat   how a pool field is set, with one {@code %s}
+     * @param tls          where the TLS trust is configured
      * @throws IllegalArgumentException if a format is null or has no {@code %s}
      * @throws NullPointerException     if {@code tls} is null
      */
