@@ -31,8 +31,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *       the next test. Proxies and their ports stay for the class.</li>
  * </ol>
  * A {@link ChaosLab} parameter of a test or lifecycle method receives the lab. Registered on an
- * instance field instead of a static one, the lab lives for one test. Safe for tests of one class
- * run in parallel, as the lab is.
+ * instance field instead of a static one, the lab lives for one test.
  */
 public final class ChaosExtension implements BeforeAllCallback, AfterEachCallback, AfterAllCallback,
         ParameterResolver {

@@ -100,7 +100,7 @@ public final class HttpResponse implements AutoCloseable {
     /**
      * The status code.
      *
-     * @return the code, 100..999 as the server sent it
+     * @return the code, 100..599 (another is a protocol failure)
      */
     public int status() { return status; }
 
