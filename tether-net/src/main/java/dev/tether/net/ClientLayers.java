@@ -9,7 +9,7 @@ import java.util.Objects;
  * built by its own builder with its own rules: what every tether client's config holds whole.
  * A protocol client's {@code build()} calls {@link #build} once, so that all of them name a bad
  * value the same way ({@code pool.maxPerKey: 0 (expected: >= 1)}, {@code socket.readTimeout: ...})
- * and check the one rule between the two layers.
+ * and check the one rule between the two layers. Immutable and thread-safe.
  *
  * @param pool   the pool's policy
  * @param socket how sockets are opened and tuned

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * What is known about a connection at one moment: the facts a retry decision needs (was it
  * reused, were request bytes written, did a response byte arrive) and the history a failure
- * message reports.
+ * message reports. Immutable: a snapshot taken when it was made.
  *
  * @param endpoint            where it goes
  * @param connectionId        its id (also given to an open that failed)

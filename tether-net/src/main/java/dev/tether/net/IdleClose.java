@@ -6,7 +6,7 @@ import java.time.Duration;
 /**
  * How an idle connection was found dead: what the peer did, and how long the connection had been
  * quiet (no byte either way) when that was seen. A protocol client learns the server's idle
- * timeout from {@code idleFor} of {@link PeerSignal#FIN} closes.
+ * timeout from {@code idleFor} of {@link PeerSignal#FIN} closes. Immutable.
  *
  * @param signal   what the peer did
  * @param idleFor  time since the last byte was read or written

@@ -11,6 +11,7 @@ import java.util.Objects;
  *
  * <p>Each format has one {@code %s}, replaced by the field name of {@link SocketConfig} or of
  * tether-pool's {@code PoolConfig} (for example {@code connectTimeout}, {@code idleTimeout}).
+ * Immutable and thread-safe.
  *
  * @param socketFormat how a {@link SocketConfig} field is set, e.g. {@code "SocketConfig.%s"}
  * @param poolFormat   how a {@code PoolConfig} field is set, e.g. {@code "PoolConfig.%s"}

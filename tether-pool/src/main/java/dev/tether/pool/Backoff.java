@@ -9,7 +9,8 @@ import java.util.random.RandomGenerator;
  * idle when the wait is over, and starts counting afresh after a success.
  *
  * <p>The pool asks once per failure, under its lock: an implementation must be quick, must not
- * block, and should depend only on its arguments. Set it with
+ * block, and should depend only on its arguments (one instance may serve several pools at once,
+ * so it must be thread-safe). Set it with
  * {@link PoolConfig.Builder#openBackoff(Backoff)}.
  */
 @FunctionalInterface

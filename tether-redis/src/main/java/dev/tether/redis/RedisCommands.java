@@ -18,6 +18,9 @@ import java.util.Set;
  * {@code String} forms send UTF-8 and decode replies as UTF-8. Failures: a server error reply is a
  * {@link RedisServerException}; a connection that failed, or none to be had, a
  * {@link RedisConnectionException} that says whether the command may have been applied.
+ *
+ * <p>Thread safety is the implementation's: a {@link RedisClient} is used by any number of threads
+ * at once, a {@link RedisSession} by one at a time.
  */
 public interface RedisCommands {
 
