@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code tether probe URL}: a server's keep-alive facts (HTTP, Redis) and the tether settings that fit them. */
+/** {@code tether probe URL}: a server's keep-alive facts (HTTP, Redis, databases) and the tether settings that fit them. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
         description = {"Measures a server's keep-alive behaviour and prints the tether settings that fit it.",
                 "HTTP (http, https): whether connections persist, the advertised Keep-Alive, the requests the server",
@@ -32,6 +32,10 @@ import java.util.regex.Pattern;
                 "Redis (redis, rediss; redis://[[user]:password@]host[:port][/database]): the version, RESP3, clients,",
                 "and the timeout, tcp-keepalive and maxclients settings (CONFIG GET); where CONFIG is refused (managed",
                 "services), the idle timeout is measured as for HTTP. It only reads: it changes no setting.",
+                "Databases (postgresql, postgres, mysql, mariadb; postgresql://[user[:password]@]host[:port][/database],",
+                "query parameters go to the driver): the version, the idle settings (PostgreSQL: idle_session_timeout,",
+                "idle_in_transaction_session_timeout, tcp_keepalives_idle; MariaDB/MySQL: wait_timeout, interactive_timeout),",
+                "max_connections and the sessions in use, as the URL's user sees them (a per-role setting counts).",
                 "The settings that fit are an idle timeout a margin below the server's. The URL's password (and user",
                 "name) and query values never appear in its output."},
         footer = {"", "Examples:", "  tether probe http://127.0.0.1:8080/health",
@@ -39,7 +43,9 @@ import java.util.regex.Pattern;
                 "  tether probe http://127.0.0.1:8080/ --json",
                 "  tether probe https://127.0.0.1:8443/ --cacert server.pem   a self-signed or private-CA server",
                 "  tether probe redis://127.0.0.1:6379",
-                "  tether probe rediss://:PASSWORD@cache.example.internal:6380/2 --max-idle 10m", "",
+                "  tether probe rediss://:PASSWORD@cache.example.internal:6380/2 --max-idle 10m",
+                "  tether probe postgresql://app:PASSWORD@127.0.0.1:5432/orders",
+                "  tether probe mysql://root@127.0.0.1:3306", "",
                 Main.EXIT_CODES + " 1 includes a server that cannot be reached."})
 public final class ProbeCommand implements Callable<Integer> {
 

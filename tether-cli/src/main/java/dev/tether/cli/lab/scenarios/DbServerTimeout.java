@@ -2,7 +2,6 @@ package dev.tether.cli.lab.scenarios;
 
 import dev.tether.chaos.ChaosProxy;
 import dev.tether.cli.lab.ClientResult;
-import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Trial;
 import dev.tether.cli.lab.db.DbScenario;
 import dev.tether.cli.lab.db.DbTarget;
