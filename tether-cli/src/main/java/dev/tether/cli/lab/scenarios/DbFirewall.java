@@ -56,8 +56,10 @@ public final class DbFirewall implements DbScenario {
         ClientResult tether = r.get("tether");
         return "The database would have kept the sessions, but the firewall reset them after " + CUT_MS + " ms idle: the"
                 + " DriverManager connection failed every query after the first cut (" + naive.failed() + " of " + naive.sent()
-                + "); HikariCP lent the reset session unchecked, since it had been used less than 500 ms before ("
-                + Format.count(pool.failed(), "failure") + "; a session idle longer it checks first, with a round trip); tether's"
+                + "); HikariCP " + (pool.failed() > 0 ? "lent the reset session unchecked, since it had been used less than"
+                + " 500 ms before (" + Format.count(pool.failed(), "failure") + "; a session idle longer it checks first, with a"
+                + " round trip)" : "checked its sessions first, since more than 500 ms had passed since their last use (this"
+                + " time; a shorter cut, or a query sooner after it, is lent unchecked)") + "; tether's"
                 + " watcher saw each RST and dropped the session before the next query, so " + tether.failed() + " failed."
                 + " Where the cut is silent (no RST), set the pool's idleTimeout below it and keep TCP keepalive on (the default).";
     }

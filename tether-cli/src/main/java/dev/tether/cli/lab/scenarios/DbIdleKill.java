@@ -57,7 +57,7 @@ public final class DbIdleKill implements DbScenario {
         ClientResult tether = r.get("tether");
         return "The DriverManager connection failed the first query after the first kill and every one after it, "
                 + naive.failed() + " of " + naive.sent() + ": the driver closes it and nothing opens another; HikariCP with its"
-                + " defaults lent the killed session unchecked when it had been used less than 500 ms before, "
+                + " defaults lent killed sessions unchecked when they had been used (or opened) less than 500 ms before, "
                 + Format.count(pool.failed(), "failure") + " in " + Format.count((pool.sent() - 1) / 2, "round") + "; tether's"
                 + " idle watcher saw each killed session's FIN on the driver's socket and dropped it before the next query,"
                 + " with no validation query, so " + tether.failed() + " failed.";

@@ -55,8 +55,11 @@ public final class DbRestart implements DbScenario {
         ClientResult pool = r.get("naive pool");
         ClientResult tether = r.get("tether");
         return "The database was back before the next query, yet the DriverManager connection failed every query after the"
-                + " restart (" + naive.failed() + " of " + naive.sent() + "); HikariCP lent its session, used less than 500 ms"
-                + " before, unchecked (" + Format.count(pool.failed(), "failure") + "), then checked the older ones; tether's"
+                + " restart (" + naive.failed() + " of " + naive.sent() + "); " + (pool.failed() > 0
+                ? "HikariCP lent its session, used less than 500 ms before, unchecked (" + Format.count(pool.failed(), "failure")
+                + "), then checked the older ones"
+                : "HikariCP checked its sessions first, since more than 500 ms had passed since their last use (this time:"
+                + " under a busier load it lends them unchecked)") + "; tether's"
                 + " watcher had dropped every session when the close arrived, so " + tether.failed() + " failed and the next"
                 + " query opened a new session.";
     }

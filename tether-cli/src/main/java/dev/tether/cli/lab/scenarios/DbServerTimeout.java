@@ -63,7 +63,8 @@ public final class DbServerTimeout implements DbScenario {
         return "The server ends a session idle past its " + dialect.idleSetting() + ": the DriverManager connection failed "
                 + naive.failed() + " of its " + naive.sent() + " queries (it never reconnects)" + (naive.closeWait() > 0
                 ? " and held the dead socket in CLOSE_WAIT meanwhile" : "") + "; HikariCP checked its sessions idle past 500 ms with"
-                + " isValid, a round trip each, and failed " + pool.failed() + "; tether read the session's "
+                + " isValid, a round trip each, and failed " + pool.failed() + (pool.closeWait() > 0 ? ", holding up to "
+                + pool.closeWait() + " dead sockets in CLOSE_WAIT until it did" : "") + "; tether read the session's "
                 + dialect.idleSetting() + " and stopped lending a session before it, and its watcher saw the server's"
                 + " close, so " + tether.failed() + " failed. tether probe reads the setting from a server.";
     }
