@@ -29,6 +29,10 @@ public record DbUrl(boolean postgres, String scheme, String host, int port, Stri
                     String shown) {
 
     /**
+     * Parses a database URL as the command line gives it.
+     *
+     * @param text the URL, with or without a leading {@code jdbc:}
+     * @return its parts, defaults filled in
      * @throws IllegalArgumentException what is wrong with the URL, which it names redacted (a wrong command line)
      */
     public static DbUrl parse(String text) {
@@ -76,34 +80,38 @@ public record DbUrl(boolean postgres, String scheme, String host, int port, Stri
         return new DbUrl(pg, scheme, host, port < 0 ? (pg ? 5432 : 3306) : port, user, password, database, shown);
     }
 
-    /** Whether {@code text} looks like a database URL this class parses (its scheme, with or without jdbc:). */
-    public static boolean looksLike(String text) {
-        String t = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
-        t = t.startsWith("jdbc:") ? t.substring(5) : t;
-        return t.startsWith("postgresql:") || t.startsWith("postgres:") || t.startsWith("mysql:") || t.startsWith("mariadb:");
-    }
-
     private static String decode(String s) {
         return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
-    /** PostgreSQL or MariaDB/MySQL, as sentences name the server. */
+    /** @return PostgreSQL or MariaDB/MySQL, as sentences name the server */
     public String kind() {
         return postgres ? "PostgreSQL" : "MariaDB/MySQL";
     }
 
-    /** The JDBC URL of this server at {@code host:port} (the server's, or a proxy's in front of it): no secret in it. */
+    /**
+     * The JDBC URL of this server at another address.
+     *
+     * @param host the host (the server's, or a proxy's in front of it)
+     * @param port its port
+     * @return the URL, with the database and no secret in it
+     */
     public String jdbcUrl(String host, int port) {
         String h = host.contains(":") ? "[" + host + "]" : host;
         return (postgres ? "jdbc:postgresql://" : "jdbc:mariadb://") + h + ":" + port + "/" + (database == null ? "" : database);
     }
 
-    /** The JDBC URL of the server itself. */
+    /** @return the JDBC URL of the server itself, no secret in it */
     public String jdbcUrl() {
         return jdbcUrl(host, port);
     }
 
-    /** {@code text} with the password replaced by {@code ***}, for a driver's message that might echo it. */
+    /**
+     * Masks the password in a driver's message that might echo it.
+     *
+     * @param text a message, or null
+     * @return {@code text} with the password replaced by {@code ***}
+     */
     public String mask(String text) {
         return password == null || password.isEmpty() || text == null ? text : text.replace(password, Redact.MASK);
     }

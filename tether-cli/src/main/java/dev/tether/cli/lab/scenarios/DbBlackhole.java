@@ -5,7 +5,7 @@ import dev.tether.chaos.Toxic;
 import dev.tether.cli.lab.ClientResult;
 import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Trial;
-import dev.tether.cli.lab.db.DbScenario;
+import dev.tether.cli.lab.db.DialectScenario;
 import dev.tether.cli.lab.db.Dialect;
 import dev.tether.jdbc.JdbcPoolConfig;
 
@@ -15,14 +15,10 @@ import java.util.Map;
  * The database vanishes without a packet (a crashed host, a dropped route, a failover that leaves
  * the old address silent): with no socket timeout, a query waits for ever.
  */
-public final class DbBlackhole implements DbScenario {
-    private final Dialect dialect;
-
+public final class DbBlackhole extends DialectScenario {
     public DbBlackhole(Dialect dialect) {
-        this.dialect = dialect;
+        super(dialect);
     }
-
-    public Dialect dialect() { return dialect; }
 
     public String id() { return dialect.prefix() + "-blackhole"; }
 
@@ -33,7 +29,7 @@ public final class DbBlackhole implements DbScenario {
     /** A read timeout through the driver (socketTimeout): tether-jdbc leaves timeouts to the driver, where JDBC puts them. */
     @Override
     public JdbcPoolConfig.Builder tetherJdbc(boolean quick) {
-        JdbcPoolConfig.Builder b = DbScenario.super.tetherJdbc(quick);
+        JdbcPoolConfig.Builder b = super.tetherJdbc(quick);
         dialect.readTimeout(quick ? 500 : 1000).forEach(b::property);
         return b;
     }

@@ -5,7 +5,7 @@ import dev.tether.chaos.Toxic;
 import dev.tether.cli.lab.ClientResult;
 import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Trial;
-import dev.tether.cli.lab.db.DbScenario;
+import dev.tether.cli.lab.db.DialectScenario;
 import dev.tether.cli.lab.db.Dialect;
 
 import java.time.Duration;
@@ -15,15 +15,11 @@ import java.util.Map;
  * A firewall (or NAT, or load balancer) between the application and the database drops sessions
  * idle longer than it allows and resets them, though the database would keep them.
  */
-public final class DbFirewall implements DbScenario {
+public final class DbFirewall extends DialectScenario {
     private static final long CUT_MS = 300;
-    private final Dialect dialect;
-
     public DbFirewall(Dialect dialect) {
-        this.dialect = dialect;
+        super(dialect);
     }
-
-    public Dialect dialect() { return dialect; }
 
     public String id() { return dialect.prefix() + "-firewall"; }
 

@@ -4,7 +4,7 @@ import dev.tether.chaos.ChaosProxy;
 import dev.tether.cli.lab.ClientResult;
 import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Trial;
-import dev.tether.cli.lab.db.DbScenario;
+import dev.tether.cli.lab.db.DialectScenario;
 import dev.tether.cli.lab.db.DbTarget;
 import dev.tether.cli.lab.db.Dialect;
 
@@ -16,14 +16,10 @@ import java.util.Map;
  * side while idle ({@code pg_terminate_backend}, {@code KILL CONNECTION}, standing for tcpkill),
  * then a query 50 ms later; round after round.
  */
-public final class DbIdleKill implements DbScenario {
-    private final Dialect dialect;
-
+public final class DbIdleKill extends DialectScenario {
     public DbIdleKill(Dialect dialect) {
-        this.dialect = dialect;
+        super(dialect);
     }
-
-    public Dialect dialect() { return dialect; }
 
     public String id() { return dialect.prefix() + "-idle-kill"; }
 

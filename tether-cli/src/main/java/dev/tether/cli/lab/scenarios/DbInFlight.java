@@ -4,7 +4,7 @@ import dev.tether.chaos.ChaosProxy;
 import dev.tether.cli.lab.ClientResult;
 import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Trial;
-import dev.tether.cli.lab.db.DbScenario;
+import dev.tether.cli.lab.db.DialectScenario;
 import dev.tether.cli.lab.db.DbTarget;
 import dev.tether.cli.lab.db.Dialect;
 
@@ -18,14 +18,10 @@ import java.util.concurrent.CompletionException;
  * A session killed while its statement runs (an operator ending a long query, a failover): that
  * statement fails for every client, since it may have done its work; what differs is the next one.
  */
-public final class DbInFlight implements DbScenario {
-    private final Dialect dialect;
-
+public final class DbInFlight extends DialectScenario {
     public DbInFlight(Dialect dialect) {
-        this.dialect = dialect;
+        super(dialect);
     }
-
-    public Dialect dialect() { return dialect; }
 
     public String id() { return dialect.prefix() + "-in-flight"; }
 

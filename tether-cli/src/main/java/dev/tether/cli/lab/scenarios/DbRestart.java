@@ -4,7 +4,7 @@ import dev.tether.chaos.ChaosProxy;
 import dev.tether.cli.lab.ClientResult;
 import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Trial;
-import dev.tether.cli.lab.db.DbScenario;
+import dev.tether.cli.lab.db.DialectScenario;
 import dev.tether.cli.lab.db.Dialect;
 
 import java.time.Duration;
@@ -15,14 +15,10 @@ import java.util.Map;
  * dies, though the server is back before the next query. The restart is the proxy's
  * ({@code enabled: false}, then back), so the lab restarts nobody's server.
  */
-public final class DbRestart implements DbScenario {
-    private final Dialect dialect;
-
+public final class DbRestart extends DialectScenario {
     public DbRestart(Dialect dialect) {
-        this.dialect = dialect;
+        super(dialect);
     }
-
-    public Dialect dialect() { return dialect; }
 
     public String id() { return dialect.prefix() + "-restart"; }
 

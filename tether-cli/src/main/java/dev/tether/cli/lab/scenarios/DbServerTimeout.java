@@ -3,7 +3,7 @@ package dev.tether.cli.lab.scenarios;
 import dev.tether.chaos.ChaosProxy;
 import dev.tether.cli.lab.ClientResult;
 import dev.tether.cli.lab.Trial;
-import dev.tether.cli.lab.db.DbScenario;
+import dev.tether.cli.lab.db.DialectScenario;
 import dev.tether.cli.lab.db.DbTarget;
 import dev.tether.cli.lab.db.Dialect;
 
@@ -16,14 +16,10 @@ import java.util.Map;
  * {@code wait_timeout}). Set per session through the driver, so the lab changes nothing server-wide
  * and the scenario runs on a shared server too.
  */
-public final class DbServerTimeout implements DbScenario {
-    private final Dialect dialect;
-
+public final class DbServerTimeout extends DialectScenario {
     public DbServerTimeout(Dialect dialect) {
-        this.dialect = dialect;
+        super(dialect);
     }
-
-    public Dialect dialect() { return dialect; }
 
     public String id() { return dialect.prefix() + "-server-timeout"; }
 

@@ -1,0 +1,16 @@
+package dev.tether.cli.lab.db;
+
+/** A {@link DbScenario} written once for both databases: an instance per {@link Dialect}. */
+public abstract class DialectScenario implements DbScenario {
+    /** The database this instance runs on. */
+    protected final Dialect dialect;
+
+    protected DialectScenario(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    @Override
+    public final Dialect dialect() {
+        return dialect;
+    }
+}
