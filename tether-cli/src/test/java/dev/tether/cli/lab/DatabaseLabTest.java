@@ -171,6 +171,24 @@ class DatabaseLabTest {
     }
 
     @Test
+    void withoutAMariaDbTheMariaDbScenariosAreSkippedWithOneLineThatSaysHowToRunThem() throws Exception {
+        int dead;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            dead = s.getLocalPort();
+        }
+        LabReport r = new LabRunner(true, LabRunner.Progress.SILENT, LabRedis.embedded(),
+                LabDatabases.lookingFor("mariadb://root@127.0.0.1:" + dead)).run(Scenarios.select(List.of("post-twice", "mariadb-restart")));
+        assertThat(r.scenarios()).extracting(ScenarioResult::id).containsExactly("post-twice");
+        assertThat(r.skipped()).singleElement().satisfies(skip -> {
+            assertThat(skip.error()).as("nothing the command line asked for failed").isFalse();
+            assertThat(skip.reason()).isEqualTo("MariaDB scenario 27 mariadb-restart skipped: no MariaDB or MySQL was named and none"
+                    + " answers at 127.0.0.1:" + dead + "; run them with tether lab --mysql mysql://USER[:PASSWORD]@HOST:PORT (a user that may"
+                    + " create users and kill their sessions).");
+        });
+        assertThat(r.errors()).isZero();
+    }
+
+    @Test
     void aDatabaseUrlOfTheWrongKindIsAWrongCommandLine() {
         Result r = run("lab", "--only", "pg-idle-kill", "--postgres", "mysql://root:s3cret@127.0.0.1:3306");
         assertThat(r.code()).isEqualTo(2);

@@ -76,6 +76,17 @@ public final class LabDatabases implements AutoCloseable {
     }
 
     /**
+     * As {@link #of(String, String)} with neither named, looking for an unnamed MariaDB at {@code mariadbToTry}
+     * instead of 127.0.0.1:3306 (tests: a port where none answers).
+     *
+     * @param mariadbToTry a {@code mariadb://} URL used only if something answers there
+     * @return the lab's own PostgreSQL, and that MariaDB if one answers
+     */
+    public static LabDatabases lookingFor(String mariadbToTry) {
+        return new LabDatabases(null, DbUrl.parse(mariadbToTry), false);
+    }
+
+    /**
      * The lab's defaults.
      *
      * @return its own PostgreSQL (started when first needed), and MariaDB at 127.0.0.1:3306 if one answers
@@ -139,7 +150,7 @@ public final class LabDatabases implements AutoCloseable {
         }
         DbUrl u = d == Dialect.POSTGRESQL ? postgres : mariadb;
         if (d == Dialect.MARIADB && !mariadbNamed && !listening(u)) {
-            return "no MariaDB or MySQL was named and none answers at 127.0.0.1:3306; run them with tether lab --mysql"
+            return "no MariaDB or MySQL was named and none answers at " + u.host() + ":" + u.port() + "; run them with tether lab --mysql"
                     + " mysql://USER[:PASSWORD]@HOST:PORT (a user that may create users and kill their sessions)";
         }
         try {
