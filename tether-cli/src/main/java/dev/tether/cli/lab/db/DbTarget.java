@@ -39,6 +39,8 @@ public final class DbTarget implements AutoCloseable {
     private final String tag;
     private final String user;
     private final String password;
+    /** Closed by the trial, then again by the lab at its end (or at exit): the second time is a no-op. */
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private DbTarget(Dialect dialect, DbUrl server, String tag, String user, String password) {
         this.dialect = dialect;
@@ -242,13 +244,13 @@ public final class DbTarget implements AutoCloseable {
 
     /**
      * On MariaDB/MySQL, ends what is left of the trial's sessions and drops its user; nothing on
-     * PostgreSQL, whose sessions close with their clients. Harmless a second time.
+     * PostgreSQL, whose sessions close with their clients. Only the first call does anything.
      *
      * @throws SQLException the server refused
      */
     @Override
     public void close() throws SQLException {
-        if (dialect == Dialect.MARIADB) {
+        if (dialect == Dialect.MARIADB && closed.compareAndSet(false, true)) {
             kill();
             try (Connection a = admin(dialect, server); Statement s = a.createStatement()) {
                 for (String host : HOSTS) {
