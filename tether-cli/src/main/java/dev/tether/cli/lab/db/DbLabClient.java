@@ -25,8 +25,14 @@ public interface DbLabClient extends ClientView {
      * The client of {@code kind} for {@code target}, connecting to {@code proxy} (the trial's, in front
      * of the server) with the driver properties {@code session} adds (per-session settings).
      *
+     * @param kind     which client: NAIVE (a DriverManager connection), NAIVE_POOL (HikariCP's defaults) or TETHER
+     * @param target   the trial's database: credentials and session tag
+     * @param proxy    where the client connects; the lab resets its connections to end a hang
+     * @param session  per-session driver properties (an idle timeout)
      * @param patience how long the lab waits for a client without a timeout
      * @param tether   tether's settings, for {@link ClientKind#TETHER}
+     * @return the client, not yet connected (HikariCP opens its sessions at once)
+     * @throws IllegalArgumentException a kind the lab has no database client of
      */
     static DbLabClient of(ClientKind kind, DbTarget target, ChaosProxy proxy, Map<String, String> session, Duration patience,
                           JdbcPoolConfig.Builder tether) {
@@ -42,13 +48,26 @@ public interface DbLabClient extends ClientView {
         };
     }
 
-    /** Runs {@code sql} and says what the application saw: its first value, or the error. */
+    /**
+     * Runs a query as an application would.
+     *
+     * @param sql the query
+     * @return what the application saw: the first value, or the error
+     */
     Outcome query(String sql);
 
-    /** The sessions this client opened, or -1 where it cannot tell. */
+    /** @return the sessions this client opened, or -1 where it cannot tell */
     int opened();
 
-    /** One lease of {@code pool} for {@code sql}, as {@link #run} runs it: the pools' query. */
+    /**
+     * One lease of {@code pool} for {@code sql}, as {@link #run} runs it: the pools' query.
+     *
+     * @param pool     the pool
+     * @param sql      the query
+     * @param patience how long to wait for the answer, or null for as long as the driver does
+     * @param giveUp   what ends a hang (null with no patience)
+     * @return the first value, or the error
+     */
     static Outcome lease(javax.sql.DataSource pool, String sql, Duration patience, Runnable giveUp) {
         try (Connection c = pool.getConnection()) {
             return run(c, sql, patience, giveUp);
@@ -60,6 +79,12 @@ public interface DbLabClient extends ClientView {
     /**
      * {@code sql} on {@code c}, bounded by the lab's patience (null: none): a call still waiting after
      * it is ended by {@code giveUp} (which resets its socket) and reported as a hang.
+     *
+     * @param c        the connection
+     * @param sql      the query
+     * @param patience how long to wait for the answer, or null for as long as the driver does
+     * @param giveUp   what ends a hang (null with no patience)
+     * @return the first value, or the error
      */
     static Outcome run(Connection c, String sql, Duration patience, Runnable giveUp) {
         Patience watch = patience == null ? null : Patience.watch(patience, giveUp);
@@ -74,7 +99,12 @@ public interface DbLabClient extends ClientView {
         }
     }
 
-    /** An error as the timeline shows it: its SQLState and first line. */
+    /**
+     * An error as the timeline shows it.
+     *
+     * @param e the error
+     * @return its SQLState and first line, at most 160 characters of it
+     */
     static String describe(Exception e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("").strip();
         String state = e instanceof SQLException s && s.getSQLState() != null ? s.getSQLState() + " " : "";

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public interface DbScenario extends Scenario {
 
-    /** The database it runs on. */
+    /** @return the database it runs on */
     Dialect dialect();
 
     /**
@@ -30,6 +30,9 @@ public interface DbScenario extends Scenario {
     /**
      * tether's settings for this scenario: the defaults (pool named {@code lab}) unless the failure
      * needs a shorter timeout to show. URL, credentials and the session's tag are set by the trial.
+     *
+     * @param quick whether the lab runs with --quick
+     * @return a new builder
      */
     default JdbcPoolConfig.Builder tetherJdbc(boolean quick) {
         return JdbcPoolConfig.builder().pool(p -> p.name("lab"));

@@ -16,6 +16,7 @@ import java.util.Map;
  * the old address silent): with no socket timeout, a query waits for ever.
  */
 public final class DbBlackhole extends DialectScenario {
+    /** @param dialect the database this instance runs on */
     public DbBlackhole(Dialect dialect) {
         super(dialect);
     }

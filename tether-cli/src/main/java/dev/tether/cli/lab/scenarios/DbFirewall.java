@@ -17,6 +17,7 @@ import java.util.Map;
  */
 public final class DbFirewall extends DialectScenario {
     private static final long CUT_MS = 300;
+    /** @param dialect the database this instance runs on */
     public DbFirewall(Dialect dialect) {
         super(dialect);
     }

@@ -17,6 +17,7 @@ import java.util.Map;
  * then a query 50 ms later; round after round.
  */
 public final class DbIdleKill extends DialectScenario {
+    /** @param dialect the database this instance runs on */
     public DbIdleKill(Dialect dialect) {
         super(dialect);
     }

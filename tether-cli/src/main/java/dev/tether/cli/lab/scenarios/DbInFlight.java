@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionException;
  * statement fails for every client, since it may have done its work; what differs is the next one.
  */
 public final class DbInFlight extends DialectScenario {
+    /** @param dialect the database this instance runs on */
     public DbInFlight(Dialect dialect) {
         super(dialect);
     }

@@ -16,6 +16,7 @@ import java.util.Map;
  * ({@code enabled: false}, then back), so the lab restarts nobody's server.
  */
 public final class DbRestart extends DialectScenario {
+    /** @param dialect the database this instance runs on */
     public DbRestart(Dialect dialect) {
         super(dialect);
     }

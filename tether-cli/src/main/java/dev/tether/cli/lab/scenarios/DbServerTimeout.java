@@ -17,6 +17,7 @@ import java.util.Map;
  * and the scenario runs on a shared server too.
  */
 public final class DbServerTimeout extends DialectScenario {
+    /** @param dialect the database this instance runs on */
     public DbServerTimeout(Dialect dialect) {
         super(dialect);
     }
