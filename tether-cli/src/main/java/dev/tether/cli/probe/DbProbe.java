@@ -36,6 +36,7 @@ public final class DbProbe implements Probe {
     private final DbUrl url;
     private final Properties extra;
 
+    /** The probe as {@link Probes} lists it; {@link #bind} gives the one that runs for a URL. */
     public DbProbe() {
         this(null, new Properties());
     }

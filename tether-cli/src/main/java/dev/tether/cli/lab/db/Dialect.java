@@ -9,7 +9,9 @@ import java.util.Map;
  * server too).
  */
 public enum Dialect {
+    /** PostgreSQL, through pgjdbc. */
     POSTGRESQL("PostgreSQL", "pg"),
+    /** MariaDB or MySQL, through MariaDB Connector/J. */
     MARIADB("MariaDB", "mariadb");
 
     private final String label;
