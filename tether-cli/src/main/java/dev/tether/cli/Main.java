@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
         subcommands = {LabCommand.class, ProbeCommand.class, ProxyCommand.class, CommandLine.HelpCommand.class},
         description = {"Connections that stay healthy: reproduce what breaks pooled connections, measure your servers,",
                 "and run the fault proxy."},
-        footer = {"", "Examples:", "  tether lab                      run every scenario (about 70 s) and print the table",
+        footer = {"", "Examples:", "  tether lab                      run every scenario (about 2 min) and print the table",
                 "  tether lab --quick --report lab.html", "  tether probe http://127.0.0.1:8080/health",
                 "  tether proxy --port 8474 --config proxies.json", "", Main.EXIT_CODES})
 public final class Main implements Callable<Integer> {

@@ -22,24 +22,33 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** {@code tether probe URL}: a server's keep-alive facts (HTTP, Redis) and the tether settings that fit them. */
+/** {@code tether probe URL}: a server's keep-alive facts (HTTP, Redis, databases) and the tether settings that fit them. */
 @Command(name = "probe", mixinStandardHelpOptions = true,
         description = {"Measures a server's keep-alive behaviour and prints the tether settings that fit it.",
-                "HTTP (http, https): whether connections persist, the advertised Keep-Alive, the requests the server",
-                "allows per connection, and its real idle timeout, by holding several idle connections in parallel for",
-                "different times and narrowing down. It reads at most 1 MiB of each response (point it at a short one,",
-                "such as a health check).",
-                "Redis (redis, rediss; redis://[[user]:password@]host[:port][/database]): the version, RESP3, clients,",
-                "and the timeout, tcp-keepalive and maxclients settings (CONFIG GET); where CONFIG is refused (managed",
-                "services), the idle timeout is measured as for HTTP. It only reads: it changes no setting.",
-                "The settings that fit are an idle timeout a margin below the server's. The URL's password (and user",
-                "name) and query values never appear in its output."},
+                "HTTP (http, https): whether connections persist, the advertised Keep-Alive, the requests the",
+                "server allows per connection, and its real idle timeout, by holding several idle connections in",
+                "parallel for different times and narrowing down. It reads at most 1 MiB of each response (point",
+                "it at a short one, such as a health check).",
+                "Redis (redis, rediss; redis://[[user]:password@]host[:port][/database]): the version, RESP3,",
+                "clients, and the timeout, tcp-keepalive and maxclients settings (CONFIG GET); where CONFIG is",
+                "refused (managed services), the idle timeout is measured as for HTTP. It only reads: it changes",
+                "no setting.",
+                "Databases (postgresql, postgres, mysql, mariadb;",
+                "postgresql://[user[:password]@]host[:port][/database], query parameters go to the driver): the",
+                "version, the idle settings (PostgreSQL: idle_session_timeout,",
+                "idle_in_transaction_session_timeout, tcp_keepalives_idle; MariaDB/MySQL: wait_timeout,",
+                "interactive_timeout), max_connections and the sessions in use, as the URL's user sees them (a",
+                "per-role setting counts).",
+                "The settings that fit are an idle timeout a margin below the server's. The URL's password (and",
+                "user name) and query values never appear in its output."},
         footer = {"", "Examples:", "  tether probe http://127.0.0.1:8080/health",
                 "  tether probe https://api.example.internal/ --max-idle 70s",
                 "  tether probe http://127.0.0.1:8080/ --json",
                 "  tether probe https://127.0.0.1:8443/ --cacert server.pem   a self-signed or private-CA server",
                 "  tether probe redis://127.0.0.1:6379",
-                "  tether probe rediss://:PASSWORD@cache.example.internal:6380/2 --max-idle 10m", "",
+                "  tether probe rediss://:PASSWORD@cache.example.internal:6380/2 --max-idle 10m",
+                "  tether probe postgresql://app:PASSWORD@127.0.0.1:5432/orders",
+                "  tether probe mysql://root@127.0.0.1:3306", "",
                 Main.EXIT_CODES + " 1 includes a server that cannot be reached."})
 public final class ProbeCommand implements Callable<Integer> {
 

@@ -1,6 +1,9 @@
 package dev.tether.cli.lab;
 
 import dev.tether.chaos.ChaosLab;
+import dev.tether.cli.lab.db.DbScenario;
+import dev.tether.cli.lab.db.Dialect;
+import dev.tether.cli.lab.db.LabDatabases;
 import dev.tether.cli.lab.redis.LabRedis;
 import dev.tether.cli.lab.redis.RedisScenario;
 
@@ -32,7 +35,9 @@ import java.util.function.LongSupplier;
  *   <li>When the scripts end, the trials turn their counts into {@link ClientResult}s, the scenario
  *       explains them in a sentence, and everything a trial opened is closed.</li>
  * </ol>
- * A scenario whose setup fails is reported with its error; the others still run. Redis scenarios
+ * A scenario whose setup fails is reported with its error; the others still run. Database
+ * scenarios run only when the lab has that database ({@link LabDatabases}), else they are skipped
+ * alike, a line per database; the lab's own PostgreSQL is stopped when the run ends. Redis scenarios
  * run only when the lab has a Redis ({@link LabRedis}): otherwise they are skipped with one line
  * that says how to run them, and the scenarios that restart a server or change its settings are
  * skipped on a server the user named.
@@ -73,16 +78,24 @@ public final class LabRunner {
     private final boolean quick;
     private final Progress progress;
     private final LabRedis redis;
+    private final LabDatabases databases;
 
-    /** With the lab's own redis-server for the Redis scenarios. */
+    /** With the lab's own redis-server and PostgreSQL, and MariaDB at 127.0.0.1:3306 if one answers. */
     public LabRunner(boolean quick, Progress progress) {
         this(quick, progress, LabRedis.embedded());
     }
 
+    /** With the lab's own PostgreSQL, and MariaDB at 127.0.0.1:3306 if one answers. */
     public LabRunner(boolean quick, Progress progress, LabRedis redis) {
+        this(quick, progress, redis, LabDatabases.defaults());
+    }
+
+    /** {@code databases} are closed (the lab's own PostgreSQL stopped) when {@link #run} ends. */
+    public LabRunner(boolean quick, Progress progress, LabRedis redis, LabDatabases databases) {
         this.quick = quick;
         this.progress = progress;
         this.redis = redis;
+        this.databases = databases;
     }
 
     public LabReport run(List<Scenario> chosen) {
@@ -104,6 +117,7 @@ public final class LabRunner {
             }
         } finally {
             sampler.shutdownNow();
+            databases.close();
             progress.finish();
         }
         return new LabReport("tether lab", quick, startedAt, (System.nanoTime() - start) / 1_000_000, results, skipped);
@@ -111,9 +125,23 @@ public final class LabRunner {
 
     /** The chosen scenarios that can run here; the others go to {@code skipped}, a group per reason. */
     private List<Scenario> runnable(List<Scenario> chosen, List<LabReport.Skipped> skipped) {
+        List<Scenario> out = runnableRedis(chosen, skipped);
+        for (Dialect d : Dialect.values()) {
+            List<Scenario> need = out.stream().filter(s -> s instanceof DbScenario db && db.dialect() == d).toList();
+            String unavailable = need.isEmpty() ? null : databases.unavailable(d);
+            if (unavailable != null) {
+                out.removeAll(need);
+                skipped.add(new LabReport.Skipped(ids(need), d.label() + (need.size() == 1 ? " scenario " : " scenarios ")
+                        + named(need) + " skipped: " + unavailable + ".", databases.named(d)));
+            }
+        }
+        return out;
+    }
+
+    private List<Scenario> runnableRedis(List<Scenario> chosen, List<LabReport.Skipped> skipped) {
         List<Scenario> needRedis = chosen.stream().filter(s -> s instanceof RedisScenario).toList();
         if (needRedis.isEmpty()) {
-            return chosen;
+            return new ArrayList<>(chosen);
         }
         List<Scenario> out = new ArrayList<>(chosen);
         String unavailable = redis.unavailable();
@@ -157,7 +185,7 @@ public final class LabRunner {
         List<Trial> trials = new ArrayList<>();
         boolean first = true;
         for (ClientKind k : s.clients()) {
-            trials.add(new Trial(s, k, quick, chaos, redis, origin, progress, first, side));
+            trials.add(new Trial(s, k, quick, chaos, redis, origin, progress, first, side, databases));
             first = false;
         }
         ScheduledFuture<?> sampling = sampler.scheduleAtFixedRate(() -> trials.forEach(Trial::sample), 0, 40, TimeUnit.MILLISECONDS);

@@ -1,6 +1,13 @@
 package dev.tether.cli.lab;
 
+import dev.tether.cli.lab.db.Dialect;
 import dev.tether.cli.lab.scenarios.Blackhole;
+import dev.tether.cli.lab.scenarios.DbBlackhole;
+import dev.tether.cli.lab.scenarios.DbFirewall;
+import dev.tether.cli.lab.scenarios.DbIdleKill;
+import dev.tether.cli.lab.scenarios.DbInFlight;
+import dev.tether.cli.lab.scenarios.DbRestart;
+import dev.tether.cli.lab.scenarios.DbServerTimeout;
 import dev.tether.cli.lab.scenarios.ConnectTimeout;
 import dev.tether.cli.lab.scenarios.IdleRace;
 import dev.tether.cli.lab.scenarios.LoadBalancer;
@@ -19,16 +26,21 @@ import dev.tether.cli.lab.scenarios.StaleConnection;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The scenarios, in the order the lab runs them: HTTP's, then Redis's. Add a new one here. */
+/** The scenarios, in the order the lab runs them: HTTP's, Redis's, PostgreSQL's, MariaDB's. Add a new one here. */
 public final class Scenarios {
     private Scenarios() {
     }
 
     public static List<Scenario> all() {
-        return List.of(new StaleConnection(), new IdleRace(), new ResetInUse(), new Blackhole(), new Refused(),
-                new ConnectTimeout(), new PostAppliedThenReset(), new LoadBalancer(), new ShortConnections(),
+        List<Scenario> all = new ArrayList<>(List.of(new StaleConnection(), new IdleRace(), new ResetInUse(), new Blackhole(),
+                new Refused(), new ConnectTimeout(), new PostAppliedThenReset(), new LoadBalancer(), new ShortConnections(),
                 new RedisIdleKill(), new RedisInFlight(), new RedisRestart(), new RedisServerTimeout(), new RedisLoadBalancer(),
-                new RedisBlackhole());
+                new RedisBlackhole()));
+        for (Dialect d : Dialect.values()) {
+            all.addAll(List.of(new DbIdleKill(d), new DbInFlight(d), new DbServerTimeout(d), new DbFirewall(d), new DbBlackhole(d),
+                    new DbRestart(d)));
+        }
+        return List.copyOf(all);
     }
 
     /**

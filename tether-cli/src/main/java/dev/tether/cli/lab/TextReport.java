@@ -34,7 +34,8 @@ public final class TextReport {
             }
         }
         sb.append(String.format("%nsent/failed: requests the application made and errors it saw; dup: POSTs or INCRs applied twice;"
-                + "%nopened: connections the server accepted; CLOSE_WAIT: most dead sockets the client held (100 ms+) at once;"
+                + "%nopened: connections the server accepted (databases: sessions the client opened); CLOSE_WAIT: most dead"
+                + "%nsockets the client held (100 ms+) at once;"
                 + "%nrecover: longest time from a failure to the next success (\"-\": nothing failed).%n"));
         return sb.toString();
     }

@@ -3,6 +3,10 @@ package dev.tether.cli.lab;
 import dev.tether.chaos.ChaosLab;
 import dev.tether.chaos.ChaosProxy;
 import dev.tether.chaos.SocketTable;
+import dev.tether.cli.lab.db.DbLabClient;
+import dev.tether.cli.lab.db.DbScenario;
+import dev.tether.cli.lab.db.DbTarget;
+import dev.tether.cli.lab.db.LabDatabases;
 import dev.tether.cli.lab.redis.LabRedis;
 import dev.tether.cli.lab.redis.RedisLabClient;
 import dev.tether.cli.lab.redis.RedisScenario;
@@ -58,6 +62,9 @@ public final class Trial {
     private volatile RedisLabClient redisClient;
     private volatile ClientView view;
     private volatile RedisTarget redis;
+    private final LabDatabases databases;
+    private volatile DbTarget db;
+    private volatile DbLabClient dbClient;
     /** INCRs the application made, by key; the keys the trial wrote (deleted from a user's server). */
     private final Map<String, Integer> increments = new LinkedHashMap<>();
     private final List<String> keys = new ArrayList<>();
@@ -73,7 +80,7 @@ public final class Trial {
     private long requestNanos;
 
     Trial(Scenario scenario, ClientKind kind, boolean quick, ChaosLab chaos, LabRedis labRedis, long originNanos,
-          LabRunner.Progress progress, boolean reportsProgress, java.util.concurrent.Future<?> side) {
+          LabRunner.Progress progress, boolean reportsProgress, java.util.concurrent.Future<?> side, LabDatabases databases) {
         this.scenario = scenario;
         this.kind = kind;
         this.quick = quick;
@@ -83,6 +90,7 @@ public final class Trial {
         this.reportsProgress = reportsProgress;
         this.side = side;
         this.labRedis = labRedis;
+        this.databases = databases;
         this.name = "tether-lab-" + labRedis.run() + "-" + scenario.id() + "-" + kind.name().toLowerCase();
     }
 
@@ -144,6 +152,49 @@ public final class Trial {
         watchedPort = port;
         redisClient = c;
         view = c;
+    }
+
+    /**
+     * This run's database target, for a {@link DbScenario}: its sessions tagged with {@link #clientName()}
+     * (PostgreSQL's application name) or a user made for it (MariaDB), which the lab kills them by.
+     */
+    public DbTarget db() throws IOException, java.sql.SQLException {
+        if (db == null) {
+            db = databases.target(((DbScenario) scenario).dialect(), name);
+        }
+        return db;
+    }
+
+    /** A tether-chaos proxy in front of this run's database, owned by this run: where its client connects. */
+    public ChaosProxy dbProxy() throws IOException, java.sql.SQLException {
+        return proxy(db().upstream());
+    }
+
+    /**
+     * Creates this run's database client against {@code proxy} (in front of the database), with the per-session driver properties {@code session} and tether's settings from
+     * the scenario; its sockets towards that port are the ones counted. A client without a timeout
+     * waits at most {@code patience} for an answer, then the lab resets the proxy's connections.
+     */
+    public void dbClient(ChaosProxy proxy, Map<String, String> session, Duration patience) throws IOException, java.sql.SQLException {
+        DbLabClient c = DbLabClient.of(kind, db(), proxy, session, patience, ((DbScenario) scenario).tetherJdbc(quick));
+        watchedPort = proxy.port();
+        dbClient = c;
+        view = c;
+    }
+
+    /** Runs one query through this run's database client and records what the application saw. */
+    public Outcome query(String sql) {
+        return record(sql, () -> dbClient.query(sql));
+    }
+
+    /** Runs {@code sql} {@code n} times, {@code pauseMs} apart (0: back to back). */
+    public void queries(int n, long pauseMs, String sql) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            if (i > 0 && pauseMs > 0) {
+                sleep(pauseMs);
+            }
+            query(sql);
+        }
     }
 
     /** The name this run's Redis connections give themselves (CLIENT SETNAME): what the lab kills them by. */
@@ -375,6 +426,9 @@ public final class Trial {
             opened = accepted < 0 ? -1 : opened + accepted;
             duplicates += redisDuplicates(details);
         }
+        if (dbClient != null) {
+            opened = dbClient.opened();
+        }
         if (view != null && view.detail() != null) {
             details.add(0, view.detail());
         }
@@ -430,12 +484,29 @@ public final class Trial {
     }
 
     void closeAll() {
+        if (dbClient != null) {
+            // First the proxies: a database connection cut off closes at once, where a blackholed one may not.
+            proxies.forEach(p -> {
+                try {
+                    p.resetConnections();
+                } catch (RuntimeException ignored) {
+                    // the lab is closing anyway
+                }
+            });
+        }
         if (view != null) {
             view.close();
         }
         if (redis != null) {
             redis.forget(keys);
             redis.close();
+        }
+        if (db != null) {
+            try {
+                db.close();
+            } catch (java.sql.SQLException | RuntimeException e) {
+                // the server is gone: the user made for the trial goes when the lab can reach it again (it holds no rights)
+            }
         }
         for (ChaosProxy p : proxies) {
             try {

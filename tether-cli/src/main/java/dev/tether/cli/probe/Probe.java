@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 /**
  * Measures one kind of server's connection behaviour (keep-alive, idle timeout, limits) and says
  * which tether settings fit. One implementation per scheme, listed in {@link Probes}: HTTP and
- * Redis; databases ({@code jdbc:}) follow with tether's client for them.
+ * Redis, databases (PostgreSQL, MariaDB/MySQL).
  */
 public interface Probe {
 

@@ -21,7 +21,8 @@ import java.util.Map;
  */
 public record ProbeTarget(String scheme, String host, int port, String requestTarget, String shown) {
 
-    private static final Map<String, Integer> DEFAULT_PORTS = Map.of("http", 80, "https", 443, "redis", 6379, "rediss", 6379);
+    private static final Map<String, Integer> DEFAULT_PORTS = Map.of("http", 80, "https", 443, "redis", 6379, "rediss", 6379,
+            "postgresql", 5432, "postgres", 5432, "mysql", 3306, "mariadb", 3306);
 
     /**
      * @throws IllegalArgumentException saying what is wrong with the URL (it is a wrong command line)

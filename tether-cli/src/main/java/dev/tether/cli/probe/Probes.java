@@ -3,13 +3,13 @@ package dev.tether.cli.probe;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The probes by scheme. Add the JDBC probe here when tether has that client. */
+/** The probes by scheme: HTTP, Redis, databases. Add a new one here. */
 public final class Probes {
     private Probes() {
     }
 
     public static List<Probe> all() {
-        return List.of(new HttpProbe(), new RedisProbe());
+        return List.of(new HttpProbe(), new RedisProbe(), new DbProbe());
     }
 
     /**
@@ -26,6 +26,6 @@ public final class Probes {
             known.addAll(p.schemes());
         }
         throw new IllegalArgumentException("no probe for " + target.scheme() + ":// (expected a URL with one of the schemes "
-                + String.join(", ", known) + "; a jdbc: probe comes with tether's client for it)");
+                + String.join(", ", known) + ")");
     }
 }

@@ -21,16 +21,19 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One --quick run of every scenario, HTTP and Redis (on redis-server processes the lab starts
- * itself), then checks of what the application saw (outcomes only, never timings), of the table,
- * the JSON, and the HTML report, which headless Chromium loads.
+ * One --quick run of every HTTP and Redis scenario (on redis-server processes the lab starts
+ * itself; the database ones are {@link DatabaseLabTest}'s), then checks of what the application
+ * saw (outcomes only, never timings), of the table, the JSON, and the HTML report, which headless
+ * Chromium loads.
  */
 class LabQuickRunTest {
     private static LabReport report;
 
     @BeforeAll
     static void runTheLab() {
-        report = new LabRunner(true, LabRunner.Progress.SILENT).run(Scenarios.all());
+        // The database scenarios are DatabaseLabTest's.
+        report = new LabRunner(true, LabRunner.Progress.SILENT)
+                .run(Scenarios.all().stream().filter(s -> !(s instanceof dev.tether.cli.lab.db.DbScenario)).toList());
     }
 
     private static ClientResult result(String scenario, String client) {

@@ -184,8 +184,11 @@ public final class LabRedis {
         }
     }
 
-    /** An exception as one line: embedded-redis's "Failed to start" carries the process's output in its cause. */
-    static String message(Throwable e) {
+    /**
+     * An exception as one line, its causes' messages after it (embedded-redis's "Failed to start"
+     * carries the process's output in its cause), at most about 300 characters.
+     */
+    public static String message(Throwable e) {
         StringBuilder sb = new StringBuilder();
         for (Throwable c = e; c != null && sb.length() < 300; c = c.getCause()) {
             String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage().strip().replaceAll("\\s+", " ");
