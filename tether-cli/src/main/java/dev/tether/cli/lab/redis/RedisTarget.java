@@ -6,6 +6,8 @@ import dev.tether.redis.RedisClientConfig;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -168,10 +170,38 @@ public final class RedisTarget implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the trial's own server again on its port. A start can fail while the machine is busy:
+     * the port is briefly held (a client reconnecting in the meantime can even connect to itself
+     * on it, since the port came from the ephemeral range) and redis-server exits at once. So it is
+     * tried again for a few seconds before the trial fails.
+     */
     public void start() throws IOException {
         requireOwn("start it");
-        own.start();
-        running = true;
+        IOException last = null;
+        for (int attempt = 1; attempt <= 6; attempt++) {
+            try {
+                own.start();
+                running = true;
+                return;
+            } catch (IOException e) {
+                if (last != null) {
+                    e.addSuppressed(last);
+                }
+                last = e;
+                pause(Duration.ofMillis(250L * attempt));
+            }
+        }
+        throw last;
+    }
+
+    private static void pause(Duration d) throws IOException {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting to start redis-server again");
+        }
     }
 
     /** The integer value of {@code key}, 0 when it does not exist. */
