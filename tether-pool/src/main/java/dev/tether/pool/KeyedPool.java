@@ -12,7 +12,7 @@ import java.time.Duration;
  * {@link PoolStats#perKey()}, its counts stay in the totals, its next use starts afresh, and the
  * listener hears {@link PoolListener#forgotten}.
  */
-public interface KeyedPool<K, C> extends AutoCloseable {
+public interface KeyedPool<K, C> extends Inspectable, AutoCloseable {
 
     static <K, C> PoolBuilder<K, C, KeyedPool<K, C>> builder(Connector<K, C> connector) {
         return new PoolBuilder<>(connector, Engine::new);

@@ -5,7 +5,7 @@ import dev.tether.pool.internal.Engine;
 import java.time.Duration;
 
 /** A pool of connections to one key (one server). See {@link KeyedPool} for many. */
-public interface Pool<C> extends AutoCloseable {
+public interface Pool<C> extends Inspectable, AutoCloseable {
 
     static <K, C> PoolBuilder<K, C, Pool<C>> builder(K key, Connector<K, C> connector) {
         return new PoolBuilder<>(connector, parts -> new Engine<>(parts).single(key));
