@@ -63,10 +63,19 @@ public final class EventLog {
      *
      * @param level  the level
      * @param event  the event's stable name, such as {@code connection.opened}
-     * @param fields names and values in turn ({@code "pool", name, "route", route}); a value may be null
+     * @param fields names and values in turn ({@code "pool", name, "route", route}); a value may be
+     *               null; a {@link Throwable} after the last pair is logged as the line's cause, with its stack
      */
     public void log(Level level, String event, Object... fields) {
         if (log.isEnabledForLevel(level)) {
+            write(level, event, fields);
+        }
+    }
+
+    private void write(Level level, String event, Object[] fields) {
+        if (fields.length % 2 == 1 && fields[fields.length - 1] instanceof Throwable cause) {
+            log.atLevel(level).setCause(cause).log(line(event, fields));
+        } else {
             log.atLevel(level).log(line(event, fields));
         }
     }
@@ -79,7 +88,7 @@ public final class EventLog {
      * @param level  the level
      * @param event  the event's stable name
      * @param kind   what separates storms of the same event (a route); not null
-     * @param fields names and values in turn
+     * @param fields names and values in turn, and optionally a cause, as for {@link #log}
      */
     public void storm(Level level, String event, String kind, Object... fields) {
         if (!log.isEnabledForLevel(level)) {
@@ -97,11 +106,15 @@ public final class EventLog {
         }
         Object[] all = fields;
         if (suppressed > 0) {
+            int pairs = fields.length & ~1;
             all = java.util.Arrays.copyOf(fields, fields.length + 2);
-            all[fields.length] = "suppressed";
-            all[fields.length + 1] = suppressed;
+            all[pairs] = "suppressed";
+            all[pairs + 1] = suppressed;
+            if (pairs < fields.length) {
+                all[pairs + 2] = fields[pairs]; // the cause stays last
+            }
         }
-        log.atLevel(level).log(line(event, all));
+        write(level, event, all);
     }
 
     /**
@@ -123,7 +136,7 @@ public final class EventLog {
      * One line: {@code event=NAME} and the fields, logfmt.
      *
      * @param event  the event's name
-     * @param fields names and values in turn
+     * @param fields names and values in turn (an unpaired last one, such as a cause, is left out)
      * @return the line
      */
     public static String line(String event, Object... fields) {

@@ -35,10 +35,10 @@ public interface Inspectable {
      * @return a handle whose {@code close()} removes the listener again
      * @throws NullPointerException if {@code listener} is null
      */
-    Subscription subscribe(PoolListener<Object, Object> listener);
+    ListenerHandle addPoolListener(PoolListener<Object, Object> listener);
 
-    /** A listener added with {@link #subscribe}; closing it removes the listener (once; later calls do nothing). */
-    interface Subscription extends AutoCloseable {
+    /** A listener added with {@link #addPoolListener}; closing it removes the listener (once; later calls do nothing). */
+    interface ListenerHandle extends AutoCloseable {
         /** Removes the listener. */
         @Override
         void close();

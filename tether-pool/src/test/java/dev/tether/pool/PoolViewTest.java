@@ -132,7 +132,7 @@ class PoolViewTest {
     void aSubscribedListenerHearsAgeAndUsesAtCloseUntilItUnsubscribes() {
         KeyedPool<String, FakeConnection> p = pool("view-listen");
         List<String> heard = new ArrayList<>();
-        Inspectable.Subscription s = p.subscribe(new PoolListener<>() {
+        Inspectable.ListenerHandle s = p.addPoolListener(new PoolListener<>() {
             @Override
             public void closed(Object key, Object connection, Reason reason, long ageNanos, int uses) {
                 heard.add(key + " " + reason + " " + Duration.ofNanos(ageNanos).toSeconds() + "s " + uses);

@@ -61,7 +61,7 @@ import java.util.function.UnaryOperator;
  * <p>Every close goes through {@link #closeEntry}, once per connection, with a {@link Reason}; it
  * logs the close ({@code connection.closed} at DEBUG, {@code connection.broken} summarised per
  * route at INFO) and tells the listeners, the one the pool was built with and those added by
- * {@link #subscribe} (metrics bindings). {@link #poolView} reads the counts under the lock and
+ * {@link #addPoolListener} (metrics bindings). {@link #poolView} reads the counts under the lock and
  * makes the connections' lines after it; with {@code PoolConfig.jmx} the engine registers a
  * {@link PoolBean} for its life.
  */
@@ -332,7 +332,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     }
 
     @Override
-    public Inspectable.Subscription subscribe(PoolListener<Object, Object> l) {
+    public Inspectable.ListenerHandle addPoolListener(PoolListener<Object, Object> l) {
         return listeners.add(Objects.requireNonNull(l, "listener"));
     }
 

@@ -1,7 +1,6 @@
 package dev.tether.pool.internal;
 
 import dev.tether.pool.Connector;
-import dev.tether.pool.EventLog;
 import dev.tether.pool.Lease;
 import dev.tether.pool.PoolListener;
 import dev.tether.pool.Reason;
@@ -185,11 +184,10 @@ final class Lender<K, C> {
 
     /** Housekeeping found a lease held past the threshold (Actions, after the lock). */
     void reportLeak(Entry<K, C> e, long heldNanos) {
-        if (Engine.LOG.isWarnEnabled()) {
-            Engine.LOG.warn(EventLog.line("lease.leaked", "pool", poolName, "route", e.sub.key, "connection", e.connection,
-                    "held_ms", heldNanos / 1_000_000, "threshold_ms", leakNanos / 1_000_000,
-                    "hint", "the lease was probably never closed; its stack below is where it was acquired"), e.acquiredAt());
-        }
+        // Leaks come in storms too (every request of a buggy path leaks): the first of a window has the stack.
+        engine.events.storm(Level.WARN, "lease.leaked", String.valueOf(e.sub.key), "pool", poolName, "route", e.sub.key,
+                "connection", e.connection, "held_ms", heldNanos / 1_000_000, "threshold_ms", leakNanos / 1_000_000,
+                "hint", "the lease was probably never closed; the stack is where it was acquired", e.acquiredAt());
         listener.leakSuspected(e.sub.key, e.connection, heldNanos, e.acquiredAt());
     }
 

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The listener the pool was built with, then those added later ({@link Inspectable#subscribe}),
+ * The listener the pool was built with, then those added later ({@link Inspectable#addPoolListener}),
  * each guarded by {@link SafeListener}. The added ones sit in a copy-on-write array: an event reads
  * one volatile field and, with none added, allocates nothing.
  */
@@ -25,7 +25,7 @@ final class Listeners<K, C> implements PoolListener<K, C> {
         this.first = SafeListener.wrap(configured);
     }
 
-    Inspectable.Subscription add(PoolListener<? super K, ? super C> listener) {
+    Inspectable.ListenerHandle add(PoolListener<? super K, ? super C> listener) {
         PoolListener<? super K, ? super C> safe = new SafeListener<>(listener);
         lock.lock();
         try {
@@ -35,7 +35,7 @@ final class Listeners<K, C> implements PoolListener<K, C> {
         } finally {
             lock.unlock();
         }
-        return new Inspectable.Subscription() {
+        return new Inspectable.ListenerHandle() {
             private boolean done; // guarded by lock
 
             @Override

@@ -58,8 +58,8 @@ final class SinglePool<K, C> implements Pool<C> {
     }
 
     @Override
-    public Inspectable.Subscription subscribe(PoolListener<Object, Object> listener) {
-        return engine.subscribe(listener);
+    public Inspectable.ListenerHandle addPoolListener(PoolListener<Object, Object> listener) {
+        return engine.addPoolListener(listener);
     }
 
     @Override
