@@ -136,7 +136,7 @@ class ExitCodesTest {
     void noCommandPrintsTheUsageAndIsAWrongCommandLine() {
         Result r = run();
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).startsWith("tether: a command is required (lab, probe or proxy)").contains("Usage: tether");
+        assertThat(r.err()).startsWith("tether: a command is required (lab, probe, proxy or top)").contains("Usage: tether");
         assertThat(run("help").code()).isZero();
     }
 
