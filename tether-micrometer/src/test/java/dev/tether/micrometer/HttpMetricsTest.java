@@ -64,13 +64,18 @@ class HttpMetricsTest {
         }
     }
 
-    /** Holds a request to /slow in flight, resets every connection, and returns what the caller got. */
-    private String resetInFlight(ChaosProxy p, HttpRequest r) throws Exception {
+    /**
+     * Holds a request to /slow in flight on a reused connection (a GET first makes one idle),
+     * resets every connection, and returns what the caller got.
+     */
+    private String resetInFlight(ChaosProxy p, String base, HttpRequest r) throws Exception {
+        assertThat(send(HttpRequest.get(base + "/"))).isEqualTo("GET ok");
+        server.hold(1);
         int before = server.slowArrived.get();
         CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> send(r));
         await().atMost(Duration.ofSeconds(10)).until(() -> server.slowArrived.get() == before + 1);
         p.resetConnections();
-        server.release(); // the retry's /slow answers
+        server.release();
         return call.get(20, TimeUnit.SECONDS);
     }
 
@@ -88,13 +93,14 @@ class HttpMetricsTest {
         }
         p.resetConnections(); // while idle: the watcher closes it, nobody pays
         await().atMost(Duration.ofSeconds(10)).until(() -> client.poolView().closed(Reason.PEER_CLOSED) == 1);
-        assertThat(resetInFlight(p, HttpRequest.get(base + "/slow"))).isEqualTo("GET ok");
-        assertThat(resetInFlight(p, HttpRequest.post(base + "/slow", RequestBody.of("x")))).contains("may have");
+        assertThat(resetInFlight(p, base, HttpRequest.get(base + "/slow"))).isEqualTo("GET ok"); // retried: SUCCEEDED
+        assertThat(resetInFlight(p, base, HttpRequest.post(base + "/slow", RequestBody.of("x")))) // NOT_RETRIED
+                .contains("the request may have been applied");
         assertThat(send(HttpRequest.get(base + "/"))).isEqualTo("GET ok");
         await().atMost(Duration.ofSeconds(10)).until(() -> client.poolView().idle() == 1);
 
         PoolView v = client.poolView();
-        assertThat(v.opened()).isEqualTo(4); // the first, then one after each kill (the retry's is outside the pool)
+        assertThat(v.opened()).isEqualTo(4); // the first, then one after each kill (a retry's is outside the pool)
         assertThat(v.closed(Reason.BROKEN)).isEqualTo(2);
         assertThat(v.retries(RetryOutcome.SUCCEEDED)).isEqualTo(1);
         assertThat(v.retries(RetryOutcome.NOT_RETRIED)).isEqualTo(1);
@@ -103,7 +109,7 @@ class HttpMetricsTest {
         assertThat(registry.get("tether.pool.opened").tags(common).tag("route", route).counter().count()).isEqualTo(4);
         assertThat(registry.get("tether.pool.open").tag("route", route).timer().count()).isEqualTo(4);
         assertThat(registry.get("tether.pool.open.failed").tag("route", route).counter().count()).isZero();
-        assertThat(registry.get("tether.pool.acquire").tag("route", route).timer().count()).isEqualTo(5 + 1 + 1 + 1);
+        assertThat(registry.get("tether.pool.acquire").tag("route", route).timer().count()).isEqualTo(5 + 2 + 2 + 1);
         assertThat(registry.get("tether.pool.acquire.timeouts").tag("route", route).counter().count()).isZero();
         assertThat(registry.get("tether.pool.leaks").tag("route", route).counter().count()).isZero();
         assertThat(registry.get("tether.pool.closed").tag("route", route).tag("reason", "peer_closed").counter().count()).isEqualTo(1);

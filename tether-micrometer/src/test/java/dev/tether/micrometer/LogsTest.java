@@ -2,10 +2,10 @@ package dev.tether.micrometer;
 
 import dev.tether.chaos.ChaosExtension;
 import dev.tether.chaos.ChaosProxy;
-import dev.tether.chaos.Toxic;
 import dev.tether.http.HttpClient;
 import dev.tether.http.HttpClientConfig;
 import dev.tether.http.HttpRequest;
+import dev.tether.pool.Backoff;
 import dev.tether.pool.RetryOutcome;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,19 +84,40 @@ class LogsTest {
                 .matches("event=connection\\.closed pool=logs-steady route=tcp://127\\.0\\.0\\.1:\\d+ connection=.* reason=POOL_CLOSED age_ms=\\d+ uses=\\d+"));
     }
 
+    /** Eight GETs of /slow held by the server at once. */
+    private final class InFlight {
+        final List<CompletableFuture<String>> calls = new ArrayList<>();
+
+        void release() throws Exception {
+            server.release();
+            for (CompletableFuture<String> c : calls) {
+                assertThat(c.get(30, TimeUnit.SECONDS)).isEqualTo("GET ok");
+            }
+        }
+    }
+
+    private InFlight inFlight(String url) {
+        server.hold(8);
+        int before = server.slowArrived.get();
+        InFlight f = new InFlight();
+        for (int i = 0; i < 8; i++) {
+            f.calls.add(CompletableFuture.supplyAsync(() -> send(url)));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.slowArrived.get() == before + 8);
+        return f;
+    }
+
     @Test
     void aKillStormLogsABoundedNumberOfLines() throws Exception {
         ChaosProxy p = chaos.proxy("storm", server.port());
         String url = "http://127.0.0.1:" + p.port() + "/slow";
-        client = HttpClient.create(HttpClientConfig.builder().pool(b -> b.name("logs-storm").maxPerKey(8)).build());
+        // A short open backoff: the outage below fails fifty opens in well under a second.
+        client = HttpClient.create(HttpClientConfig.builder().pool(b -> b.name("logs-storm").maxPerKey(8)
+                .openBackoff(Backoff.exponential(Duration.ofMillis(1), Duration.ofMillis(5)))).build());
         int killed = 0;
         for (int round = 0; round < 5; round++) {
-            int before = server.slowArrived.get();
-            List<CompletableFuture<String>> calls = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                calls.add(CompletableFuture.supplyAsync(() -> send(url)));
-            }
-            await().atMost(Duration.ofSeconds(20)).until(() -> server.slowArrived.get() == before + 8);
+            inFlight(url).release(); // eight pooled connections, idle
+            List<CompletableFuture<String>> calls = inFlight(url).calls; // on those eight, reused
             p.resetConnections(); // every connection in flight dies at once
             server.release();
             for (CompletableFuture<String> c : calls) {
@@ -105,15 +126,15 @@ class LogsTest {
             killed += 8;
         }
         // Then the server goes away: every open fails.
-        p.addToxic(Toxic.refuse());
+        p.disable(); // nothing listens: every connect is refused
         for (int i = 0; i < 50; i++) {
             assertThat(send("http://127.0.0.1:" + p.port() + "/")).contains("refused");
         }
 
         assertThat(client.poolView().retries(RetryOutcome.SUCCEEDED)).isEqualTo(killed);
         List<CapturedLogs.Line> lines = CapturedLogs.tether(Level.INFO);
-        // 40 connections broken, 40 retries, 50 failed opens: one line per kind of storm per 10 s
-        // window (a slow machine may see a second window), not one per event.
+        // 40 connections broken, 40 retries, 50 failed opens: about one line per kind of storm (a slow
+        // machine may see a pause of 10 s inside one and start another), not one per event.
         assertThat(lines).hasSizeLessThanOrEqualTo(8);
         assertThat(lines).anySatisfy(l -> assertThat(l.message()).startsWith("event=request.retried client=logs-storm route=tcp://127.0.0.1:"));
         assertThat(lines).anySatisfy(l -> assertThat(l.message()).startsWith("event=open.failed pool=logs-storm"));

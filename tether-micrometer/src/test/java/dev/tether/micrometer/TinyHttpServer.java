@@ -13,13 +13,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A keep-alive HTTP/1.1 server on loopback for these tests: answers {@code METHOD ok}; a request
- * to {@code /slow} is held until {@link #release()} (or 30 s), so that a test can kill its
- * connection while the request is in flight.
+ * A keep-alive HTTP/1.1 server on loopback for these tests: answers {@code METHOD ok}. After
+ * {@link #hold(int) hold(n)}, the next n requests to {@code /slow} are held until {@link #release()}
+ * (or 30 s), so that a test can kill their connections while they are in flight; later ones (the
+ * retries) are answered at once.
  */
 final class TinyHttpServer implements AutoCloseable {
     private final ServerSocket server;
     final AtomicInteger slowArrived = new AtomicInteger();
+    private final AtomicInteger toHold = new AtomicInteger();
     private volatile CountDownLatch gate = new CountDownLatch(1);
 
     TinyHttpServer() throws IOException {
@@ -33,11 +35,15 @@ final class TinyHttpServer implements AutoCloseable {
         return server.getLocalPort();
     }
 
-    /** Lets held /slow requests answer; later ones are held again. */
-    void release() {
-        CountDownLatch g = gate;
+    /** Holds the next {@code n} requests to /slow until {@link #release()}. */
+    void hold(int n) {
         gate = new CountDownLatch(1);
-        g.countDown();
+        toHold.set(n);
+    }
+
+    /** Lets held /slow requests answer. */
+    void release() {
+        gate.countDown();
     }
 
     private void accept() {
@@ -69,7 +75,8 @@ final class TinyHttpServer implements AutoCloseable {
                     in.read();
                 }
                 String[] parts = requestLine.split(" ");
-                if (parts.length > 1 && parts[1].startsWith("/slow")) {
+                if (parts.length > 1 && parts[1].startsWith("/slow")
+                        && toHold.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                     CountDownLatch g = gate;
                     slowArrived.incrementAndGet();
                     g.await(30, TimeUnit.SECONDS);

@@ -16,15 +16,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * note in the changelog.
  *
  * <p>Events that come in storms (a server restart kills every connection, opens fail while it is
- * down) go through {@link #storm}: the first of a kind in a window is logged, the rest are
- * counted, and the next line of that kind, or {@link #flush()}, says how many were left out.
- * So a storm of a thousand failures costs a couple of lines, and a quiet pool logs nothing at INFO.
+ * down) go through {@link #storm}: the first of a kind is logged; while more follow, each less
+ * than a window after the one before, they are counted, and one line says so every
+ * {@value #SUMMARY_WINDOWS} windows; the next line of that kind, or {@link #flush()}, says how
+ * many were left out. So a storm of a thousand failures costs a couple of lines, an outage of an
+ * hour sixty, and a quiet pool logs nothing at INFO.
  *
  * <p>Thread-safe. Time comes from the owner's {@link Ticker}.
  */
 public final class EventLog {
     /** Kinds of storm tracked at once; past it, kinds share one window (a bound on memory, not a rule). */
     private static final int MAX_KINDS = 1_000;
+    /** While a storm goes on, {@link #storm} logs one line every this many windows. */
+    public static final int SUMMARY_WINDOWS = 6;
 
     private final Logger log;
     private final Ticker ticker;
@@ -36,7 +40,7 @@ public final class EventLog {
      *
      * @param log    where lines go
      * @param ticker the owner's clock
-     * @param window how long after a storm's first line its kind stays quiet (counted, not logged); positive
+     * @param window how close events of one kind must follow each other to be one storm; positive
      * @throws IllegalArgumentException if {@code window} is not positive
      */
     public EventLog(Logger log, Ticker ticker, Duration window) {
@@ -82,8 +86,9 @@ public final class EventLog {
 
     /**
      * Logs an event that may come in storms: the first of its kind ({@code event} and {@code kind},
-     * for example one route) in a window is logged with a field {@code suppressed=N} when N earlier
-     * ones were left out; the others in the window are only counted.
+     * for example one route) is logged, and the ones that follow it (each within a window of the
+     * last) are only counted, with one line every {@value #SUMMARY_WINDOWS} windows while they go
+     * on. A logged line carries {@code suppressed=N} when N were left out before it.
      *
      * @param level  the level
      * @param event  the event's stable name
@@ -159,7 +164,8 @@ public final class EventLog {
         final String event;
         private final ReentrantLock lock = new ReentrantLock();
         private boolean open; // guarded by lock
-        private long startedAt; // guarded by lock
+        private long lastEventAt; // guarded by lock
+        private long lastLineAt; // guarded by lock
         private long suppressed; // guarded by lock
 
         Window(Level level, String event) {
@@ -167,17 +173,19 @@ public final class EventLog {
             this.event = event;
         }
 
-        /** -1: inside the window, left out; else log it, with this many left out before it. */
+        /** -1: part of a storm, left out; else log it, with this many left out before it. */
         long pass(long now, long windowNanos) {
             lock.lock();
             try {
-                if (open && now - startedAt < windowNanos) {
+                boolean storm = open && now - lastEventAt < windowNanos;
+                lastEventAt = now;
+                if (storm && now - lastLineAt < SUMMARY_WINDOWS * windowNanos) {
                     suppressed++;
                     return -1;
                 }
                 long n = suppressed;
                 open = true;
-                startedAt = now;
+                lastLineAt = now;
                 suppressed = 0;
                 return n;
             } finally {
