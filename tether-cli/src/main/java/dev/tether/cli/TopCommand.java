@@ -22,6 +22,7 @@ import java.io.PrintWriter;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,15 +47,18 @@ import java.util.concurrent.Callable;
  * stderr and exit code 1.
  */
 @Command(name = "top", mixinStandardHelpOptions = true,
-        description = {"Shows the tether pools inside a running JVM on this machine, live: routes, counts, each",
-                "connection (the pool's dump) and closes by reason in the last interval, refreshed until interrupted.",
-                "It attaches with the JDK's attach API and starts the JVM's local JMX agent, as JConsole does;",
-                "only pools built with PoolConfig.jmx(true) are visible."},
+        description = {"Shows the tether pools inside a running JVM on this machine, live.",
+                "Routes, counts, each connection (the pool's dump) and closes by reason in the last interval,",
+                "refreshed until interrupted. It attaches with the JDK's attach API and starts the JVM's local JMX",
+                "agent, as JConsole does; only pools built with PoolConfig.jmx(true) are visible."},
         footer = {"", "Examples:", "  tether top 12345", "  tether top 12345 --once --json     one snapshot for scripts", "",
                 Main.EXIT_CODES})
 public final class TopCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String CLEAR = "\033[H\033[2J";
+    /** Numbers right-aligned: the routes' counts, and the connections' port, age, idle time and uses (as in PoolDump). */
+    private static final boolean[] ROUTE_RIGHT = {false, true, true, true, true, true, true, true, false};
+    private static final boolean[] CONNECTION_RIGHT = {false, true, false, true, true, true, false, false};
 
     @Parameters(index = "0", paramLabel = "PID", description = "The process id of the JVM (see jps).")
     long pid;
@@ -215,17 +219,26 @@ public final class TopCommand implements Callable<Integer> {
             s.append('\n');
             List<String[]> rows = new ArrayList<>();
             rows.add(new String[] {"ROUTE", "IDLE", "LEASED", "OPENING", "WAITING", "OPENED", "LEARNED", "MAX-WAIT", "CLOSED-NOW"});
-            for (JsonNode r : p.get("routes")) {
+            List<JsonNode> routes = new ArrayList<>();
+            p.get("routes").forEach(routes::add);
+            routes.sort(Comparator.comparing((JsonNode r) -> r.get("route").asText()));
+            for (JsonNode r : routes) {
                 JsonNode learned = r.get("learnedIdleTimeoutMillis");
                 rows.add(new String[] {r.get("route").asText(), r.get("idle").asText(), r.get("leased").asText(),
                         r.get("opening").asText(), r.get("waiting").asText(), r.get("opened").asText(),
                         learned.isNull() ? "-" : seconds(learned.asLong()), seconds(r.get("maxWaitedMillis").asLong()),
                         r.get("closedInInterval").size() == 0 ? "-" : reasons(r.get("closedInInterval"))});
             }
-            table(s, rows, 1, 6);
+            table(s, rows, ROUTE_RIGHT);
             rows.clear();
             rows.add(new String[] {"ROUTE", "LPORT", "STATE", "AGE", "IDLE", "USES", "CLOSES-IN", "SET-BY"});
-            for (JsonNode c : p.get("connections")) {
+            // As the pool's dump orders them: by route, leased first, oldest first.
+            List<JsonNode> conns = new ArrayList<>();
+            p.get("connections").forEach(conns::add);
+            conns.sort(Comparator.comparing((JsonNode c) -> c.get("route").asText())
+                    .thenComparing(c -> !c.get("state").asText().equals("LEASED"))
+                    .thenComparing(c -> -c.get("ageMillis").asLong()));
+            for (JsonNode c : conns) {
                 rows.add(new String[] {c.get("route").asText(), c.get("localPort").asInt() < 0 ? "-" : c.get("localPort").asText(),
                         c.get("state").asText(), seconds(c.get("ageMillis").asLong()),
                         c.get("idleMillis").isNull() ? "-" : seconds(c.get("idleMillis").asLong()), c.get("uses").asText(),
@@ -233,14 +246,14 @@ public final class TopCommand implements Callable<Integer> {
                         c.get("closeSetBy").isNull() ? "-" : c.get("closeSetBy").asText()});
             }
             s.append('\n');
-            table(s, rows, 1, 1);
+            table(s, rows, CONNECTION_RIGHT);
             s.append(' ').append(' ').append(rows.size() - 1).append(rows.size() == 2 ? " connection\n" : " connections\n");
         }
         return s.toString();
     }
 
-    /** Appends {@code rows} as aligned columns, indented by two; columns {@code from}..{@code to} right-aligned. */
-    private static void table(StringBuilder s, List<String[]> rows, int from, int to) {
+    /** Appends {@code rows} as aligned columns, indented by two; the columns marked in {@code right} right-aligned. */
+    private static void table(StringBuilder s, List<String[]> rows, boolean[] right) {
         int[] w = new int[rows.get(0).length];
         for (String[] r : rows) {
             for (int i = 0; i < r.length; i++) {
@@ -251,7 +264,7 @@ public final class TopCommand implements Callable<Integer> {
             StringBuilder line = new StringBuilder("  ");
             for (int i = 0; i < r.length; i++) {
                 String pad = " ".repeat(w[i] - r[i].length());
-                line.append(i >= from && i <= to && r != rows.get(0) ? pad + r[i] : r[i] + pad).append("  ");
+                line.append(right[i] && r != rows.get(0) ? pad + r[i] : r[i] + pad).append("  ");
             }
             s.append(line.toString().stripTrailing()).append('\n');
         }

@@ -8,6 +8,7 @@ import dev.tether.pool.Connector;
 import dev.tether.pool.Deadline;
 import dev.tether.pool.DeadlineSource;
 import dev.tether.pool.KeyedPool;
+import dev.tether.pool.PoolDump;
 import dev.tether.pool.Lease;
 import dev.tether.pool.PoolConfig;
 import dev.tether.pool.Reason;
@@ -50,6 +51,7 @@ public final class TopTarget {
         }
         Thread.sleep(1500);
         client.sendAndRead(HttpRequest.get(ub));
+        System.err.print(PoolDump.render(client.poolView())); // the README's sample dump
         System.out.println("ready " + held.status());
     }
 

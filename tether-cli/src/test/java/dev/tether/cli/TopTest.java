@@ -103,16 +103,16 @@ class TopTest {
 
     @Test
     void aProcessThatCannotBeAttachedGetsOneLineAndExitCode1() throws Exception {
-        Process notJava = new ProcessBuilder("sleep", "30").start();
-        try {
-            MainTest.Result r = run("top", Long.toString(notJava.pid()), "--once", "--json");
+        // A process of our own that has exited: nothing answers at its id. (Attaching to a live
+        // process that is not a JVM would send it SIGQUIT: only ever our own, never anyone else's.)
+        Process gone = new ProcessBuilder("true").start();
+        assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
-            assertThat(r.code()).isEqualTo(1);
-            assertThat(r.err().lines().toList()).hasSize(1);
-            assertThat(r.err()).startsWith("tether top: cannot attach to JVM " + notJava.pid() + ": ");
-            assertThat(new ObjectMapper().readTree(r.out()).get("exitCode").asInt()).isEqualTo(1);
-        } finally {
-            notJava.destroy();
-        }
+        MainTest.Result r = run("top", Long.toString(gone.pid()), "--once", "--json");
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines().toList()).hasSize(1);
+        assertThat(r.err()).startsWith("tether top: cannot attach to JVM " + gone.pid() + ": ");
+        assertThat(new ObjectMapper().readTree(r.out()).get("exitCode").asInt()).isEqualTo(1);
     }
 }

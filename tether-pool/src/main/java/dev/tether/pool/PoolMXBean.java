@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * The JMX face of a pool or of a protocol client, registered when {@link PoolConfig#jmx()} is on,
  * under {@code dev.tether:type=Pool,kind=KIND,name=NAME} (kind {@code pool}, {@code http},
- * {@code redis} or {@code jdbc}; a second pool of the same kind and name gets {@code NAME-2}), and
+ * {@code redis} or {@code jdbc}; a second pool of the same kind and name gets {@code NAME-2}; a
+ * name with a character JMX reserves, such as a comma or a space, is quoted), and
  * unregistered when the pool closes. JConsole shows the attributes; {@code tether top} reads
  * {@link #viewJson()}. Every attribute is read from a fresh {@link PoolView}, so the bean holds no
  * state of its own and is thread-safe.

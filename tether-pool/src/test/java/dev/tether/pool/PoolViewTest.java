@@ -98,7 +98,7 @@ class PoolViewTest {
     @Test
     void theBeanShowsTheSameFiguresAndEvictsAndDumpsOverJmx() throws Exception {
         KeyedPool<String, FakeConnection> p = knownState("view-jmx");
-        ObjectName name = new ObjectName("dev.tether:type=Pool,kind=\"pool\",name=\"view-jmx\"");
+        ObjectName name = new ObjectName("dev.tether:type=Pool,kind=pool,name=view-jmx");
 
         assertThat(server.isRegistered(name)).isTrue();
         assertThat(server.getAttribute(name, "Leased")).isEqualTo(1);
@@ -121,11 +121,11 @@ class PoolViewTest {
     void aSecondPoolOfTheSameNameGetsASuffixAndNoBeanWithoutOptIn() throws Exception {
         pool("twin");
         pool("twin");
-        assertThat(server.isRegistered(new ObjectName("dev.tether:type=Pool,kind=\"pool\",name=\"twin\""))).isTrue();
-        assertThat(server.isRegistered(new ObjectName("dev.tether:type=Pool,kind=\"pool\",name=\"twin-2\""))).isTrue();
+        assertThat(server.isRegistered(new ObjectName("dev.tether:type=Pool,kind=pool,name=twin"))).isTrue();
+        assertThat(server.isRegistered(new ObjectName("dev.tether:type=Pool,kind=pool,name=twin-2"))).isTrue();
         Pool<FakeConnection> quiet = Pool.builder("x", connector).config(PoolConfig.builder().name("quiet").build()).build();
         toClose.add(quiet);
-        assertThat(server.queryNames(new ObjectName("dev.tether:name=\"quiet\",*"), null)).isEmpty();
+        assertThat(server.queryNames(new ObjectName("dev.tether:name=quiet,*"), null)).isEmpty();
     }
 
     @Test

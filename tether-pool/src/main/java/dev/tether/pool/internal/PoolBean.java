@@ -57,7 +57,17 @@ final class PoolBean implements PoolMXBean {
     }
 
     static ObjectName objectName(String kind, String name) throws JMException {
-        return new ObjectName(DOMAIN + ":type=Pool,kind=" + ObjectName.quote(kind) + ",name=" + ObjectName.quote(name));
+        return new ObjectName(DOMAIN + ":type=Pool,kind=" + value(kind) + ",name=" + value(name));
+    }
+
+    /** A key property's value: as it is when JMX allows it (what JConsole shows), else quoted. */
+    private static String value(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (",=:\"*?\\\n ".indexOf(s.charAt(i)) >= 0) {
+                return ObjectName.quote(s);
+            }
+        }
+        return s;
     }
 
     static void unregister(ObjectName on) {

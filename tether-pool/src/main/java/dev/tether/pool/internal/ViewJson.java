@@ -27,10 +27,13 @@ final class ViewJson {
         reasons(b, v.closedByReason());
         b.append(",\"retries\":{");
         boolean first = true;
-        for (Map.Entry<RetryOutcome, Long> e : v.retries().entrySet()) {
-            b.append(first ? "" : ",");
-            first = false;
-            string(b, e.getKey().label()).append(':').append(e.getValue());
+        for (RetryOutcome o : RetryOutcome.values()) { // in the enum's order: the JSON reads the same every time
+            Long n = v.retries().get(o);
+            if (n != null) {
+                b.append(first ? "" : ",");
+                first = false;
+                string(b, o.label()).append(':').append(n);
+            }
         }
         b.append("},\"routes\":[");
         first = true;
