@@ -17,7 +17,11 @@ public enum DeadlineSource {
     /** A deadline a protocol set without saying why ({@link Lease#deadlineAt(long)}). */
     PROTOCOL;
 
-    /** The lower-case name the dump, the logs and the metrics use, such as {@code keep-alive}. */
+    /**
+     * The lower-case name the dump, the logs and the metrics use.
+     *
+     * @return the name in lower case with dashes, such as {@code keep-alive}
+     */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }

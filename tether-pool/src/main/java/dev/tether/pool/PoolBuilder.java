@@ -88,6 +88,11 @@ public final class PoolBuilder<K, C, P> {
         return this;
     }
 
+    /**
+     * Builds the pool (and registers its JMX bean when {@link PoolConfig#jmx()} is on).
+     *
+     * @return the pool, ready to lend
+     */
     public P build() {
         return factory.apply(new PoolParts<>(connector, config, listener, ticker,
                 housekeeping != null ? housekeeping : Housekeeping.shared(),

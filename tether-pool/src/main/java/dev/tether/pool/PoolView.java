@@ -33,7 +33,20 @@ public record PoolView(String name, String kind, int maxTotal, int maxPerKey, lo
                        Map<Reason, Long> closedByReason, List<KeyView> keys, List<ConnectionView> connections,
                        Map<RetryOutcome, Long> retries) {
 
-    /** Copies the collections, so that the view stays immutable; throws NullPointerException on a null component. */
+    /**
+     * Makes a view; the collections are copied, so that it stays immutable.
+     *
+     * @param name as the record's {@code name}
+     * @param kind as the record's {@code kind}
+     * @param maxTotal as the record's {@code maxTotal}
+     * @param maxPerKey as the record's {@code maxPerKey}
+     * @param opened as the record's {@code opened}
+     * @param closedByReason as the record's {@code closedByReason}
+     * @param keys as the record's {@code keys}
+     * @param connections as the record's {@code connections}
+     * @param retries as the record's {@code retries}
+     * @throws NullPointerException if an object component is null
+     */
     public PoolView {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
@@ -164,7 +177,26 @@ public record PoolView(String name, String kind, int maxTotal, int maxPerKey, lo
                           long openFailed, Map<Reason, Long> closedByReason, long waits, long waitedNanos,
                           long maxWaitedNanos, long openNanos, long maxOpenNanos, Duration learnedIdleTimeout) {
 
-        /** Copies the map; throws NullPointerException on a null key, route or map. */
+        /**
+         * Makes a key's view; the map is copied.
+         *
+         * @param key as the record's {@code key}
+         * @param route as the record's {@code route}
+         * @param idle as the record's {@code idle}
+         * @param leased as the record's {@code leased}
+         * @param opening as the record's {@code opening}
+         * @param waiting as the record's {@code waiting}
+         * @param opened as the record's {@code opened}
+         * @param openFailed as the record's {@code openFailed}
+         * @param closedByReason as the record's {@code closedByReason}
+         * @param waits as the record's {@code waits}
+         * @param waitedNanos as the record's {@code waitedNanos}
+         * @param maxWaitedNanos as the record's {@code maxWaitedNanos}
+         * @param openNanos as the record's {@code openNanos}
+         * @param maxOpenNanos as the record's {@code maxOpenNanos}
+         * @param learnedIdleTimeout as the record's {@code learnedIdleTimeout}
+         * @throws NullPointerException if an object component is null
+         */
         public KeyView {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(route, "route");
@@ -234,7 +266,21 @@ public record PoolView(String name, String kind, int maxTotal, int maxPerKey, lo
     public record ConnectionView(Object key, String route, String connection, int localPort, State state, long ageNanos,
                                  long idleNanos, int uses, long closesInNanos, DeadlineSource closeSetBy) {
 
-        /** Throws NullPointerException on a null key, route, connection or state. */
+        /**
+         * Makes a connection's line.
+         *
+         * @param key as the record's {@code key}
+         * @param route as the record's {@code route}
+         * @param connection as the record's {@code connection}
+         * @param localPort as the record's {@code localPort}
+         * @param state as the record's {@code state}
+         * @param ageNanos as the record's {@code ageNanos}
+         * @param idleNanos as the record's {@code idleNanos}
+         * @param uses as the record's {@code uses}
+         * @param closesInNanos as the record's {@code closesInNanos}
+         * @param closeSetBy as the record's {@code closeSetBy}
+         * @throws NullPointerException if an object component is null
+         */
         public ConnectionView {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(route, "route");

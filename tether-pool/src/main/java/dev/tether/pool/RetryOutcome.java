@@ -16,7 +16,11 @@ public enum RetryOutcome {
      */
     NOT_RETRIED;
 
-    /** The lower-case name the metrics and the logs use, such as {@code not_retried}. */
+    /**
+     * The lower-case name the metrics and the logs use.
+     *
+     * @return the name in lower case, such as {@code not_retried}
+     */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
