@@ -4,7 +4,6 @@ import dev.tether.pool.Connector;
 import dev.tether.pool.DeadlineSource;
 import dev.tether.pool.EventLog;
 import dev.tether.pool.Inspectable;
-import dev.tether.pool.PoolView;
 import dev.tether.pool.KeyedPool;
 import dev.tether.pool.Lease;
 import dev.tether.pool.Pool;
@@ -12,6 +11,7 @@ import dev.tether.pool.PoolClosedException;
 import dev.tether.pool.PoolConfig;
 import dev.tether.pool.PoolListener;
 import dev.tether.pool.PoolStats;
+import dev.tether.pool.PoolView;
 import dev.tether.pool.Reason;
 import dev.tether.pool.Ticker;
 import org.slf4j.Logger;
@@ -67,7 +67,7 @@ import java.util.function.UnaryOperator;
  */
 public final class Engine<K, C> implements KeyedPool<K, C> {
     static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-    /** After the first line of a storm (opens failing, connections breaking), its kind is counted, not logged, this long. */
+    /** Events of one kind (opens failing, connections breaking) that follow each other closer than this are one storm: see EventLog. */
     static final Duration STORM_WINDOW = Duration.ofSeconds(10);
 
     final Connector<K, C> connector;
@@ -259,7 +259,6 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
 
     @Override
     public PoolView poolView() {
-        long now = ticker.nanoTime();
         List<PoolView.KeyView> keys = new ArrayList<>();
         List<Entry<K, C>[]> entries = new ArrayList<>();
         long opened;
@@ -273,7 +272,9 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         } finally {
             lock.unlock();
         }
-        // The connections' lines after the lock: they ask the connector for the local port.
+        // The connections' lines after the lock: they ask the connector for the local port. An entry
+        // that changed hands meanwhile is shown as it is now; times are clamped at 0 for the same reason.
+        long now = ticker.nanoTime();
         List<PoolView.ConnectionView> conns = new ArrayList<>();
         DeadlineSource[] source = new DeadlineSource[1];
         for (Entry<K, C>[] es : entries) {
@@ -292,7 +293,7 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
                 }
                 conns.add(new PoolView.ConnectionView(e.sub.key, String.valueOf(e.sub.key), String.valueOf(e.connection),
                         port, idle ? PoolView.State.IDLE : st == Entry.LEASED ? PoolView.State.LEASED : PoolView.State.CLOSING,
-                        now - e.openedAt, idle ? Math.max(0, now - e.idleSince()) : -1, e.uses(),
+                        Math.max(0, now - e.openedAt), idle ? Math.max(0, now - e.idleSince()) : -1, e.uses(),
                         at == Nanos.NONE ? -1 : at - now, at == Nanos.NONE ? null : source[0]));
             }
         }
