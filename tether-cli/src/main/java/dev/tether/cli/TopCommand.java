@@ -19,6 +19,8 @@ import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -95,6 +97,10 @@ public final class TopCommand implements Callable<Integer> {
         long intervalMillis = Math.round(intervalSeconds * 1000);
         PrintWriter out = spec.commandLine().getOut();
         boolean terminal = parent != null && parent.terminal && !json;
+        String notJvm = notAJvm(pid);
+        if (notJvm != null) {
+            return fail("cannot attach to JVM " + pid + ": " + notJvm, null);
+        }
         JMXConnector connector;
         try {
             connector = connect(pid);
@@ -151,6 +157,35 @@ public final class TopCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(error.toPrettyString());
         }
         return 1;
+    }
+
+    /**
+     * Why {@code pid} must not be attached to, or null when it looks like a JVM. The attach API
+     * wakes a JVM with SIGQUIT, which a JVM catches and any other process dies of (the JDK checks
+     * this itself only from JDK 20): so on Linux the process must catch SIGQUIT (its SigCgt mask
+     * in /proc), elsewhere the attach API must list it, as jps does.
+     */
+    static String notAJvm(long pid) {
+        Path status = Path.of("/proc", Long.toString(pid), "status");
+        if (Files.isDirectory(Path.of("/proc", "self"))) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(status);
+            } catch (IOException | RuntimeException e) {
+                return "no such process";
+            }
+            for (String l : lines) {
+                if (l.startsWith("SigCgt:")) {
+                    long caught = Long.parseUnsignedLong(l.substring(7).trim(), 16);
+                    return (caught & (1L << 2)) != 0 ? null // bit 2 is signal 3, SIGQUIT
+                            : "it is not a JVM (it does not catch SIGQUIT, which attaching would send it)";
+                }
+            }
+            return null; // no mask to read: let the attach API decide
+        }
+        String id = Long.toString(pid);
+        return VirtualMachine.list().stream().anyMatch(d -> d.id().equals(id)) ? null
+                : "the attach API lists no JVM with that id (see jps)";
     }
 
     /** Attaches to {@code pid}, starts its local JMX agent (a no-op if it runs) and connects to it. */

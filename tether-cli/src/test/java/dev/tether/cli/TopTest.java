@@ -102,6 +102,21 @@ class TopTest {
     }
 
     @Test
+    void aProcessThatIsNotAJvmIsNeverSignalled() throws Exception {
+        Process sleeper = new ProcessBuilder("sleep", "60").start(); // our own: never anyone else's
+        try {
+            MainTest.Result r = run("top", Long.toString(sleeper.pid()), "--once");
+
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(r.err().lines().toList()).containsExactly("tether top: cannot attach to JVM " + sleeper.pid()
+                    + ": it is not a JVM (it does not catch SIGQUIT, which attaching would send it)");
+            assertThat(sleeper.isAlive()).as("attaching would have sent it SIGQUIT and killed it").isTrue();
+        } finally {
+            sleeper.destroy();
+        }
+    }
+
+    @Test
     void aProcessThatCannotBeAttachedGetsOneLineAndExitCode1() throws Exception {
         // A process of our own that has exited: nothing answers at its id. (Attaching to a live
         // process that is not a JVM would send it SIGQUIT: only ever our own, never anyone else's.)
