@@ -47,7 +47,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ol>
  * Pipelines and transactions ({@link #pipeline()}, {@link #transaction()}) use one connection for
  * one round trip; {@link #session()} keeps one connection for WATCH and hand-written MULTI;
- * {@link #addPoolListener} gives pub/sub a connection and a thread of its own that resubscribe after a
+ * {@link #subscribe} gives pub/sub a connection and a thread of its own that resubscribe after a
  * reconnect. Time comes from the config's {@link Ticker} only.
  */
 public final class RedisClient implements RedisCommands, Inspectable, AutoCloseable {
