@@ -4,6 +4,8 @@
  */
 module dev.tether.pool {
     requires org.slf4j;
+    // PoolConfig.jmx: the pool's MXBean on the platform MBean server.
+    requires java.management;
 
     exports dev.tether.pool;
 }

@@ -19,12 +19,12 @@ import java.util.concurrent.Callable;
  * that reads stdout gets an answer either way.
  */
 @Command(name = "tether", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        subcommands = {LabCommand.class, ProbeCommand.class, ProxyCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {LabCommand.class, ProbeCommand.class, ProxyCommand.class, TopCommand.class, CommandLine.HelpCommand.class},
         description = {"Connections that stay healthy: reproduce what breaks pooled connections, measure your servers,",
-                "and run the fault proxy."},
+                "run the fault proxy, and see inside a running JVM's pools."},
         footer = {"", "Examples:", "  tether lab                      run every scenario (about 2 min) and print the table",
                 "  tether lab --quick --report lab.html", "  tether probe http://127.0.0.1:8080/health",
-                "  tether proxy --port 8474 --config proxies.json", "", Main.EXIT_CODES})
+                "  tether proxy --port 8474 --config proxies.json", "  tether top 12345", "", Main.EXIT_CODES})
 public final class Main implements Callable<Integer> {
     static final String EXIT_CODES = "Exit codes: 0 done; 1 the command failed (message on stderr); 2 wrong command line.";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +43,7 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("tether: a command is required (lab, probe or proxy)");
+        err.println("tether: a command is required (lab, probe, proxy or top)");
         spec.commandLine().usage(err);
         return 2;
     }

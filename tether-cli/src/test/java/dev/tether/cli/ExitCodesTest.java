@@ -136,7 +136,7 @@ class ExitCodesTest {
     void noCommandPrintsTheUsageAndIsAWrongCommandLine() {
         Result r = run();
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).startsWith("tether: a command is required (lab, probe or proxy)").contains("Usage: tether");
+        assertThat(r.err()).startsWith("tether: a command is required (lab, probe, proxy or top)").contains("Usage: tether");
         assertThat(run("help").code()).isZero();
     }
 
@@ -144,7 +144,7 @@ class ExitCodesTest {
     void theTopLevelHelpListsEachCommandInAWholeSentence() {
         String help = run("--help").out();
         List<String> commands = help.lines().dropWhile(l -> !l.equals("Commands:")).skip(1).takeWhile(l -> !l.isBlank()).toList();
-        assertThat(commands).hasSize(4).allSatisfy(l -> assertThat(l).matches("  \\w+ +[A-Z].*\\.")
+        assertThat(commands).hasSize(5).allSatisfy(l -> assertThat(l).matches("  \\w+ +[A-Z].*\\.")
                 .as("one line each, ending a sentence").hasSizeLessThanOrEqualTo(100));
     }
 

@@ -13,6 +13,7 @@ import dev.tether.http.HttpResponse;
 import dev.tether.http.RequestBody;
 import dev.tether.jdbc.JdbcPool;
 import dev.tether.jdbc.JdbcPoolConfig;
+import dev.tether.micrometer.TetherMetrics;
 import dev.tether.net.Connection;
 import dev.tether.net.ConnectionFailure;
 import dev.tether.net.Endpoint;
@@ -24,12 +25,16 @@ import dev.tether.pool.KeyedPool;
 import dev.tether.pool.Lease;
 import dev.tether.pool.Pool;
 import dev.tether.pool.PoolConfig;
+import dev.tether.pool.PoolDump;
+import dev.tether.pool.PoolView;
 import dev.tether.pool.Reason;
 import dev.tether.redis.RedisClient;
 import dev.tether.redis.RedisClientConfig;
 import dev.tether.redis.RedisConnectionException;
 import dev.tether.redis.Replies;
 import dev.tether.redis.Subscription;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -201,6 +206,22 @@ final class ReadmeExamples {
              Lease<Socket> lease = pool.acquire()) {
             use(lease.get());          // close() returns it; lease.retire() discards a broken one
         }
+        // end
+    }
+
+    void micrometer(MeterRegistry registry) {
+        // example: micrometer
+        HttpClient client = HttpClient.create(HttpClientConfig.builder()
+                .pool(p -> p.name("orders-api").jmx(true))   // jmx: JConsole and `tether top` see it too
+                .build());
+        TetherMetrics.builder(client)
+                .maxRoutes(20)                                // the 21st route and later: route=other
+                .tags(Tags.of("app", "checkout"))
+                .build()
+                .bindTo(registry);
+
+        PoolView view = client.poolView();                   // the same figures, as one snapshot
+        System.out.print(PoolDump.render(view));             // one line per connection, like lsof
         // end
     }
 

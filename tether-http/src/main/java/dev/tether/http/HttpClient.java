@@ -17,6 +17,11 @@ import dev.tether.net.PeerSignal;
 import dev.tether.net.SettingNames;
 import dev.tether.net.TcpConnector;
 import dev.tether.pool.Deadline;
+import dev.tether.pool.EventLog;
+import dev.tether.pool.Inspectable;
+import dev.tether.pool.PoolView;
+import dev.tether.pool.Reason;
+import dev.tether.pool.RetryOutcome;
 import dev.tether.pool.KeyedPool;
 import dev.tether.pool.Lease;
 import dev.tether.pool.PoolListener;
@@ -29,11 +34,15 @@ import dev.tether.pool.PoolTimeoutException;
 import dev.tether.pool.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A blocking HTTP/1.1 client with one keep-alive pool per route. Build one per application and
@@ -55,8 +64,10 @@ import java.time.Duration;
  * Time comes from the config's {@link Ticker} only: request deadlines, keep-alive deadlines, idle
  * ages and learning, so a test moves it instead of sleeping.
  */
-public final class HttpClient implements AutoCloseable {
+public final class HttpClient implements Inspectable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpClient.class);
+    /** After a retry is logged, retries of the same route are counted, not logged, for this long. */
+    private static final Duration RETRY_LOG_WINDOW = Duration.ofSeconds(10);
 
     /** How failure messages name the settings an HTTP user can change. */
     static final SettingNames SETTING_NAMES = new SettingNames("HttpClientConfig.socket(s -> s.%s(...))",
@@ -69,6 +80,9 @@ public final class HttpClient implements AutoCloseable {
     private final RouteTable routes;
     private final RequestBridge bridge;
     private final Redirects redirects;
+    /** Connection failures of requests by what became of them (RetryOutcome's ordinals). */
+    private final AtomicLongArray retries = new AtomicLongArray(RetryOutcome.values().length);
+    private final EventLog events;
 
     private HttpClient(HttpClientConfig config) {
         this.config = config;
@@ -76,6 +90,7 @@ public final class HttpClient implements AutoCloseable {
         this.routes = new RouteTable(config);
         this.bridge = new RequestBridge(config);
         this.redirects = new Redirects(config, bridge);
+        this.events = new EventLog(log, ticker, RETRY_LOG_WINDOW);
         TcpConnector tcp = TcpConnector.builder()
                 .socketConfig(config.socket())
                 .resolver(config.resolver())
@@ -84,7 +99,8 @@ public final class HttpClient implements AutoCloseable {
                 .idleCloseListener(this::peerClosedIdle)
                 .build();
         this.connector = new HttpConnector(tcp);
-        this.pool = KeyedPool.builder(connector).config(config.pool()).ticker(ticker).listener(new Listener()).build();
+        this.pool = KeyedPool.builder(connector).config(config.pool()).ticker(ticker).listener(new Listener())
+                .describedAs("http", this::withFigures).build();
     }
 
     /**
@@ -214,6 +230,7 @@ public final class HttpClient implements AutoCloseable {
                     hc = connector.openFresh(rs.endpoint(), deadline);
                 } catch (ConnectionFailure f) {
                     f.addSuppressed(first);
+                    count(RetryOutcome.FAILED);
                     throw f;
                 }
             }
@@ -225,6 +242,9 @@ public final class HttpClient implements AutoCloseable {
                     r = r.readWhole();
                 }
                 rs.requestSent();
+                if (first != null) {
+                    count(RetryOutcome.SUCCEEDED);
+                }
                 return r;
             } catch (ConnectionFailure f) {
                 if (RetryPolicy.metIdleClose(f)) {
@@ -232,10 +252,13 @@ public final class HttpClient implements AutoCloseable {
                 }
                 RetryPolicy.Decision d = RetryPolicy.decide(req, f, first, whole);
                 if (!d.retry()) {
+                    count(first != null ? RetryOutcome.FAILED : RetryOutcome.NOT_RETRIED);
                     throw RetryPolicy.explain(req, f, d, first);
                 }
                 rs.retried();
-                log.debug("{}: {} after: {}", req, d.reason(), f.getMessage());
+                // One line per route per window: a restart that kills every pooled connection retries them all.
+                events.storm(Level.INFO, "request.retried", rs.endpoint().toString(), "client", config.pool().name(),
+                        "route", rs.endpoint(), "method", req.method(), "failure", f.kind(), "why", d.reason());
                 first = f;
             }
         }
@@ -323,10 +346,50 @@ public final class HttpClient implements AutoCloseable {
         return pool.stats();
     }
 
+    private void count(RetryOutcome outcome) {
+        retries.incrementAndGet(outcome.ordinal());
+    }
+
+    /**
+     * The pool of every route, each connection with its deadline and what set it, and what the
+     * client learned: idle timeouts per route, and connection failures by what became of the
+     * request ({@link RetryOutcome}). Kind {@code http}.
+     */
+    @Override
+    public PoolView poolView() {
+        return withFigures(pool.poolView());
+    }
+
+    /** The pool's view with the client's figures: what {@link #poolView()} and the JMX bean show. */
+    private PoolView withFigures(PoolView v) {
+        long now = ticker.nanoTime();
+        Map<RetryOutcome, Long> r = new EnumMap<>(RetryOutcome.class);
+        for (RetryOutcome o : RetryOutcome.values()) {
+            r.put(o, retries.get(o.ordinal()));
+        }
+        return v.forClient("http", key -> {
+            RouteState rs = key instanceof Endpoint ? routes.get((Endpoint) key) : null;
+            long learned = rs == null ? -1 : rs.learnedIdleNanos(now);
+            return learned < 0 ? null : Duration.ofNanos(learned);
+        }, r);
+    }
+
+    /** Closes every idle connection now ({@link Reason#EVICTED}); the next requests open fresh ones. */
+    @Override
+    public int evictIdle() {
+        return pool.evictIdle();
+    }
+
+    @Override
+    public ListenerHandle addPoolListener(PoolListener<Object, Object> listener) {
+        return pool.addPoolListener(listener);
+    }
+
     /** Closes idle connections now and the others as their responses are closed. */
     @Override
     public void close() {
         pool.close();
+        events.flush();
     }
 
     @Override
@@ -342,9 +405,9 @@ public final class HttpClient implements AutoCloseable {
                 rs.leakSuspected();
             }
             // The pool has logged where the lease was taken; this adds what it means for HTTP.
-            log.warn("http client \"{}\": a response from {} has held {} for {} ms without being closed; did you forget"
-                    + " to close an HttpResponse (or read its body to the end)?",
-                    config.pool().name(), key.authority(), connection, heldNanos / 1_000_000);
+            events.storm(Level.WARN, "response.leaked", key.toString(), "client", config.pool().name(), "route", key,
+                    "connection", connection, "held_ms", heldNanos / 1_000_000,
+                    "hint", "did you forget to close an HttpResponse (or read its body to the end)?");
         }
 
         /** The pool forgot a key unused for its idle timeout: the route goes with it. */

@@ -6,6 +6,7 @@ import dev.tether.jdbc.internal.PooledConnection;
 import dev.tether.jdbc.internal.ProxyConnection;
 import dev.tether.jdbc.internal.SessionDefaults;
 import dev.tether.pool.Deadline;
+import dev.tether.pool.Inspectable;
 import dev.tether.pool.Lease;
 import dev.tether.pool.Pool;
 import dev.tether.pool.PoolClosedException;
@@ -13,6 +14,7 @@ import dev.tether.pool.PoolException;
 import dev.tether.pool.PoolInterruptedException;
 import dev.tether.pool.PoolListener;
 import dev.tether.pool.PoolStats;
+import dev.tether.pool.PoolView;
 import dev.tether.pool.PoolTimeoutException;
 import dev.tether.pool.Reason;
 
@@ -26,6 +28,7 @@ import java.sql.SQLFeatureNotSupportedException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -50,7 +53,7 @@ import java.util.logging.Logger;
  * ({@link SQLTransientConnectionException}, SQLState 08001) names the pool, the database (URL
  * without secrets), the pool's counts and the last error of opening a session.
  */
-public final class JdbcPool implements DataSource, AutoCloseable {
+public final class JdbcPool implements DataSource, Inspectable, AutoCloseable {
     private final JdbcPoolConfig config;
     private final Database database;
     private final JdbcConnector connector;
@@ -91,6 +94,7 @@ public final class JdbcPool implements DataSource, AutoCloseable {
                         lastConnectFailure = cause;
                     }
                 })
+                .describedAs("jdbc", JdbcPool::withFigures)
                 .build();
     }
 
@@ -192,6 +196,31 @@ public final class JdbcPool implements DataSource, AutoCloseable {
      */
     public PoolStats stats() {
         return pool.stats();
+    }
+
+    /**
+     * The pool's sessions, each with its age, idle time, uses and local port (when tether watches
+     * the driver's socket). Kind {@code jdbc}; a JDBC pool never re-runs a statement, so it counts
+     * no retries, and it reads the server's idle cut rather than learning it.
+     */
+    @Override
+    public PoolView poolView() {
+        return withFigures(pool.poolView());
+    }
+
+    private static PoolView withFigures(PoolView v) {
+        return v.forClient("jdbc", key -> null, Map.of());
+    }
+
+    /** Closes every idle session now ({@link Reason#EVICTED}); the next {@code getConnection()} opens a fresh one. */
+    @Override
+    public int evictIdle() {
+        return pool.evictIdle();
+    }
+
+    @Override
+    public ListenerHandle addPoolListener(PoolListener<Object, Object> listener) {
+        return pool.addPoolListener(listener);
     }
 
     /**

@@ -239,13 +239,13 @@ class LeaseTest {
             pool(JdbcPoolConfig.builder().url("jdbc:fake:orders").driver(driver)
                     .pool(p -> p.name("leaky").leakDetectionThreshold(Duration.ofMillis(100))));
             try (Connection held = pool.getConnection()) {
-                await().atMost(Duration.ofSeconds(5)).until(() -> captured.toString(StandardCharsets.UTF_8).contains("Acquired at"));
+                await().atMost(Duration.ofSeconds(5)).until(() -> captured.toString(StandardCharsets.UTF_8).contains("event=lease.leaked"));
             }
         } finally {
             System.setErr(err);
         }
         String log = captured.toString(StandardCharsets.UTF_8);
-        assertThat(log).contains("pool \"leaky\"").contains("probably never closed")
+        assertThat(log).contains("pool=leaky").contains("probably never closed")
                 .contains("aLeaseHeldPastTheLeakThresholdIsReportedWithTheStackThatAcquiredIt");
     }
 

@@ -149,6 +149,11 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
     }
 
     @Override
+    public int localPort(Connection c) {
+        return c.localAddress() == null ? -1 : c.localAddress().getPort();
+    }
+
+    @Override
     public void close(Connection c, Reason reason) {
         c.close(Objects.requireNonNull(reason, "reason"), watcher);
     }

@@ -65,6 +65,19 @@ public interface Connector<K, C> {
     }
 
     /**
+     * The local port of the connection's socket, for {@link PoolView} and {@link PoolDump} (so that
+     * a line of the dump can be matched with {@code ss} or {@code lsof}); -1 when it has none or
+     * the connector cannot tell (the default). Called by whoever takes a view, from any thread,
+     * whatever the connection's state: it must be cheap and must not block or throw.
+     *
+     * @param connection an open (or just closed) connection of this connector
+     * @return the local port, or -1
+     */
+    default int localPort(C connection) {
+        return -1;
+    }
+
+    /**
      * Closes the connection. Called exactly once per opened connection, never under a pool lock.
      * Must not throw: the pool has nothing to do with a failed close but log it.
      *

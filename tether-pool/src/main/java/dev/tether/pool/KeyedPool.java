@@ -18,7 +18,7 @@ import java.time.Duration;
  * @param <K> the key type (a route); keys are compared with {@code equals}
  * @param <C> the connection type
  */
-public interface KeyedPool<K, C> extends AutoCloseable {
+public interface KeyedPool<K, C> extends Inspectable, AutoCloseable {
 
     /**
      * Starts building a keyed pool.

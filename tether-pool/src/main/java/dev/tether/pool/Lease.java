@@ -53,11 +53,27 @@ public interface Lease<C> extends AutoCloseable {
      * such as HTTP's {@code Keep-Alive: timeout=}. The time is absolute and in the unit the pool
      * keeps, so it travels unchanged from the response that announced it to the pool.
      * A later call replaces an earlier one; {@link Long#MAX_VALUE} is no deadline, as after
-     * {@link #clearDeadline()}.
+     * {@link #clearDeadline()}. The deadline is shown as set by {@link DeadlineSource#PROTOCOL};
+     * {@link #deadlineAt(long, DeadlineSource)} says who set it.
      *
      * @param atNanos the deadline on the pool's ticker, in nanoseconds
+     * @throws IllegalStateException if the lease was returned
      */
-    void deadlineAt(long atNanos);
+    default void deadlineAt(long atNanos) {
+        deadlineAt(atNanos, DeadlineSource.PROTOCOL);
+    }
+
+    /**
+     * As {@link #deadlineAt(long)}, noting what set the deadline ({@link DeadlineSource#KEEP_ALIVE}
+     * for a limit the server announced, {@link DeadlineSource#LEARNED} for a learned idle timeout),
+     * which {@link PoolView} and {@link PoolDump} show beside it. Allocates nothing.
+     *
+     * @param atNanos the absolute time on the pool's ticker, in nanoseconds; {@link Long#MAX_VALUE}: none
+     * @param source  what set it; not null
+     * @throws IllegalStateException if the lease was returned
+     * @throws NullPointerException  if {@code source} is null
+     */
+    void deadlineAt(long atNanos, DeadlineSource source);
 
     /**
      * Removes the deadline set earlier with {@link #deadlineAt}: the connection is kept as long as

@@ -13,7 +13,7 @@ import java.time.Duration;
  *
  * @param <C> the connection type
  */
-public interface Pool<C> extends AutoCloseable {
+public interface Pool<C> extends Inspectable, AutoCloseable {
 
     /**
      * Starts building a pool of connections to one key.

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
 /**
@@ -27,6 +28,8 @@ public final class PoolBuilder<K, C, P> {
     private Housekeeping housekeeping;
     private Executor backgroundExecutor;
     private RandomGenerator random;
+    private String kind = "pool";
+    private UnaryOperator<PoolView> figures = UnaryOperator.identity();
 
     PoolBuilder(Connector<K, C> connector, Function<PoolParts<K, C>, P> factory) {
         this.connector = Objects.requireNonNull(connector, "connector");
@@ -108,8 +111,29 @@ public final class PoolBuilder<K, C, P> {
     }
 
     /**
-     * Builds the pool. It opens no connection until the first acquire (or until housekeeping tops
-     * up {@link PoolConfig#minIdle()} for a key that was used).
+     * Says what owns the pool, for its JMX bean ({@link PoolConfig#jmx()}) and its logs: a protocol
+     * client passes its kind and how it adds what it knows to the pool's {@link PoolView}
+     * (learned idle timeouts, retries), so that the one bean shows both. Default: kind
+     * {@code pool}, the view as the pool sees it.
+     *
+     * @param kind    {@code http}, {@code redis}, {@code jdbc}...; not blank
+     * @param figures adds the owner's figures to a view, such as {@code v -> v.forClient(...)}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code kind} is blank
+     */
+    public PoolBuilder<K, C, P> describedAs(String kind, UnaryOperator<PoolView> figures) {
+        if (kind == null || kind.isBlank()) {
+            throw new IllegalArgumentException("kind: " + kind + " (expected: not blank)");
+        }
+        this.kind = kind;
+        this.figures = Objects.requireNonNull(figures, "figures");
+        return this;
+    }
+
+    /**
+     * Builds the pool and registers its JMX bean when {@link PoolConfig#jmx()} is on. It opens no
+     * connection until the first acquire (or until housekeeping tops up {@link PoolConfig#minIdle()}
+     * for a key that was used).
      *
      * @return the new pool, ready for use
      */
@@ -117,6 +141,6 @@ public final class PoolBuilder<K, C, P> {
         return factory.apply(new PoolParts<>(connector, config, listener, ticker,
                 housekeeping != null ? housekeeping : Housekeeping.shared(),
                 backgroundExecutor != null ? backgroundExecutor : SharedHousekeeper.io(),
-                random != null ? random : new Random()));
+                random != null ? random : new Random(), kind, figures));
     }
 }

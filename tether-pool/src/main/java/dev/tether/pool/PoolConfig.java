@@ -30,6 +30,7 @@ public final class PoolConfig {
     private final Duration openTimeout;
     private final Backoff openBackoff;
     private final Duration leakDetectionThreshold;
+    private final boolean jmx;
 
     private PoolConfig(Builder b) {
         this.name = b.name;
@@ -45,6 +46,7 @@ public final class PoolConfig {
         this.openTimeout = b.openTimeout;
         this.openBackoff = b.openBackoff;
         this.leakDetectionThreshold = b.leakDetectionThreshold;
+        this.jmx = b.jmx;
     }
 
     /**
@@ -156,6 +158,15 @@ public final class PoolConfig {
      */
     public Duration leakDetectionThreshold() { return leakDetectionThreshold; }
 
+    /**
+     * Whether the pool registers a {@link PoolMXBean} with the platform MBean server (default
+     * false), as {@code dev.tether:type=Pool,kind=KIND,name=NAME}, for JConsole and
+     * {@code tether top}; it is unregistered when the pool closes.
+     *
+     * @return whether the pool is visible over JMX
+     */
+    public boolean jmx() { return jmx; }
+
     @Override
     public String toString() {
         return "PoolConfig{name=" + name + ", maxPerKey=" + maxPerKey + ", maxTotal=" + maxTotal
@@ -163,7 +174,7 @@ public final class PoolConfig {
                 + ", idleTimeout=" + idleTimeout + ", maxLifetime=" + maxLifetime
                 + ", lifetimeJitter=" + lifetimeJitter + ", maxOpensPerKey=" + maxOpensPerKey
                 + ", openTimeout=" + openTimeout + ", openBackoff=" + openBackoff
-                + ", leakDetectionThreshold=" + leakDetectionThreshold + '}';
+                + ", leakDetectionThreshold=" + leakDetectionThreshold + ", jmx=" + jmx + '}';
     }
 
     /**
@@ -186,6 +197,7 @@ public final class PoolConfig {
         private Duration openTimeout = Duration.ofSeconds(10);
         private Backoff openBackoff = Backoff.DEFAULT;
         private Duration leakDetectionThreshold = Duration.ZERO;
+        private boolean jmx;
 
         private Builder() {
         }
@@ -204,6 +216,7 @@ public final class PoolConfig {
             openTimeout = c.openTimeout;
             openBackoff = c.openBackoff;
             leakDetectionThreshold = c.leakDetectionThreshold;
+            jmx = c.jmx;
         }
 
         /**
@@ -309,6 +322,15 @@ public final class PoolConfig {
          * @return this builder
          */
         public Builder leakDetectionThreshold(Duration d) { this.leakDetectionThreshold = d; return this; }
+
+        /**
+         * Registers the pool's {@link PoolMXBean} (default false): opt-in, because an MBean name is
+         * JVM-wide and a library must not publish beans an application did not ask for.
+         *
+         * @param on whether to register it
+         * @return this builder
+         */
+        public Builder jmx(boolean on) { this.jmx = on; return this; }
 
         /**
          * Checks every value and the rules between them.

@@ -74,6 +74,21 @@ public interface PoolListener<K, C> {
     default void closed(K key, C connection, Reason reason) { }
 
     /**
+     * A connection was closed, with how long it had been open and how many times it was lent.
+     * This is the method the pool calls; by default it calls {@link #closed(Object, Object, Reason)},
+     * so a listener overrides whichever of the two it needs.
+     *
+     * @param key        the connection's key
+     * @param connection the connection, already closed
+     * @param reason     why it was closed
+     * @param ageNanos   how long it had been open, on the pool's ticker, in nanoseconds
+     * @param uses       how many leases it served (0: it was never lent)
+     */
+    default void closed(K key, C connection, Reason reason, long ageNanos, int uses) {
+        closed(key, connection, reason);
+    }
+
+    /**
      * A caller found nothing free and started to wait.
      *
      * @param key what the caller waits for

@@ -67,6 +67,12 @@ final class TestConnector implements Connector<String, FakeConnection> {
         record("lease " + c);
     }
 
+    /** A made-up port per connection, so that a view's lines can be told apart. */
+    @Override
+    public int localPort(FakeConnection c) {
+        return 40_000 + c.id;
+    }
+
     @Override
     public void close(FakeConnection c, Reason reason) {
         c.closeReason = reason;

@@ -3,7 +3,11 @@ package dev.tether.redis;
 import dev.tether.net.Endpoint;
 import dev.tether.net.SettingNames;
 import dev.tether.net.TcpConnector;
+import dev.tether.pool.Inspectable;
 import dev.tether.pool.Pool;
+import dev.tether.pool.PoolListener;
+import dev.tether.pool.PoolView;
+import dev.tether.pool.RetryOutcome;
 import dev.tether.pool.PoolStats;
 import dev.tether.pool.Ticker;
 import dev.tether.redis.internal.Dispatch;
@@ -13,6 +17,8 @@ import dev.tether.redis.internal.RespLimits;
 import dev.tether.redis.internal.Subscriber;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,7 +50,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #subscribe} gives pub/sub a connection and a thread of its own that resubscribe after a
  * reconnect. Time comes from the config's {@link Ticker} only.
  */
-public final class RedisClient implements RedisCommands, AutoCloseable {
+public final class RedisClient implements RedisCommands, Inspectable, AutoCloseable {
 
     /** How failure messages name the settings a Redis user can change. */
     static final SettingNames SETTING_NAMES = new SettingNames("RedisClientConfig.socket(s -> s.%s(...))",
@@ -68,8 +74,10 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
                 .build();
         this.connector = new RedisConnector(tcp, new RespLimits(config.maxBulkBytes(), config.maxArrayLength(),
                 config.maxNestingDepth()), handshake(config));
-        this.pool = Pool.builder(endpoint, connector).config(config.pool()).ticker(config.ticker()).build();
-        this.dispatch = new Dispatch(pool, connector, endpoint, config.ticker(), config.pool().openTimeout(), config.blockingMargin());
+        this.pool = Pool.builder(endpoint, connector).config(config.pool()).ticker(config.ticker())
+                .describedAs("redis", this::withFigures).build();
+        this.dispatch = new Dispatch(pool, connector, endpoint, config.ticker(), config.pool().openTimeout(), config.blockingMargin(),
+                config.pool().name());
     }
 
     /**
@@ -199,6 +207,36 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
         return pool.stats();
     }
 
+    /**
+     * The pool's connections, each with its age, idle time, uses and deadline, and the commands
+     * whose connection failed by what became of them ({@link RetryOutcome}). Kind {@code redis};
+     * Redis announces no idle timeout, so none is learned. Pub/sub connections are not pooled and
+     * not shown.
+     */
+    @Override
+    public PoolView poolView() {
+        return withFigures(pool.poolView());
+    }
+
+    private PoolView withFigures(PoolView v) {
+        Map<RetryOutcome, Long> r = new EnumMap<>(RetryOutcome.class);
+        for (RetryOutcome o : RetryOutcome.values()) {
+            r.put(o, dispatch == null ? 0L : dispatch.retries(o));
+        }
+        return v.forClient("redis", key -> null, r);
+    }
+
+    /** Closes every idle connection now ({@link dev.tether.pool.Reason#EVICTED}); the next commands open fresh ones. */
+    @Override
+    public int evictIdle() {
+        return pool.evictIdle();
+    }
+
+    @Override
+    public ListenerHandle addPoolListener(PoolListener<Object, Object> listener) {
+        return pool.addPoolListener(listener);
+    }
+
     /** Closes subscriptions and idle connections now, leased ones when they come back. */
     @Override
     public void close() {
@@ -206,6 +244,7 @@ public final class RedisClient implements RedisCommands, AutoCloseable {
             s.close();
         }
         pool.close();
+        dispatch.flushLog();
     }
 
     @Override

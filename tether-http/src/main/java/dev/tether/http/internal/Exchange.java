@@ -8,6 +8,7 @@ import dev.tether.http.RequestBody;
 import dev.tether.net.ConnectionFailure;
 import dev.tether.net.ConnectionFailure.Kind;
 import dev.tether.pool.Deadline;
+import dev.tether.pool.DeadlineSource;
 import dev.tether.pool.Lease;
 import dev.tether.pool.Reason;
 import dev.tether.pool.Ticker;
@@ -298,10 +299,12 @@ public final class Exchange implements BodyInput.Owner {
             return;
         }
         long budget = advertisedBudget; // how long it may stay idle before the pool closes it
+        DeadlineSource setBy = DeadlineSource.KEEP_ALIVE;
         long learned = route.learnedIdleNanos(now);
         boolean canary = false;
         if (learned >= 0 && learned - route.marginFor(learned) < advertisedBudget) {
             long learnedBudget = learned - route.marginFor(learned);
+            setBy = DeadlineSource.LEARNED;
             canary = route.canaryFor(hc);
             if (canary) {
                 // Never lent past the learned budget, but left open to test the learned value.
@@ -316,7 +319,7 @@ public final class Exchange implements BodyInput.Owner {
             route.closed(hc); // no longer the canary: another connection may be
         }
         if (budget != Long.MAX_VALUE) {
-            lease.deadlineAt(now + budget);
+            lease.deadlineAt(now + budget, setBy);
             hc.leaseDeadlineSet = true;
         } else if (hc.leaseDeadlineSet) {
             // An earlier response set a deadline that this one no longer asks for.

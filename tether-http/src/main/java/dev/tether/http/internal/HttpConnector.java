@@ -61,6 +61,11 @@ public final class HttpConnector implements Connector<Endpoint, HttpConnection> 
      * the server never did was alive all that idle time: the learned value it tested was wrong.
      */
     @Override
+    public int localPort(HttpConnection c) {
+        return tcp.localPort(c.connection());
+    }
+
+    @Override
     public void close(HttpConnection c, Reason reason) {
         RouteState route = c.route;
         if (route != null && c.reuseBudgetNanos != Long.MAX_VALUE) {

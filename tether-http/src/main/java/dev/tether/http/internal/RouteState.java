@@ -1,6 +1,9 @@
 package dev.tether.http.internal;
 
 import dev.tether.net.Endpoint;
+import dev.tether.pool.EventLog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +40,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * request served after a short idle) reads two volatile fields and takes no lock.
  */
 public final class RouteState {
+    private static final Logger LOG = LoggerFactory.getLogger(RouteState.class);
     static final int RING = 8;
     static final int BURST_MILLIS = 250;
     private static final long BURST_NANOS = BURST_MILLIS * 1_000_000L;
@@ -120,6 +124,7 @@ public final class RouteState {
     }
 
     private void observe(long idleNanos, long now) {
+        long before = learned;
         lock.lock();
         try {
             if (eventSlot >= 0 && now - eventStart <= BURST_NANOS) {
@@ -140,6 +145,19 @@ public final class RouteState {
         } finally {
             lock.unlock();
         }
+        logChange(before);
+    }
+
+    /**
+     * Says at INFO that the learned timeout changed (learned, replaced or dropped), after the lock:
+     * a change is rare and worth a line; a route that keeps its value logs nothing.
+     */
+    private void logChange(long before) {
+        long after = learned;
+        if (after != before && LOG.isInfoEnabled()) {
+            LOG.info(EventLog.line("idle_timeout.learned", "route", endpoint, "timeout_ms", after < 0 ? "none" : after / 1_000_000,
+                    "was_ms", before < 0 ? "none" : before / 1_000_000));
+        }
     }
 
     /** Whether an event whose closes came at idle ages {@code min}..{@code max} says anything about a timer. */
@@ -155,6 +173,7 @@ public final class RouteState {
         if (!contradicts(idleNanos)) {
             return;
         }
+        long before = learned;
         lock.lock();
         try {
             for (int i = 0; i < count; i++) {
@@ -167,6 +186,7 @@ public final class RouteState {
         } finally {
             lock.unlock();
         }
+        logChange(before);
     }
 
     /**
@@ -181,12 +201,14 @@ public final class RouteState {
     /** The smallest confirmed recent idle close in nanos, or -1 when none is known. */
     public long learnedIdleNanos(long nowNanos) {
         if (learnedExpires && nowNanos - learnedValidUntil >= 0) {
+            long before = learned;
             lock.lock();
             try {
                 recompute(nowNanos);
             } finally {
                 lock.unlock();
             }
+            logChange(before);
         }
         return learned;
     }

@@ -215,6 +215,12 @@ public final class JdbcConnector implements Connector<Database, PooledConnection
         }
     }
 
+    /** The driver's socket's port when tether captured it (pgjdbc, MariaDB), else -1. */
+    @Override
+    public int localPort(PooledConnection c) {
+        return c.channel == null ? -1 : c.channel.socket().getLocalPort();
+    }
+
     @Override
     public void close(PooledConnection c, Reason reason) {
         Watch w = c.watch;

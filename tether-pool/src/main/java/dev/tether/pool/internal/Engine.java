@@ -1,6 +1,9 @@
 package dev.tether.pool.internal;
 
 import dev.tether.pool.Connector;
+import dev.tether.pool.DeadlineSource;
+import dev.tether.pool.EventLog;
+import dev.tether.pool.Inspectable;
 import dev.tether.pool.KeyedPool;
 import dev.tether.pool.Lease;
 import dev.tether.pool.Pool;
@@ -8,13 +11,18 @@ import dev.tether.pool.PoolClosedException;
 import dev.tether.pool.PoolConfig;
 import dev.tether.pool.PoolListener;
 import dev.tether.pool.PoolStats;
+import dev.tether.pool.PoolView;
 import dev.tether.pool.Reason;
 import dev.tether.pool.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
+
+import javax.management.ObjectName;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +32,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * The pool engine behind {@link KeyedPool} and {@link Pool}: what is truly across keys.
@@ -49,14 +58,28 @@ import java.util.function.Function;
  * made under it are collected in {@link Actions} and carried out after. No monitor lock
  * anywhere, so virtual threads never pin.
  *
- * <p>Every close goes through {@link #closeEntry}, once per connection, with a {@link Reason}.
+ * <p>Every close goes through {@link #closeEntry}, once per connection, with a {@link Reason}; it
+ * logs the close ({@code connection.closed} at DEBUG, {@code connection.broken} summarised per
+ * route at INFO) and tells the listeners, the one the pool was built with and those added by
+ * {@link #addPoolListener} (metrics bindings). {@link #poolView} reads the counts under the lock and
+ * makes the connections' lines after it; with {@code PoolConfig.jmx} the engine registers a
+ * {@link PoolBean} for its life.
  */
 public final class Engine<K, C> implements KeyedPool<K, C> {
     static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** Events of one kind (opens failing, connections breaking) that follow each other closer than this are one storm: see EventLog. */
+    static final Duration STORM_WINDOW = Duration.ofSeconds(10);
 
     final Connector<K, C> connector;
     final PoolSettings settings;
     final PoolListener<K, C> listener;
+    private final Listeners<K, C> listeners;
+    /** What owns the pool ({@code pool}, {@code http}...) and how it adds its figures to a view. */
+    private final String kind;
+    private final UnaryOperator<PoolView> figures;
+    final EventLog events;
+    /** The JMX bean's name while registered (PoolConfig.jmx), else null. */
+    private final ObjectName bean;
     final Ticker ticker;
     private final Executor io;
     final HousekeepingTimer timer;
@@ -81,14 +104,21 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
     public Engine(PoolParts<K, C> parts) {
         this.connector = parts.connector();
         this.settings = PoolSettings.of(parts.config());
-        this.listener = SafeListener.wrap(parts.listener());
+        this.listeners = new Listeners<>(parts.listener());
+        this.listener = listeners;
         this.ticker = parts.ticker();
+        this.kind = parts.kind();
+        this.figures = parts.figures();
+        this.events = new EventLog(LOG, ticker, STORM_WINDOW);
         this.io = parts.backgroundExecutor();
         this.timer = new HousekeepingTimer(parts.housekeeping().scheduler(), ticker, settings.name(), this::maintain);
         // In this order: each reads the engine's parts made before it.
         this.lender = new Lender<>(this);
         this.opener = new Opener<>(this, parts.random());
         this.slowAcquire = new SlowAcquire<>(this);
+        // Last: the bean may be read as soon as it is registered.
+        this.bean = settings.config().jmx()
+                ? new PoolBean(() -> figures.apply(poolView()), this).register(kind, settings.name()) : null;
     }
 
     /** A {@link Pool} over this engine's sub-pool for {@code key}. */
@@ -211,6 +241,9 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
             }
             closed = true;
             timer.stop();
+            if (bean != null) {
+                PoolBean.unregister(bean);
+            }
             for (SubPool<K, C> sub : subPools.values()) {
                 sub.closeLocked(actions);
             }
@@ -219,6 +252,89 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         }
         // Closed here and now, on the caller's thread: when close() returns, no idle connection is left.
         actions.run(this, null);
+        events.flush();
+    }
+
+    // ---- seeing inside -------------------------------------------------------------------------
+
+    @Override
+    public PoolView poolView() {
+        List<PoolView.KeyView> keys = new ArrayList<>();
+        List<Entry<K, C>[]> entries = new ArrayList<>();
+        long opened;
+        lock.lock();
+        try {
+            for (SubPool<K, C> sub : subPools.values()) {
+                keys.add(sub.viewLocked());
+                entries.add(sub.entries());
+            }
+            opened = openedTotal;
+        } finally {
+            lock.unlock();
+        }
+        // The connections' lines after the lock: they ask the connector for the local port. An entry
+        // that changed hands meanwhile is shown as it is now; times are clamped at 0 for the same reason.
+        long now = ticker.nanoTime();
+        List<PoolView.ConnectionView> conns = new ArrayList<>();
+        DeadlineSource[] source = new DeadlineSource[1];
+        for (Entry<K, C>[] es : entries) {
+            for (Entry<K, C> e : es) {
+                int st = e.state();
+                if (st == Entry.CLOSED) {
+                    continue;
+                }
+                boolean idle = st == Entry.IDLE;
+                long at = e.closesAt(idle, settings.idleTimeoutNanos(), source);
+                int port;
+                try {
+                    port = connector.localPort(e.connection);
+                } catch (RuntimeException failure) {
+                    port = -1; // a view must not fail for one connection's socket
+                }
+                conns.add(new PoolView.ConnectionView(e.sub.key, String.valueOf(e.sub.key), String.valueOf(e.connection),
+                        port, idle ? PoolView.State.IDLE : st == Entry.LEASED ? PoolView.State.LEASED : PoolView.State.CLOSING,
+                        Math.max(0, now - e.openedAt), idle ? Math.max(0, now - e.idleSince()) : -1, e.uses(),
+                        at == Nanos.NONE ? -1 : at - now, at == Nanos.NONE ? null : source[0]));
+            }
+        }
+        Map<Reason, Long> closedByReason = new EnumMap<>(Reason.class);
+        for (Reason r : Reason.values()) {
+            long n = closedTotal.get(r.ordinal());
+            if (n > 0) {
+                closedByReason.put(r, n);
+            }
+        }
+        return new PoolView(settings.name(), kind, settings.config().maxTotal(), settings.config().maxPerKey(), opened,
+                closedByReason, keys, conns, Map.of());
+    }
+
+    @Override
+    public int evictIdle() {
+        Actions<K, C> actions = new Actions<>();
+        int n = 0;
+        lock.lock();
+        try {
+            for (SubPool<K, C> sub : subPools.values()) {
+                for (Entry<K, C> e : sub.entries()) {
+                    if (e.cas(Entry.IDLE, Entry.RESERVED)) {
+                        detachLocked(e);
+                        actions.close(e, Reason.EVICTED);
+                        n++;
+                    }
+                }
+            }
+            dispatchLocked(ticker.nanoTime(), actions);
+        } finally {
+            lock.unlock();
+        }
+        actions.run(this, null);
+        events.log(Level.INFO, "pool.evicted", "pool", settings.name(), "closed", n);
+        return n;
+    }
+
+    @Override
+    public Inspectable.ListenerHandle addPoolListener(PoolListener<Object, Object> l) {
+        return listeners.add(Objects.requireNonNull(l, "listener"));
     }
 
     boolean isClosed() {
@@ -434,12 +550,23 @@ public final class Engine<K, C> implements KeyedPool<K, C> {
         }
         e.sub.countClosed(reason);
         closedTotal.incrementAndGet(reason.ordinal());
-        listener.closed(e.sub.key, e.connection, reason);
+        long age = ticker.nanoTime() - e.openedAt;
+        if (events.isEnabled(Level.DEBUG)) {
+            events.log(Level.DEBUG, "connection.closed", "pool", settings.name(), "route", e.sub.key,
+                    "connection", e.connection, "reason", reason, "age_ms", age / 1_000_000, "uses", e.uses());
+        }
+        if (reason == Reason.BROKEN) {
+            // A connection that failed in use: one line per route per window, however many break at once.
+            events.storm(Level.INFO, "connection.broken", String.valueOf(e.sub.key), "pool", settings.name(),
+                    "route", e.sub.key, "connection", e.connection, "age_ms", age / 1_000_000, "uses", e.uses());
+        }
+        listener.closed(e.sub.key, e.connection, reason, age, e.uses());
     }
 
     /** After a drop in {@link #maintain}, outside the lock. */
     void reportForgotten(K key) {
-        LOG.debug("pool \"{}\": forgot {}, unused for {} ms", settings.name(), key, settings.dropAfterNanos() / 1_000_000);
+        events.log(Level.DEBUG, "route.forgotten", "pool", settings.name(), "route", key,
+                "unused_ms", settings.dropAfterNanos() / 1_000_000);
         listener.forgotten(key);
     }
 

@@ -1,6 +1,7 @@
 package dev.tether.pool.internal;
 
 import dev.tether.pool.Connector;
+import dev.tether.pool.DeadlineSource;
 import dev.tether.pool.Reason;
 
 import java.lang.invoke.MethodHandles;
@@ -46,6 +47,8 @@ final class Entry<K, C> implements Connector.IdleHandle {
     private long idleSince;
     /** The protocol's deadline, see Lease.deadlineAt; {@link Nanos#NONE}: none. Volatile: read by housekeeping. */
     private volatile long deadline = Nanos.NONE;
+    /** Who set {@link #deadline}, for views; written before it, so a reader that sees a deadline sees its source. */
+    private volatile DeadlineSource deadlineSource;
     /** A close asked for by the connector's watcher while the entry was between owners. */
     private volatile Reason expireRequest;
     private int uses;
@@ -98,9 +101,34 @@ final class Entry<K, C> implements Connector.IdleHandle {
         return expireRequest;
     }
 
-    /** Lease.deadlineAt and clearDeadline (NONE), by the lease holder. */
-    void deadlineAt(long at) {
+    /** Lease.deadlineAt and clearDeadline (NONE, null), by the lease holder. */
+    void deadlineAt(long at, DeadlineSource source) {
+        deadlineSource = source;
         deadline = at;
+    }
+
+    /**
+     * When this entry will be closed instead of lent, as of {@code now}, and what set that time:
+     * the earliest of its lifetime, the protocol's deadline and, when idle, the idle timeout.
+     * Returns the time (NONE: never) and writes the source to {@code source[0]}.
+     */
+    long closesAt(boolean idle, long idleTimeoutNanos, DeadlineSource[] source) {
+        long at = lifetimeEnd;
+        source[0] = at == Nanos.NONE ? null : DeadlineSource.LIFETIME;
+        long d = deadline;
+        if (d != Nanos.NONE && (at == Nanos.NONE || d - at < 0)) {
+            at = d;
+            DeadlineSource s = deadlineSource;
+            source[0] = s != null ? s : DeadlineSource.PROTOCOL;
+        }
+        if (idle && idleTimeoutNanos != Nanos.NONE) {
+            long i = Nanos.after(idleSince, idleTimeoutNanos);
+            if (at == Nanos.NONE || i - at < 0) {
+                at = i;
+                source[0] = DeadlineSource.IDLE_TIMEOUT;
+            }
+        }
+        return at;
     }
 
     // ---- leak detection ------------------------------------------------------------------------

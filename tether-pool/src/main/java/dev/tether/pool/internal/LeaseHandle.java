@@ -1,5 +1,6 @@
 package dev.tether.pool.internal;
 
+import dev.tether.pool.DeadlineSource;
 import dev.tether.pool.Lease;
 import dev.tether.pool.Reason;
 
@@ -74,12 +75,13 @@ final class LeaseHandle<K, C> implements Lease<C> {
     }
 
     @Override
-    public void deadlineAt(long atNanos) {
+    public void deadlineAt(long atNanos, DeadlineSource source) {
+        Objects.requireNonNull(source, "source");
         Entry<K, C> e = entry;
         if (state != ACTIVE) {
             throw returned("deadlineAt()");
         }
-        e.deadlineAt(atNanos);
+        e.deadlineAt(atNanos, atNanos == Nanos.NONE ? null : source);
     }
 
     @Override
@@ -88,7 +90,7 @@ final class LeaseHandle<K, C> implements Lease<C> {
         if (state != ACTIVE) {
             throw returned("clearDeadline()");
         }
-        e.deadlineAt(Nanos.NONE);
+        e.deadlineAt(Nanos.NONE, null);
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.tether.pool.Lease;
 import dev.tether.pool.PoolListener;
 import dev.tether.pool.Reason;
 import dev.tether.pool.Ticker;
+import org.slf4j.event.Level;
 
 /**
  * Lends an entry to a caller and takes it back, for every key of one engine: the hot path of a
@@ -71,6 +72,9 @@ final class Lender<K, C> {
             h = new LeaseHandle<>(ts, this);
         }
         h.bind(e);
+        if (waitedNanos > 0) { // only the slow path waits: the hot path counts nothing
+            sub.waits.record(waitedNanos);
+        }
         listener.acquired(sub.key, e.connection, waitedNanos);
         return h;
     }
@@ -180,17 +184,18 @@ final class Lender<K, C> {
 
     /** Housekeeping found a lease held past the threshold (Actions, after the lock). */
     void reportLeak(Entry<K, C> e, long heldNanos) {
-        Engine.LOG.warn("pool \"{}\": a lease of {} to {} has been held for {} ms (leakDetectionThreshold {} ms); "
-                        + "it was probably never closed. Acquired at:", poolName, e.connection, e.sub.key,
-                heldNanos / 1_000_000, leakNanos / 1_000_000, e.acquiredAt());
+        // Leaks come in storms too (every request of a buggy path leaks): the first of a window has the stack.
+        engine.events.storm(Level.WARN, "lease.leaked", String.valueOf(e.sub.key), "pool", poolName, "route", e.sub.key,
+                "connection", e.connection, "held_ms", heldNanos / 1_000_000, "threshold_ms", leakNanos / 1_000_000,
+                "hint", "the lease was probably never closed; the stack is where it was acquired", e.acquiredAt());
         listener.leakSuspected(e.sub.key, e.connection, heldNanos, e.acquiredAt());
     }
 
     /** A lease reported as a likely leak came back. */
     private void reportLeakReturned(Entry<K, C> e, long now) {
         long held = e.leakReturned(now);
-        Engine.LOG.info("pool \"{}\": the lease of {} reported as a likely leak came back after {} ms",
-                poolName, e.connection, held / 1_000_000);
+        engine.events.log(Level.INFO, "lease.returned", "pool", poolName, "route", e.sub.key, "connection", e.connection,
+                "held_ms", held / 1_000_000);
         listener.leakReturned(e.sub.key, e.connection, held);
     }
 

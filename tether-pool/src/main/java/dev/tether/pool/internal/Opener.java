@@ -8,6 +8,8 @@ import dev.tether.pool.PoolOpenException;
 import dev.tether.pool.Reason;
 import dev.tether.pool.Ticker;
 
+import org.slf4j.event.Level;
+
 import java.util.random.RandomGenerator;
 
 /**
@@ -92,6 +94,11 @@ final class Opener<K, C> {
             engine.unlock();
         }
         actions.run(engine, null);
+        sub.opens.record(now - startedAt);
+        if (engine.events.isEnabled(Level.DEBUG)) {
+            engine.events.log(Level.DEBUG, "connection.opened", "pool", settings.name(), "route", sub.key,
+                    "connection", connection, "took_ms", (now - startedAt) / 1_000_000);
+        }
         listener.opened(sub.key, connection, now - startedAt);
         if (!joined) {
             engine.closeEntry(e, Reason.POOL_CLOSED);
@@ -125,7 +132,9 @@ final class Opener<K, C> {
         }
         actions.run(engine, null);
         listener.openFailed(sub.key, failure, now - startedAt);
-        Engine.LOG.debug("pool \"{}\": opening a connection to {} failed: {}", settings.name(), sub.key, failure.toString());
+        // While a server is down every caller's open fails: one line per route per window, counted after.
+        engine.events.storm(Level.WARN, "open.failed", String.valueOf(sub.key), "pool", settings.name(), "route", sub.key,
+                "took_ms", (now - startedAt) / 1_000_000, "error", failure.toString());
         if (retryLater) {
             timer.scheduleAt(retryAt);
         }

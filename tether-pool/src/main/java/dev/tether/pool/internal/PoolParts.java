@@ -4,10 +4,12 @@ import dev.tether.pool.Connector;
 import dev.tether.pool.Housekeeping;
 import dev.tether.pool.PoolConfig;
 import dev.tether.pool.PoolListener;
+import dev.tether.pool.PoolView;
 import dev.tether.pool.Ticker;
 
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 import java.util.random.RandomGenerator;
 
 /**
@@ -17,7 +19,7 @@ import java.util.random.RandomGenerator;
  */
 public record PoolParts<K, C>(Connector<K, C> connector, PoolConfig config, PoolListener<K, C> listener,
                               Ticker ticker, Housekeeping housekeeping, Executor backgroundExecutor,
-                              RandomGenerator random) {
+                              RandomGenerator random, String kind, UnaryOperator<PoolView> figures) {
     public PoolParts {
         Objects.requireNonNull(connector, "connector");
         Objects.requireNonNull(config, "config");
@@ -26,5 +28,7 @@ public record PoolParts<K, C>(Connector<K, C> connector, PoolConfig config, Pool
         Objects.requireNonNull(housekeeping, "housekeeping");
         Objects.requireNonNull(backgroundExecutor, "backgroundExecutor");
         Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(figures, "figures");
     }
 }

@@ -25,6 +25,7 @@ final class SafeListener<K, C> implements PoolListener<K, C> {
     @Override public void acquired(K k, C c, long w) { try { d.acquired(k, c, w); } catch (RuntimeException e) { failed("acquired", e); } }
     @Override public void released(K k, C c) { try { d.released(k, c); } catch (RuntimeException e) { failed("released", e); } }
     @Override public void closed(K k, C c, Reason r) { try { d.closed(k, c, r); } catch (RuntimeException e) { failed("closed", e); } }
+    @Override public void closed(K k, C c, Reason r, long a, int u) { try { d.closed(k, c, r, a, u); } catch (RuntimeException e) { failed("closed", e); } }
     @Override public void waiting(K k) { try { d.waiting(k); } catch (RuntimeException e) { failed("waiting", e); } }
     @Override public void timedOut(K k, long w) { try { d.timedOut(k, w); } catch (RuntimeException e) { failed("timedOut", e); } }
     @Override public void leakSuspected(K k, C c, long h, Throwable a) { try { d.leakSuspected(k, c, h, a); } catch (RuntimeException e) { failed("leakSuspected", e); } }

@@ -1,8 +1,11 @@
 package dev.tether.pool.internal;
 
+import dev.tether.pool.Inspectable;
 import dev.tether.pool.Lease;
 import dev.tether.pool.Pool;
 import dev.tether.pool.PoolConfig;
+import dev.tether.pool.PoolListener;
+import dev.tether.pool.PoolView;
 import dev.tether.pool.PoolStats;
 
 import java.time.Duration;
@@ -42,6 +45,21 @@ final class SinglePool<K, C> implements Pool<C> {
     @Override
     public long maintain(long nowNanos) {
         return engine.maintain(nowNanos);
+    }
+
+    @Override
+    public PoolView poolView() {
+        return engine.poolView();
+    }
+
+    @Override
+    public int evictIdle() {
+        return engine.evictIdle();
+    }
+
+    @Override
+    public Inspectable.ListenerHandle addPoolListener(PoolListener<Object, Object> listener) {
+        return engine.addPoolListener(listener);
     }
 
     @Override

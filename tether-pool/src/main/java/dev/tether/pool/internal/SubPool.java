@@ -4,6 +4,7 @@ import dev.tether.pool.Lease;
 import dev.tether.pool.PoolRejectedException;
 import dev.tether.pool.PoolStats;
 import dev.tether.pool.PoolTimeoutException;
+import dev.tether.pool.PoolView;
 import dev.tether.pool.Reason;
 import dev.tether.pool.Ticker;
 
@@ -60,6 +61,10 @@ final class SubPool<K, C> {
     private long opened; // guarded
     private final AtomicLongArray closedByReason = new AtomicLongArray(Reason.values().length);
     private final OpenBackoff backoff = new OpenBackoff();
+    /** Acquires that had to wait, and successful opens: for views. */
+    final Timing waits = new Timing();
+    final Timing opens = new Timing();
+    private long openFailed; // guarded
     /** Held by a {@code Pool} for good: never dropped. */
     private volatile boolean pinned;
     /** Since when housekeeping has seen it unused (no entry, open or waiter); NONE while in use. Guarded. */
@@ -308,6 +313,7 @@ final class SubPool<K, C> {
     /** An open in a reserved slot failed at {@code now}: backs off; returns when opens may start again. */
     long openFailedLocked(Throwable failure, long now, RandomGenerator random) {
         opening--;
+        openFailed++;
         return backoff.failedLocked(failure, now, settings.config().openBackoff(), random, poolName());
     }
 
@@ -399,6 +405,14 @@ final class SubPool<K, C> {
             closed[i] = closedByReason.get(i);
         }
         return new PoolStats(idle, leased, opening, waiters.size(), opened, closed, Map.of());
+    }
+
+    /** This key's counts for a view (the connections' lines are made by the engine, after the lock). */
+    PoolView.KeyView viewLocked() {
+        PoolStats s = statsLocked();
+        return new PoolView.KeyView(key, String.valueOf(key), s.idle(), s.leased(), s.opening(), s.waiting(), s.opened(),
+                openFailed, s.closedByReason(), waits.count(), waits.totalNanos(), waits.maxNanos(), opens.totalNanos(),
+                opens.maxNanos(), null);
     }
 
     PoolTimeoutException timeoutLocked(long waitedNanos, long startedAt) {

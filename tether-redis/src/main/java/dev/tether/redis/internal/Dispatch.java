@@ -3,21 +3,27 @@ package dev.tether.redis.internal;
 import dev.tether.net.ConnectionFailure;
 import dev.tether.net.Endpoint;
 import dev.tether.pool.Deadline;
+import dev.tether.pool.EventLog;
 import dev.tether.pool.Lease;
 import dev.tether.pool.Pool;
 import dev.tether.pool.PoolException;
 import dev.tether.pool.PoolOpenException;
 import dev.tether.pool.Reason;
+import dev.tether.pool.RetryOutcome;
 import dev.tether.pool.Ticker;
 import dev.tether.redis.Command;
 import dev.tether.redis.RedisConnectionException;
 import dev.tether.redis.RedisServerException;
 import dev.tether.redis.Replies;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * How a command, a pipeline or a transaction travels: on a pooled connection with one retry, or
@@ -39,15 +45,21 @@ import java.util.List;
  * </ol>
  */
 public final class Dispatch {
+    private static final Logger LOG = LoggerFactory.getLogger(Dispatch.class);
     private final Pool<RedisConnection> pool;
     private final RedisConnector connector;
     private final Endpoint endpoint;
     private final Ticker ticker;
     private final Duration openTimeout;
     private final Duration blockingMargin;
+    private final String poolName;
+    private final AtomicLongArray retries = new AtomicLongArray(RetryOutcome.values().length);
+    private final EventLog events;
 
     public Dispatch(Pool<RedisConnection> pool, RedisConnector connector, Endpoint endpoint, Ticker ticker,
-                    Duration openTimeout, Duration blockingMargin) {
+                    Duration openTimeout, Duration blockingMargin, String poolName) {
+        this.poolName = poolName;
+        this.events = new EventLog(LOG, ticker, Duration.ofSeconds(10));
         this.pool = pool;
         this.connector = connector;
         this.endpoint = endpoint;
@@ -70,8 +82,10 @@ public final class Dispatch {
                 discard(lease, rc);
                 RetryPolicy.Decision d = RetryPolicy.decide(List.of(c), 0, false, f, first);
                 if (!d.retry()) {
+                    counted(first, false);
                     throw RetryPolicy.explain(c.name(), f, d, first, null);
                 }
+                retrying(c.name(), f, d);
                 first = f;
                 continue;
             } catch (IOException | RuntimeException | Error e) {
@@ -79,6 +93,7 @@ public final class Dispatch {
                 throw unexpected(c.name(), e);
             }
             release(lease, rc);
+            counted(first, true);
             if (reply instanceof RedisServerException) {
                 throw (RedisServerException) reply;
             }
@@ -107,8 +122,10 @@ public final class Dispatch {
                 int answered = transaction ? -1 : received.size();
                 RetryPolicy.Decision d = RetryPolicy.decide(commands, answered, false, f, first);
                 if (!d.retry()) {
+                    counted(first, false);
                     throw RetryPolicy.explain(what, f, d, first, new Replies(transaction ? List.of() : received));
                 }
+                retrying(what, f, d);
                 first = f;
                 continue;
             } catch (IOException | RuntimeException | Error e) {
@@ -116,6 +133,7 @@ public final class Dispatch {
                 throw unexpected(what, e);
             }
             release(lease, rc);
+            counted(first, true);
             return batchResult(result, received, transaction);
         }
     }
@@ -268,14 +286,49 @@ public final class Dispatch {
         try {
             return connector.openFresh(endpoint, Deadline.after(ticker, openTimeout));
         } catch (ConnectionFailure f) {
+            retries.incrementAndGet(RetryOutcome.FAILED.ordinal());
             f.addSuppressed(first);
             throw new RedisConnectionException(what + " failed: " + first.getMessage() + "; its retry on a fresh connection"
                     + " could not be sent: " + f.getMessage(), f, f, RetryPolicy.mayHaveBeenApplied(first), null);
         } catch (IOException | RuntimeException e) {
+            retries.incrementAndGet(RetryOutcome.FAILED.ordinal());
             throw new RedisConnectionException(what + " failed: " + first.getMessage() + "; its retry on a fresh connection"
                     + " could not be sent: a new connection failed its handshake: " + e.getMessage(), e, first,
                     RetryPolicy.mayHaveBeenApplied(first), null);
         }
+    }
+
+    /**
+     * Counts how a call whose connection failed ended: {@code first} is the failure that caused a
+     * retry (null when there was none); {@code ok} whether the call got its answer.
+     */
+    private void counted(ConnectionFailure first, boolean ok) {
+        if (first != null) {
+            retries.incrementAndGet((ok ? RetryOutcome.SUCCEEDED : RetryOutcome.FAILED).ordinal());
+        } else if (!ok) {
+            retries.incrementAndGet(RetryOutcome.NOT_RETRIED.ordinal());
+        }
+    }
+
+    /** A retry is about to be sent: one line per window, however many a restart causes. */
+    private void retrying(String what, ConnectionFailure f, RetryPolicy.Decision d) {
+        events.storm(Level.INFO, "command.retried", endpoint.toString(), "client", poolName, "route", endpoint,
+                "command", what, "failure", f.kind(), "why", d.reason());
+    }
+
+    /**
+     * Calls whose connection failed, by what became of them.
+     *
+     * @param outcome an outcome
+     * @return how many ended so since the client started
+     */
+    public long retries(RetryOutcome outcome) {
+        return retries.get(outcome.ordinal());
+    }
+
+    /** Logs how many retries the last window left out (the client is closing). */
+    public void flushLog() {
+        events.flush();
     }
 
     private void release(Lease<RedisConnection> lease, RedisConnection rc) {

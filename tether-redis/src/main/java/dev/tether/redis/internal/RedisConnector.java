@@ -90,6 +90,11 @@ public final class RedisConnector implements Connector<Endpoint, RedisConnection
     }
 
     @Override
+    public int localPort(RedisConnection c) {
+        return tcp.localPort(c.connection());
+    }
+
+    @Override
     public void close(RedisConnection c, Reason reason) {
         tcp.close(c.conn, reason);
     }
