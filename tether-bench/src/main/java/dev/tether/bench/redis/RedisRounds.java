@@ -1,0 +1,106 @@
+package dev.tether.bench.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * {@link RedisClientBenchmark}'s GET and SET, measured in alternation: on a shared 2-core machine
+ * the load drifts over the minutes a JMH run spends on one client, so its error bars come out wider
+ * than the differences between clients. Here every round gives each client the same second, in a
+ * rotating order, and the table reports each client's median and the median of each round's ratio
+ * to Jedis (neighbours in time share the load). Run:
+ * {@code java -cp tether-bench/target/benchmarks.jar dev.tether.bench.redis.RedisRounds [threads] [rounds]}.
+ */
+public final class RedisRounds {
+    private static final String[] CLIENTS = {"tether", "jedis", "jedis-32", "lettuce"};
+
+    private RedisRounds() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int threads = args.length > 0 ? Integer.parseInt(args[0]) : 1;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        Map<String, RedisPeers.Client> clients = new LinkedHashMap<>();
+        for (String c : CLIENTS) {
+            clients.put(c, RedisPeers.create(c, RedisAdmin.URL, "tether-bench-" + c, 32));
+        }
+        clients.get("tether").set(RedisClientBenchmark.KEY, RedisClientBenchmark.VALUE);
+        for (String op : List.of("GET", "SET")) {
+            List<String> names = new ArrayList<>(clients.keySet());
+            for (String n : names) {
+                run(clients.get(n), op, threads, Duration.ofSeconds(2)); // warm-up
+            }
+            Map<String, double[]> perSecond = new LinkedHashMap<>();
+            names.forEach(n -> perSecond.put(n, new double[rounds]));
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < names.size(); i++) {
+                    String n = names.get((i + r) % names.size());
+                    perSecond.get(n)[r] = run(clients.get(n), op, threads, Duration.ofSeconds(1));
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s, %d thread(s), %d rounds of 1 s per client:%n", op, threads, rounds);
+            System.out.println("| client | median commands/s | min | max | median of the rounds' ratios to jedis |");
+            System.out.println("| --- | ---: | ---: | ---: | ---: |");
+            double[] jedis = perSecond.get("jedis");
+            for (String n : names) {
+                double[] v = perSecond.get(n);
+                double[] ratio = new double[rounds];
+                for (int r = 0; r < rounds; r++) {
+                    ratio[r] = v[r] / jedis[r];
+                }
+                System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2fx |%n", n, median(v), min(v), max(v), median(ratio));
+            }
+        }
+        for (RedisPeers.Client c : clients.values()) {
+            c.close();
+        }
+    }
+
+    /** Commands per second of {@code threads} threads sending {@code op} for {@code d}. */
+    private static double run(RedisPeers.Client c, String op, int threads, Duration d) throws InterruptedException {
+        LongAdder done = new LongAdder();
+        CountDownLatch finished = new CountDownLatch(threads);
+        long start = System.nanoTime();
+        long end = start + d.toNanos();
+        boolean get = op.equals("GET");
+        for (int t = 0; t < threads; t++) {
+            new Thread(() -> {
+                try {
+                    while (System.nanoTime() < end) {
+                        if (get) {
+                            c.get(RedisClientBenchmark.KEY);
+                        } else {
+                            c.set(RedisClientBenchmark.KEY, RedisClientBenchmark.VALUE);
+                        }
+                        done.increment();
+                    }
+                } finally {
+                    finished.countDown();
+                }
+            }).start();
+        }
+        finished.await();
+        return done.sum() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    private static double min(double[] v) {
+        return Arrays.stream(v).min().orElse(0);
+    }
+
+    private static double max(double[] v) {
+        return Arrays.stream(v).max().orElse(0);
+    }
+}
