@@ -1,5 +1,7 @@
 package dev.tether.bench.redis;
 
+import dev.tether.redis.RedisAdmin;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
