@@ -5,6 +5,7 @@ import dev.tether.net.internal.Classifier;
 import dev.tether.net.internal.IdleWatcher;
 import dev.tether.net.internal.Messages;
 import dev.tether.net.internal.Phase;
+import dev.tether.net.internal.Waiter;
 import dev.tether.net.internal.Watch;
 import dev.tether.net.internal.WriteGuard;
 import dev.tether.pool.Deadline;
@@ -18,16 +19,23 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One TCP or TLS connection opened by {@link TcpConnector}. While leased it is in blocking mode
- * and is used through {@link #input()} and {@link #output()}, whose failures are
- * {@link ConnectionFailure}s carrying this connection's history. While idle in a pool it belongs
- * to the idle watcher.
+ * One TCP or TLS connection opened by {@link TcpConnector}. While leased it is used through
+ * {@link #input()} and {@link #output()}, whose failures are {@link ConnectionFailure}s carrying
+ * this connection's history. While idle in a pool it belongs to the idle watcher.
+ *
+ * <p>A plain TCP connection's channel stays in non-blocking mode for its whole life: its streams
+ * wait for readiness with a selector of their own ({@link Waiter}), so neither a read with a
+ * timeout nor the lease-time check switches modes (each switch is two {@code fcntl} calls). A
+ * TLS connection's channel is in blocking mode while leased, under the JDK's TLS socket.
  *
  * <p>A protocol client calls {@link #beginExchange()} before each request; the connection then
  * counts the request bytes written and notes whether any response byte arrived, the facts a retry
@@ -50,6 +58,8 @@ public final class Connection {
     private final long openedNanos;
     private final InputStream in;
     private final OutputStream out;
+    /** Plain TCP only (null for TLS): waits for readiness of the non-blocking channel. */
+    private final Waiter waiter;
     final Watch watch;
     private final IdleCloseListener listener;
 
@@ -105,7 +115,13 @@ public final class Connection {
         this.readTimeout = config.readTimeout();
         this.writeTimeoutNanos = config.writeTimeout().toNanos();
         InputStream rawIn = ssl != null ? ssl.getInputStream() : channel.socket().getInputStream();
-        OutputStream rawOut = ssl != null ? ssl.getOutputStream() : channel.socket().getOutputStream();
+        OutputStream rawOut = ssl != null ? ssl.getOutputStream() : null;
+        if (ssl == null) {
+            channel.configureBlocking(false); // for good: see the class comment
+            this.waiter = new Waiter(channel);
+        } else {
+            this.waiter = null;
+        }
         this.in = new Input(rawIn);
         this.out = new Output(rawOut);
         this.watch = new Watch(channel, new Watch.Owner() {
@@ -139,7 +155,14 @@ public final class Connection {
             public PeerSignal readTls() {
                 return Connection.this.readTls();
             }
-        });
+
+            @Override
+            public void watchedByWatcher() {
+                if (waiter != null) {
+                    waiter.release(); // idle for a while: no selector of its own until the next wait
+                }
+            }
+        }, ssl == null);
         WriteGuard.shared().register(guarded);
     }
 
@@ -280,9 +303,7 @@ public final class Connection {
         readTimeout = timeout;
         if (ssl != null) {
             ssl.setSoTimeout((int) timeout.toMillis());
-        } else {
-            channel.socket().setSoTimeout((int) timeout.toMillis());
-        }
+        } // plain TCP: the next read's wait reads the field
     }
 
     public Duration readTimeout() { return readTimeout; }
@@ -326,6 +347,11 @@ public final class Connection {
         } catch (IOException ignored) {
             // nothing to do: the descriptor is released either way
         }
+        if (waiter != null) {
+            // After the channel's close: the JDK releases the descriptor of a channel once its
+            // last selector lets go of it, and a wait under way ends as an asynchronous close.
+            waiter.release();
+        }
         watcher.closed(watch);
     }
 
@@ -368,9 +394,45 @@ public final class Connection {
 
     private final class Input extends InputStream {
         private final InputStream raw;
+        /** Plain TCP: the caller's array wrapped once (callers read into the same buffer each time). */
+        private byte[] wrapped;
+        private ByteBuffer buffer;
 
         Input(InputStream raw) {
             this.raw = raw;
+        }
+
+        /**
+         * A read of the non-blocking channel that waits at most the read timeout for a first byte
+         * (real time, as SO_TIMEOUT did): the clock is read only when nothing has arrived yet.
+         */
+        private int readPlain(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (b != wrapped) {
+                wrapped = b;
+                buffer = ByteBuffer.wrap(b);
+            }
+            ByteBuffer buf = buffer;
+            buf.limit(off + len).position(off);
+            int n = channel.read(buf);
+            if (n != 0) {
+                return n;
+            }
+            long budget = readTimeout.toNanos();
+            long start = Waiter.CLOCK.nanoTime();
+            while (true) {
+                long left = budget - (Waiter.CLOCK.nanoTime() - start);
+                if (left <= 0) {
+                    throw new SocketTimeoutException("Read timed out");
+                }
+                waiter.await(SelectionKey.OP_READ, left);
+                n = channel.read(buf);
+                if (n != 0) {
+                    return n;
+                }
+            }
         }
 
         @Override
@@ -384,7 +446,7 @@ public final class Connection {
         public int read(byte[] b, int off, int len) throws IOException {
             int n;
             try {
-                n = raw.read(b, off, len);
+                n = waiter != null ? readPlain(b, off, len) : raw.read(b, off, len);
             } catch (IOException e) {
                 throw failure(e, false);
             }
@@ -408,10 +470,36 @@ public final class Connection {
     }
 
     private final class Output extends OutputStream {
+        /** The TLS socket's stream; null for plain TCP, written through the channel. */
         private final OutputStream raw;
+        private byte[] wrapped;
+        private ByteBuffer buffer;
 
         Output(OutputStream raw) {
             this.raw = raw;
+        }
+
+        /**
+         * Writes all of it to the non-blocking channel. While the send buffer is full it waits for
+         * room in slices of the write guard's tick and ends an overdue write as the guard would
+         * (shutting the output down), so the write timeout holds as it did for a blocking write.
+         */
+        private void writePlain(byte[] b, int off, int len) throws IOException {
+            if (b != wrapped) {
+                wrapped = b;
+                buffer = ByteBuffer.wrap(b);
+            }
+            ByteBuffer buf = buffer;
+            buf.limit(off + len).position(off);
+            while (buf.hasRemaining()) {
+                if (channel.write(buf) == 0) {
+                    if (guarded.writeOverdue()) {
+                        guarded.stopWrite(); // the next write fails: WRITE_TIMEOUT
+                    } else {
+                        waiter.await(SelectionKey.OP_WRITE, WriteGuard.TICK_NANOS);
+                    }
+                }
+            }
         }
 
         @Override
@@ -429,7 +517,11 @@ public final class Connection {
                 while (len > 0) {
                     int n = Math.min(len, WRITE_PIECE);
                     armWrite();
-                    raw.write(b, off, n);
+                    if (raw != null) {
+                        raw.write(b, off, n);
+                    } else {
+                        writePlain(b, off, n);
+                    }
                     off += n;
                     len -= n;
                 }
@@ -443,6 +535,9 @@ public final class Connection {
 
         @Override
         public void flush() throws IOException {
+            if (raw == null) {
+                return; // plain TCP: every write went to the socket at once
+            }
             try {
                 armWrite();
                 raw.flush();

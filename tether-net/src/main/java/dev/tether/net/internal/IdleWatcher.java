@@ -199,7 +199,7 @@ public final class IdleWatcher {
             }
         }
         boolean alive = check(w);
-        if (alive) {
+        if (alive && !w.nonBlocking) {
             w.channel.configureBlocking(true); // no system call if it is already blocking
         }
         return alive;
@@ -227,8 +227,11 @@ public final class IdleWatcher {
                     return true;
                 }
             } else {
-                // Still blocking if it was leased while PENDING: the read must not wait.
-                w.channel.configureBlocking(false);
+                // Still blocking if it was leased while PENDING: the read must not wait. (No
+                // system call for a channel that is never blocking.)
+                if (!w.nonBlocking) {
+                    w.channel.configureBlocking(false);
+                }
                 int n = w.channel.read(b);
                 if (n == 0) {
                     return true;
@@ -358,6 +361,7 @@ public final class IdleWatcher {
                 k = w.channel.register(selector, SelectionKey.OP_READ, w);
             }
             w.key = k;
+            w.owner.watchedByWatcher();
             w.state.set(Watch.WATCHED);
         } catch (IOException | RuntimeException ex) {
             if (ex instanceof ClosedSelectorException) {

@@ -54,10 +54,23 @@ public final class Watch {
          * or anything else the TLS layer reads as the end of the stream being {@link PeerSignal#FIN}.
          */
         PeerSignal readTls();
+
+        /**
+         * The watcher registered the idle connection with its selector (on the watcher's thread,
+         * while no lease can take it back): the owner may drop what only a leased connection
+         * needs. Must not block.
+         */
+        default void watchedByWatcher() {
+        }
     }
 
     final SocketChannel channel;
     final Owner owner;
+    /**
+     * Whether the channel stays in non-blocking mode for good (its owner waits with a selector of
+     * its own): the lease-time check then switches no mode either way.
+     */
+    final boolean nonBlocking;
     final AtomicInteger state = new AtomicInteger(LEASED);
     /** For the lease-time check, which runs on the owner's thread (the watcher has its own). */
     final ByteBuffer probe = ByteBuffer.allocate(1);
@@ -69,9 +82,19 @@ public final class Watch {
      */
     volatile long dueNanos;
 
+    /** A channel its owner uses in blocking mode: the lease-time check switches it for its read. */
     public Watch(SocketChannel channel, Owner owner) {
+        this(channel, owner, false);
+    }
+
+    /**
+     * @param nonBlocking true if the channel is in non-blocking mode for its whole life (the
+     *        owner never uses it in blocking mode), false if the owner needs it blocking when leased
+     */
+    public Watch(SocketChannel channel, Owner owner, boolean nonBlocking) {
         this.channel = channel;
         this.owner = owner;
+        this.nonBlocking = nonBlocking;
     }
 
     /** Still waiting to be registered (the deferred path). */
