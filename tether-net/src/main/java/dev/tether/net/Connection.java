@@ -54,13 +54,16 @@ public final class Connection {
     private final SocketConfig config;
     private final Ticker ticker;
     private final SettingNames names;
-    private final Instant openedAt;
+    /** When it opened, as an Instant's two fields (an idle connection should cost little heap). */
+    private final long openedEpochSecond;
+    private final int openedNano;
     private final long openedNanos;
-    private final InputStream in;
-    private final OutputStream out;
+    private final Input in;
+    private final Output out;
     /** Plain TCP only (null for TLS): waits for readiness of the non-blocking channel. */
     private final Waiter waiter;
     final Watch watch;
+    private final Sides guarded;
     private final IdleCloseListener listener;
 
     // Written by the owner (or the watcher while it owns the connection); read by anyone.
@@ -109,12 +112,15 @@ public final class Connection {
         this.remote = remote;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.listener = listener;
-        this.openedAt = Instant.now();
+        Instant now = Instant.now();
+        this.openedEpochSecond = now.getEpochSecond();
+        this.openedNano = now.getNano();
         this.openedNanos = ticker.nanoTime();
         this.lastUsedNanos = openedNanos;
         this.readTimeout = config.readTimeout();
         this.writeTimeoutNanos = config.writeTimeout().toNanos();
-        InputStream rawIn = ssl != null ? ssl.getInputStream() : channel.socket().getInputStream();
+        // Plain TCP reads and writes the channel itself: no stream of the JDK's socket adaptor.
+        InputStream rawIn = ssl != null ? ssl.getInputStream() : null;
         OutputStream rawOut = ssl != null ? ssl.getOutputStream() : null;
         if (ssl == null) {
             channel.configureBlocking(false); // for good: see the class comment
@@ -124,50 +130,59 @@ public final class Connection {
         }
         this.in = new Input(rawIn);
         this.out = new Output(rawOut);
-        this.watch = new Watch(channel, new Watch.Owner() {
-            @Override
-            public long idleNanos() {
-                return ticker.nanoTime() - lastUsedNanos;
-            }
-
-            @Override
-            public void peerSeen(PeerSignal signal, long idleNanos, IOException error, boolean atLease) {
-                IdleClose c = new IdleClose(signal, Duration.ofNanos(Math.max(0, idleNanos)), error, atLease);
-                idleClose = c;
-                try {
-                    Connection.this.listener.peerClosedIdle(Connection.this, c);
-                } catch (RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(Connection.class).warn("IdleCloseListener failed for {}", Connection.this, e);
-                }
-            }
-
-            @Override
-            public boolean isTls() {
-                return ssl != null;
-            }
-
-            @Override
-            public boolean mayHaveTlsHousekeeping() {
-                return ssl != null && !everRead && tlsAbsorbs < MAX_TLS_HOUSEKEEPING;
-            }
-
-            @Override
-            public PeerSignal readTls() {
-                return Connection.this.readTls();
-            }
-
-            @Override
-            public void watchedByWatcher() {
-                if (waiter != null) {
-                    waiter.release(); // idle for a while: no selector of its own until the next wait
-                }
-            }
-        }, ssl == null);
+        this.guarded = new Sides();
+        this.watch = new Watch(channel, guarded, ssl == null);
         WriteGuard.shared().register(guarded);
     }
 
-    /** The write guard's view: an overdue write is ended by shutting the output down (not a close). */
-    private final WriteGuard.Guarded guarded = new WriteGuard.Guarded() {
+    /**
+     * The idle watcher's and the write guard's view of this connection, in one object (an idle
+     * connection should cost little heap): an overdue write is ended by shutting the output down
+     * (not a close).
+     */
+    private final class Sides implements Watch.Owner, WriteGuard.Guarded {
+        @Override
+        public long idleNanos() {
+            return ticker.nanoTime() - lastUsedNanos;
+        }
+
+        @Override
+        public void peerSeen(PeerSignal signal, long idleNanos, IOException error, boolean atLease) {
+            IdleClose c = new IdleClose(signal, Duration.ofNanos(Math.max(0, idleNanos)), error, atLease);
+            idleClose = c;
+            try {
+                listener.peerClosedIdle(Connection.this, c);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Connection.class).warn("IdleCloseListener failed for {}", Connection.this, e);
+            }
+        }
+
+        @Override
+        public boolean isTls() {
+            return ssl != null;
+        }
+
+        @Override
+        public boolean mayHaveTlsHousekeeping() {
+            return ssl != null && !everRead && tlsAbsorbs < MAX_TLS_HOUSEKEEPING;
+        }
+
+        @Override
+        public PeerSignal readTls() {
+            return Connection.this.readTls();
+        }
+
+        @Override
+        public void watchedByWatcher() {
+            if (waiter != null) {
+                // Idle for a while: no selector of its own, nor wrappers of the caller's buffers,
+                // until it is used again.
+                waiter.release();
+                in.release();
+                out.release();
+            }
+        }
+
         @Override
         public boolean writeOverdue() {
             long d = writeDeadline;
@@ -183,7 +198,7 @@ public final class Connection {
                 // closed meanwhile: the write has failed anyway
             }
         }
-    };
+    }
 
     public long id() { return id; }
 
@@ -197,13 +212,13 @@ public final class Connection {
         return local;
     }
 
-    public Instant openedAt() { return openedAt; }
+    public Instant openedAt() { return Instant.ofEpochSecond(openedEpochSecond, openedNano); }
 
     public Duration age() { return Duration.ofNanos(ticker.nanoTime() - openedNanos); }
 
     /** When a byte was last read or written (the opening, if none yet). */
     public Instant lastUsed() {
-        return openedAt.plusNanos(lastUsedNanos - openedNanos);
+        return openedAt().plusNanos(lastUsedNanos - openedNanos);
     }
 
     /** How long no byte has gone either way: what a server's idle timer measures. */
@@ -460,7 +475,21 @@ public final class Connection {
 
         @Override
         public int available() throws IOException {
+            if (raw == null) {
+                // Rare (a drain decision): the socket adaptor is made on first use only.
+                try {
+                    return channel.socket().getInputStream().available();
+                } catch (IOException e) {
+                    throw failure(e, false);
+                }
+            }
             return raw.available();
+        }
+
+        /** Drops the wrapper of the caller's buffer (the idle watcher's thread, the owner not reading). */
+        void release() {
+            wrapped = null;
+            buffer = null;
         }
 
         @Override
@@ -531,6 +560,12 @@ public final class Connection {
                 writeDeadline = NO_WRITE;
                 lastUsedNanos = ticker.nanoTime();
             }
+        }
+
+        /** Drops the wrapper of the caller's buffer (the idle watcher's thread, the owner not writing). */
+        void release() {
+            wrapped = null;
+            buffer = null;
         }
 
         @Override

@@ -104,6 +104,16 @@ public final class IdleWatchScale {
             System.out.printf("heap per idle connection: %.0f bytes (client side: connection, channel, pool entry, watcher key)%n",
                     (heapAfter - heapBefore) / (double) n);
 
+            if (Boolean.getBoolean("tether.bench.histogram")) {
+                // What the heap per connection is made of: the classes with about n instances or more.
+                Object histogram = ManagementFactory.getPlatformMBeanServer().invoke(
+                        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                        new Object[] {null}, new String[] {String[].class.getName()});
+                String[] lines = histogram.toString().split("\n");
+                for (int i = 0; i < Math.min(lines.length, 45); i++) {
+                    System.out.println(lines[i]);
+                }
+            }
             Random random = new Random(42);
             List<Connection> victims = new ArrayList<>(idle);
             Collections.shuffle(victims, random);

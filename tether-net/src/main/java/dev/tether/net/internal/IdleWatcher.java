@@ -102,6 +102,11 @@ public final class IdleWatcher {
     /** Watcher thread only: entries in due order. */
     private Entry first;
     private Entry last;
+    /**
+     * The lease-time check's one-byte buffer, per owner thread rather than per connection (an idle
+     * connection should cost as little heap as possible); direct, so the read needs no copy.
+     */
+    private static final ThreadLocal<ByteBuffer> PROBE = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1));
     /** Only the watcher thread's own buffer: reads of idle channels happen one at a time there. */
     private final ByteBuffer one = ByteBuffer.allocateDirect(1);
 
@@ -152,7 +157,7 @@ public final class IdleWatcher {
         w.handle = handle;
         long due = CLOCK.nanoTime() + delayNanos;
         w.dueNanos = due;
-        w.state.set(Watch.PENDING);
+        w.state(Watch.PENDING);
         Entry e = new Entry(w, due);
         Entry head;
         do {
@@ -173,8 +178,8 @@ public final class IdleWatcher {
         int spins = 0;
         int from;
         while (true) {
-            int s = w.state.get();
-            if ((s == Watch.WATCHED || s == Watch.PENDING) && w.state.compareAndSet(s, Watch.LEASED)) {
+            int s = w.state();
+            if ((s == Watch.WATCHED || s == Watch.PENDING) && w.casState(s, Watch.LEASED)) {
                 from = s;
                 break;
             }
@@ -207,7 +212,7 @@ public final class IdleWatcher {
 
     /** The lease-time check: a non-blocking read of at most one byte, on the owner's thread. */
     private static boolean check(Watch w) {
-        ByteBuffer b = w.probe;
+        ByteBuffer b = PROBE.get();
         b.clear();
         PeerSignal signal;
         IOException error = null;
@@ -242,7 +247,7 @@ public final class IdleWatcher {
             error = e;
             signal = Classifier.isReset(e) ? PeerSignal.RESET : PeerSignal.LOST;
         }
-        w.state.set(Watch.DEAD);
+        w.state(Watch.DEAD);
         w.owner.peerSeen(signal, w.owner.idleNanos(), error, true);
         return false;
     }
@@ -254,7 +259,7 @@ public final class IdleWatcher {
 
     /** Stops watching before the owner closes the channel. */
     public void forget(Watch w) {
-        w.state.set(Watch.DEAD);
+        w.state(Watch.DEAD);
         SelectionKey k = w.key;
         if (k != null) {
             k.cancel();
@@ -339,13 +344,13 @@ public final class IdleWatcher {
 
     private void register(Entry e) {
         Watch w = e.watch;
-        if (w.state.get() != Watch.PENDING) {
+        if (w.state() != Watch.PENDING) {
             return; // leased or closed since; if it went idle again, a later entry speaks for it
         }
         if (w.dueNanos - e.dueNanos > 0) {
             return; // leased and returned since: its later entry registers it when that is due
         }
-        if (!w.state.compareAndSet(Watch.PENDING, Watch.REGISTERING)) {
+        if (!w.casState(Watch.PENDING, Watch.REGISTERING)) {
             return; // leased meanwhile
         }
         try {
@@ -362,7 +367,7 @@ public final class IdleWatcher {
             }
             w.key = k;
             w.owner.watchedByWatcher();
-            w.state.set(Watch.WATCHED);
+            w.state(Watch.WATCHED);
         } catch (IOException | RuntimeException ex) {
             if (ex instanceof ClosedSelectorException) {
                 throw (ClosedSelectorException) ex; // a test's watcher stopped
@@ -376,7 +381,7 @@ public final class IdleWatcher {
     private void requeueNow(Watch w) {
         long now = CLOCK.nanoTime();
         w.dueNanos = now;
-        w.state.set(Watch.PENDING);
+        w.state(Watch.PENDING);
         Entry e = new Entry(w, now);
         e.next = first;
         first = e;
@@ -387,7 +392,7 @@ public final class IdleWatcher {
 
     private void ready(SelectionKey key) {
         Watch w = (Watch) key.attachment();
-        if (!w.state.compareAndSet(Watch.WATCHED, Watch.EXPIRING)) {
+        if (!w.casState(Watch.WATCHED, Watch.EXPIRING)) {
             return; // leased or closed since: not ours to touch
         }
         if (w.owner.isTls()) {
@@ -408,7 +413,7 @@ public final class IdleWatcher {
         try {
             int n = w.channel.read(one);
             if (n == 0) {
-                w.state.set(Watch.WATCHED);
+                w.state(Watch.WATCHED);
                 return;
             }
             signal = n < 0 ? PeerSignal.FIN : PeerSignal.DATA;
@@ -432,7 +437,7 @@ public final class IdleWatcher {
         } catch (RuntimeException | Error e) {
             LOG.warn("tether idle watcher: expiring a closed idle connection failed", e);
         } finally {
-            w.state.set(Watch.DEAD);
+            w.state(Watch.DEAD);
         }
     }
 }

@@ -4,10 +4,10 @@ import dev.tether.net.PeerSignal;
 import dev.tether.pool.Connector.IdleHandle;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One connection's side of idle watching: its channel, its registration, and who owns it now.
@@ -71,9 +71,17 @@ public final class Watch {
      * its own): the lease-time check then switches no mode either way.
      */
     final boolean nonBlocking;
-    final AtomicInteger state = new AtomicInteger(LEASED);
-    /** For the lease-time check, which runs on the owner's thread (the watcher has its own). */
-    final ByteBuffer probe = ByteBuffer.allocate(1);
+    /** One of the states above; read and changed through {@link #STATE} (no AtomicInteger per connection). */
+    private volatile int state = LEASED;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Watch.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     volatile SelectionKey key;
     volatile IdleHandle handle;
     /**
@@ -97,13 +105,25 @@ public final class Watch {
         this.nonBlocking = nonBlocking;
     }
 
+    int state() {
+        return state;
+    }
+
+    void state(int s) {
+        state = s;
+    }
+
+    boolean casState(int expected, int next) {
+        return STATE.compareAndSet(this, expected, next);
+    }
+
     /** Still waiting to be registered (the deferred path). */
     boolean isPending() {
-        return state.get() == PENDING;
+        return state == PENDING;
     }
 
     /** Registered with the selector and watched. */
     boolean isWatched() {
-        return state.get() == WATCHED;
+        return state == WATCHED;
     }
 }
