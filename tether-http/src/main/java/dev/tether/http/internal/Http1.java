@@ -3,6 +3,7 @@ package dev.tether.http.internal;
 import dev.tether.http.Headers;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * RFC 9112 parsing of a response head and of its framing, strict where leniency lets a response
@@ -37,7 +38,8 @@ public final class Http1 {
         String statusLine = w.readLine(budget, "status line");
         int minor = parseVersion(w, statusLine);
         int status = parseStatus(w, statusLine);
-        String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
+        String reason = statusLine.length() <= 13 ? ""
+                : status == 200 && statusLine.length() == 15 && statusLine.endsWith("OK") ? "OK" : statusLine.substring(13);
         Headers headers = readFields(w, budget, maxCount, "header section");
         return new ResponseHead(minor, status, reason, headers);
     }
@@ -47,33 +49,90 @@ public final class Http1 {
         Headers.Builder b = Headers.builder();
         int count = 0;
         while (true) {
-            String line = w.readLine(budget, section);
-            if (line.isEmpty()) {
+            byte[] line;
+            int start;
+            int end;
+            if (w.lineInBuffer(budget, section)) {
+                // The usual case: parsed from the connection's buffer, with no String per line.
+                line = w.buffer();
+                start = w.lineStart();
+                end = w.lineEnd();
+            } else {
+                line = w.readLine(budget, section).getBytes(StandardCharsets.ISO_8859_1);
+                start = 0;
+                end = line.length;
+            }
+            if (start == end) {
                 return b.build();
             }
             if (++count > maxCount) {
                 throw w.hooks().protocol("the " + section + " has more than " + maxCount + " fields (the limit) at "
-                        + Escape.quote(line));
+                        + Escape.quote(text(line, start, end)));
             }
-            char first = line.charAt(0);
+            byte first = line[start];
             if (first == ' ' || first == '\t') {
                 throw w.hooks().protocol("obsolete line folding (a field line starting with whitespace) in the "
-                        + section + ": " + Escape.quote(line));
+                        + section + ": " + Escape.quote(text(line, start, end)));
             }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw w.hooks().protocol("a field line without a name and colon in the " + section + ": " + Escape.quote(line));
+            int colon = start;
+            while (colon < end && line[colon] != ':') {
+                colon++;
+            }
+            if (colon == end || colon == start) {
+                throw w.hooks().protocol("a field line without a name and colon in the " + section + ": "
+                        + Escape.quote(text(line, start, end)));
+            }
+            // The value without the optional whitespace around it (the builder trims too; this
+            // spares it a copy). Anything else at its ends is left for the builder's check.
+            int from = colon + 1;
+            int to = end;
+            while (from < to && (line[from] == ' ' || line[from] == '\t')) {
+                from++;
+            }
+            while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\t')) {
+                to--;
             }
             try {
                 // The builder checks the name (token characters) and the value (no control
                 // characters) in one pass each; its refusal is the server's protocol error here.
-                b.add(line.substring(0, colon), line.substring(colon + 1));
+                b.add(name(line, start, colon), text(line, from, to));
             } catch (IllegalArgumentException bad) {
                 throw w.hooks().protocol((bad.getMessage().startsWith("header name")
                         ? "an invalid character in a field name in the " : "a control character in a field value in the ")
-                        + section + ": " + Escape.quote(line));
+                        + section + ": " + Escape.quote(text(line, start, end)));
             }
         }
+    }
+
+    /** Field names most responses carry, shared rather than made anew for every response. */
+    private static final String[] KNOWN_NAMES = {"Server", "Date", "Content-Type", "Content-Length", "Connection",
+        "Keep-Alive", "Transfer-Encoding", "Content-Encoding", "Cache-Control", "Last-Modified", "ETag", "Expires",
+        "Vary", "Location", "Accept-Ranges", "Set-Cookie", "Age", "Via", "Retry-After", "server", "date",
+        "content-type", "content-length", "connection", "keep-alive", "transfer-encoding", "content-encoding",
+        "cache-control", "last-modified", "etag", "expires", "vary", "location", "accept-ranges", "set-cookie"};
+
+    /** The name spelled by those bytes: a shared String if it is a known one (exactly), else a new one. */
+    private static String name(byte[] b, int from, int to) {
+        int n = to - from;
+        for (String k : KNOWN_NAMES) {
+            if (k.length() == n && k.charAt(0) == (b[from] & 0xff) && matches(k, b, from)) {
+                return k;
+            }
+        }
+        return text(b, from, to);
+    }
+
+    private static boolean matches(String k, byte[] b, int from) {
+        for (int i = 1; i < k.length(); i++) {
+            if (k.charAt(i) != (b[from + i] & 0xff)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String text(byte[] b, int from, int to) {
+        return from == to ? "" : new String(b, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     private static int parseVersion(Wire w, String line) throws IOException {
@@ -141,15 +200,30 @@ public final class Http1 {
 
     private static long contentLength(Wire w, Headers h) throws IOException {
         long length = -1;
-        for (String field : h.all("Content-Length")) {
-            for (String member : field.split(",", -1)) {
-                String v = member.trim();
-                if (v.isEmpty() || v.length() > 18) {
+        for (int f = 0; f < h.size(); f++) {
+            if (!h.name(f).equalsIgnoreCase("Content-Length")) {
+                continue;
+            }
+            String field = h.value(f);
+            // Comma-separated members, each trimmed (scanned in place: no split, no copies).
+            int at = 0;
+            while (at <= field.length()) {
+                int comma = field.indexOf(',', at);
+                int stop = comma < 0 ? field.length() : comma;
+                int a = at;
+                int z = stop;
+                while (a < z && field.charAt(a) <= ' ') {
+                    a++;
+                }
+                while (z > a && field.charAt(z - 1) <= ' ') {
+                    z--;
+                }
+                if (a == z || z - a > 18) {
                     throw w.hooks().protocol("an invalid Content-Length: " + Escape.quote(field));
                 }
                 long n = 0;
-                for (int i = 0; i < v.length(); i++) {
-                    char c = v.charAt(i);
+                for (int i = a; i < z; i++) {
+                    char c = field.charAt(i);
                     if (c < '0' || c > '9') {
                         throw w.hooks().protocol("an invalid Content-Length: " + Escape.quote(field));
                     }
@@ -160,6 +234,7 @@ public final class Http1 {
                             + Escape.quote(String.join(", ", h.all("Content-Length"))));
                 }
                 length = n;
+                at = stop + 1;
             }
         }
         return length;

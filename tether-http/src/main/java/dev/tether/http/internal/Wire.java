@@ -30,6 +30,9 @@ public final class Wire {
     private final byte[] buf;
     private int pos;
     private int limit;
+    /** The last line {@link #lineInBuffer} found. */
+    private int lineStart;
+    private int lineEnd;
 
     public Wire(InputStream in, Hooks hooks, int bufferSize) {
         this.in = in;
@@ -90,6 +93,51 @@ public final class Wire {
             return -1;
         }
         return read(b, off, len);
+    }
+
+    /**
+     * The common case of {@link #readLine} without making a String: if a whole line is in the
+     * buffer, consumes it (within {@code budget}, refusing a CR or NUL inside it as readLine does)
+     * and returns true, its bytes being {@link #buffer()} from {@link #lineStart()} to
+     * {@link #lineEnd()} (CR LF excluded) until the next read. Otherwise consumes nothing and
+     * returns false: the caller uses readLine.
+     */
+    public boolean lineInBuffer(int[] budget, String what) throws IOException {
+        for (int i = pos; i < limit; i++) {
+            if (buf[i] == '\n') {
+                int used = i + 1 - pos;
+                if (used > budget[0]) {
+                    throw tooLong(null, i, what, budget);
+                }
+                int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
+                for (int j = pos; j < end; j++) {
+                    if (buf[j] == '\r' || buf[j] == 0) {
+                        checkControls(new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1), what); // throws
+                    }
+                }
+                budget[0] -= used;
+                lineStart = pos;
+                lineEnd = end;
+                pos = i + 1;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The buffer {@link #lineInBuffer} found its line in. */
+    public byte[] buffer() {
+        return buf;
+    }
+
+    /** Where the line {@link #lineInBuffer} found begins in {@link #buffer()}. */
+    public int lineStart() {
+        return lineStart;
+    }
+
+    /** Where it ends (exclusive, CR LF excluded). */
+    public int lineEnd() {
+        return lineEnd;
     }
 
     /**
