@@ -181,13 +181,15 @@ public final class Wire {
                 throw tooLong(spill, limit, what, budget);
             }
             budget[0] -= have;
-            if (spill == null) {
-                spill = new StringBuilder(Math.max(64, have * 2));
+            if (have > 0) { // nothing buffered (the usual first read of a response): nothing to keep
+                if (spill == null) {
+                    spill = new StringBuilder(Math.max(64, have * 2));
+                }
+                spill.append(new String(buf, pos, have, StandardCharsets.ISO_8859_1));
             }
-            spill.append(new String(buf, pos, have, StandardCharsets.ISO_8859_1));
             pos = limit;
             if (!fill()) {
-                throw hooks.closed("the stream ended in the " + what + " after " + Escape.quote(spill));
+                throw hooks.closed("the stream ended in the " + what + " after " + Escape.quote(spill == null ? "" : spill));
             }
         }
     }
