@@ -32,7 +32,7 @@ public final class HttpRequest {
         this.target = target;
         this.method = b.method;
         this.uri = b.uri;
-        this.headers = b.headers.build();
+        this.headers = b.headers == null ? Headers.EMPTY : b.headers.build();
         this.body = b.body;
         this.timeout = b.timeout;
         this.idempotent = b.idempotent;
@@ -140,7 +140,15 @@ public final class HttpRequest {
     public static final class Builder {
         private String method = "GET";
         private URI uri;
-        private Headers.Builder headers = Headers.builder();
+        /** Made at the first header: most requests add none, and then share {@link Headers#EMPTY}. */
+        private Headers.Builder headers;
+
+        private Headers.Builder fields() {
+            if (headers == null) {
+                headers = Headers.builder();
+            }
+            return headers;
+        }
         private RequestBody body;
         private Duration timeout;
         private boolean idempotent;
@@ -181,18 +189,18 @@ public final class HttpRequest {
 
         /** Adds a header; a CR, LF or NUL in name or value is refused here. */
         public Builder header(String name, String value) {
-            headers.add(name, value);
+            fields().add(name, value);
             return this;
         }
 
         /** Replaces every header of {@code name}. */
         public Builder setHeader(String name, String value) {
-            headers.set(name, value);
+            fields().set(name, value);
             return this;
         }
 
         public Builder removeHeader(String name) {
-            headers.remove(name);
+            fields().remove(name);
             return this;
         }
 

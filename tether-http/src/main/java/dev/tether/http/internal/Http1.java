@@ -35,7 +35,8 @@ public final class Http1 {
     /** Reads one response head (interim or final). */
     public static ResponseHead readHead(Wire w, int maxBytes, int maxCount) throws IOException {
         int[] budget = {maxBytes, maxBytes};
-        String statusLine = w.readLine(budget, "status line");
+        String statusLine = w.lineInBuffer(budget, "status line") ? w.text(0, w.lineStart(), w.lineEnd())
+                : w.readLine(budget, "status line");
         int minor = parseVersion(w, statusLine);
         int status = parseStatus(w, statusLine);
         String reason = statusLine.length() <= 13 ? ""
@@ -52,7 +53,8 @@ public final class Http1 {
             byte[] line;
             int start;
             int end;
-            if (w.lineInBuffer(budget, section)) {
+            boolean inBuffer = w.lineInBuffer(budget, section);
+            if (inBuffer) {
                 // The usual case: parsed from the connection's buffer, with no String per line.
                 line = w.buffer();
                 start = w.lineStart();
@@ -95,40 +97,16 @@ public final class Http1 {
             try {
                 // The builder checks the name (token characters) and the value (no control
                 // characters) in one pass each; its refusal is the server's protocol error here.
-                b.add(name(line, start, colon), text(line, from, to));
+                // From the buffer: the Strings of the connection's last response when the bytes
+                // are the same (slots 1.. by field position; 0 is the status line's).
+                b.add(inBuffer ? w.text(2 * count - 1, start, colon) : text(line, start, colon),
+                        inBuffer ? w.text(2 * count, from, to) : text(line, from, to));
             } catch (IllegalArgumentException bad) {
                 throw w.hooks().protocol((bad.getMessage().startsWith("header name")
                         ? "an invalid character in a field name in the " : "a control character in a field value in the ")
                         + section + ": " + Escape.quote(text(line, start, end)));
             }
         }
-    }
-
-    /** Field names most responses carry, shared rather than made anew for every response. */
-    private static final String[] KNOWN_NAMES = {"Server", "Date", "Content-Type", "Content-Length", "Connection",
-        "Keep-Alive", "Transfer-Encoding", "Content-Encoding", "Cache-Control", "Last-Modified", "ETag", "Expires",
-        "Vary", "Location", "Accept-Ranges", "Set-Cookie", "Age", "Via", "Retry-After", "server", "date",
-        "content-type", "content-length", "connection", "keep-alive", "transfer-encoding", "content-encoding",
-        "cache-control", "last-modified", "etag", "expires", "vary", "location", "accept-ranges", "set-cookie"};
-
-    /** The name spelled by those bytes: a shared String if it is a known one (exactly), else a new one. */
-    private static String name(byte[] b, int from, int to) {
-        int n = to - from;
-        for (String k : KNOWN_NAMES) {
-            if (k.length() == n && k.charAt(0) == (b[from] & 0xff) && matches(k, b, from)) {
-                return k;
-            }
-        }
-        return text(b, from, to);
-    }
-
-    private static boolean matches(String k, byte[] b, int from) {
-        for (int i = 1; i < k.length(); i++) {
-            if (k.charAt(i) != (b[from + i] & 0xff)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String text(byte[] b, int from, int to) {

@@ -125,6 +125,39 @@ public final class Wire {
         return false;
     }
 
+    /** Slots of {@link #text}: a connection's responses repeat most of their heads. */
+    private static final int RECENT = 32;
+    private final String[] recent = new String[RECENT];
+
+    /**
+     * The text of bytes {@code from..to} of {@link #buffer()} (ISO-8859-1): the String this slot
+     * gave last time if the bytes are the same (the same server sends the same status line, names
+     * and most values on every response of a connection), else a new one, kept for next time.
+     * Slots past the last one always make a new String.
+     */
+    public String text(int slot, int from, int to) {
+        int n = to - from;
+        if (n == 0) {
+            return "";
+        }
+        if (slot >= RECENT) {
+            return new String(buf, from, n, StandardCharsets.ISO_8859_1);
+        }
+        String r = recent[slot];
+        if (r != null && r.length() == n) {
+            int i = 0;
+            while (i < n && r.charAt(i) == (buf[from + i] & 0xff)) {
+                i++;
+            }
+            if (i == n) {
+                return r;
+            }
+        }
+        r = new String(buf, from, n, StandardCharsets.ISO_8859_1);
+        recent[slot] = r;
+        return r;
+    }
+
     /** The buffer {@link #lineInBuffer} found its line in. */
     public byte[] buffer() {
         return buf;
