@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * <ol>
  *   <li>{@link #watch} (the pool's onIdle): the owner sets the handle and the connection's due
  *       time (now + the delay), marks it PENDING and pushes an entry (the Watch and that due time)
- *       on a lock-free stack. No system call: the channel stays in blocking mode, and the selector
+ *       on a lock-free stack. No system call: the channel stays in its mode, and the selector
  *       is woken only if the watcher sleeps with no deadline (nothing pending), since otherwise it
  *       wakes at a due time no later than this one.</li>
  *   <li>The thread loops: move the pushed entries, oldest first, to its own FIFO (due times rise
@@ -40,7 +40,9 @@ import java.util.concurrent.locks.LockSupport;
  *       PENDING and whose due time has passed (a later due time means it was leased and returned
  *       since, and a later entry speaks for it), move it PENDING -> REGISTERING, switch it to
  *       non-blocking, register it for OP_READ, mark it WATCHED. Then select until the next due
- *       time, or with no deadline if no entry is left. Only this thread registers channels: the
+ *       time, or with no deadline if no entry is left. (A channel that is non-blocking for good,
+ *       {@link Watch#nonBlocking}, as plain TCP connections are, switches no mode here or at a
+ *       lease; its owner drops its private selector once registered, {@link Watch.Owner#watchedByWatcher}.) Only this thread registers channels: the
  *       JDK refuses to register a channel again while its previous key (cancelled at a lease)
  *       waits to be flushed by a select, and only this thread knows when one has run.</li>
  *   <li>For a ready key whose {@link Watch} it can move WATCHED -> EXPIRING, it reads one byte
@@ -57,9 +59,10 @@ import java.util.concurrent.locks.LockSupport;
  *       moves PENDING or WATCHED -> LEASED; after that CAS the thread never touches the connection
  *       (a stale entry finds it LEASED, a cancelled key is flushed by the next select). If it was
  *       WATCHED, it cancels the key. Then the lease-time check: one 1-byte read in non-blocking
- *       mode (0 bytes means alive; a PENDING connection, still blocking, is switched for it; on TLS
+ *       mode (0 bytes means alive; a PENDING connection still in blocking mode is switched for it; on TLS
  *       with bytes waiting, the TLS layer reads them first, as above), and
- *       back to blocking mode, which the JDK allows once no valid key is left.</li>
+ *       back to blocking mode unless the channel is non-blocking for good, which the JDK allows
+ *       once no valid key is left.</li>
  *   <li>{@link #closed}: the JDK closes the descriptor of a channel that is still registered only
  *       when the selector deregisters it, so a close wakes the selector; otherwise the socket could
  *       linger in CLOSE_WAIT until the next unrelated wake-up.</li>
