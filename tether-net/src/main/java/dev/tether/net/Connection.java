@@ -60,10 +60,15 @@ public final class Connection {
     private final long openedNanos;
     private final Input in;
     private final Output out;
-    /** Plain TCP only (null for TLS): waits for readiness of the non-blocking channel. */
-    private final Waiter waiter;
+    /** Whether the channel is plain TCP, non-blocking for good (TLS: blocking under the TLS socket). */
+    private final boolean plain;
+    /**
+     * Plain TCP: waits for readiness of the non-blocking channel. Made at the first wait of a
+     * lease and dropped when the watcher takes the idle connection (an idle connection should
+     * cost little heap); volatile for {@link #close} on another thread.
+     */
+    private volatile Waiter waiter;
     final Watch watch;
-    private final Sides guarded;
     private final IdleCloseListener listener;
 
     // Written by the owner (or the watcher while it owns the connection); read by anyone.
@@ -122,82 +127,14 @@ public final class Connection {
         // Plain TCP reads and writes the channel itself: no stream of the JDK's socket adaptor.
         InputStream rawIn = ssl != null ? ssl.getInputStream() : null;
         OutputStream rawOut = ssl != null ? ssl.getOutputStream() : null;
-        if (ssl == null) {
+        this.plain = ssl == null;
+        if (plain) {
             channel.configureBlocking(false); // for good: see the class comment
-            this.waiter = new Waiter(channel);
-        } else {
-            this.waiter = null;
         }
         this.in = new Input(rawIn);
         this.out = new Output(rawOut);
-        this.guarded = new Sides();
-        this.watch = new Watch(channel, guarded, ssl == null);
-        WriteGuard.shared().register(guarded);
-    }
-
-    /**
-     * The idle watcher's and the write guard's view of this connection, in one object (an idle
-     * connection should cost little heap): an overdue write is ended by shutting the output down
-     * (not a close).
-     */
-    private final class Sides implements Watch.Owner, WriteGuard.Guarded {
-        @Override
-        public long idleNanos() {
-            return ticker.nanoTime() - lastUsedNanos;
-        }
-
-        @Override
-        public void peerSeen(PeerSignal signal, long idleNanos, IOException error, boolean atLease) {
-            IdleClose c = new IdleClose(signal, Duration.ofNanos(Math.max(0, idleNanos)), error, atLease);
-            idleClose = c;
-            try {
-                listener.peerClosedIdle(Connection.this, c);
-            } catch (RuntimeException e) {
-                org.slf4j.LoggerFactory.getLogger(Connection.class).warn("IdleCloseListener failed for {}", Connection.this, e);
-            }
-        }
-
-        @Override
-        public boolean isTls() {
-            return ssl != null;
-        }
-
-        @Override
-        public boolean mayHaveTlsHousekeeping() {
-            return ssl != null && !everRead && tlsAbsorbs < MAX_TLS_HOUSEKEEPING;
-        }
-
-        @Override
-        public PeerSignal readTls() {
-            return Connection.this.readTls();
-        }
-
-        @Override
-        public void watchedByWatcher() {
-            if (waiter != null) {
-                // Idle for a while: no selector of its own, nor wrappers of the caller's buffers,
-                // until it is used again.
-                waiter.release();
-                in.release();
-                out.release();
-            }
-        }
-
-        @Override
-        public boolean writeOverdue() {
-            long d = writeDeadline;
-            return d != NO_WRITE && ticker.nanoTime() - d >= 0;
-        }
-
-        @Override
-        public void stopWrite() {
-            writeStopped = true;
-            try {
-                channel.shutdownOutput(); // the blocked write fails at once; the owner retires the connection
-            } catch (IOException | RuntimeException alreadyGone) {
-                // closed meanwhile: the write has failed anyway
-            }
-        }
+        this.watch = new Watch(channel, out, plain);
+        WriteGuard.shared().register(out);
     }
 
     public long id() { return id; }
@@ -354,7 +291,7 @@ public final class Connection {
             return;
         }
         closeReason = reason;
-        WriteGuard.shared().unregister(guarded);
+        WriteGuard.shared().unregister(out);
         watcher.forget(watch);
         // No TLS close_notify: sending it can block on a full send buffer, and a close must not.
         try {
@@ -362,10 +299,11 @@ public final class Connection {
         } catch (IOException ignored) {
             // nothing to do: the descriptor is released either way
         }
-        if (waiter != null) {
+        Waiter w = waiter;
+        if (w != null) {
             // After the channel's close: the JDK releases the descriptor of a channel once its
             // last selector lets go of it, and a wait under way ends as an asynchronous close.
-            waiter.release();
+            w.release();
         }
         watcher.closed(watch);
     }
@@ -399,6 +337,16 @@ public final class Connection {
                 // closed: the watcher or the lease check will see it
             }
         }
+    }
+
+    /** The owner's waiter, made on first need (owner thread only). */
+    private Waiter waiter() {
+        Waiter w = waiter;
+        if (w == null) {
+            w = new Waiter(channel);
+            waiter = w; // published before its selector opens: see Waiter.await and close()
+        }
+        return w;
     }
 
     @Override
@@ -442,7 +390,7 @@ public final class Connection {
                 if (left <= 0) {
                     throw new SocketTimeoutException("Read timed out");
                 }
-                waiter.await(SelectionKey.OP_READ, left);
+                waiter().await(SelectionKey.OP_READ, left);
                 n = channel.read(buf);
                 if (n != 0) {
                     return n;
@@ -461,7 +409,7 @@ public final class Connection {
         public int read(byte[] b, int off, int len) throws IOException {
             int n;
             try {
-                n = waiter != null ? readPlain(b, off, len) : raw.read(b, off, len);
+                n = plain ? readPlain(b, off, len) : raw.read(b, off, len);
             } catch (IOException e) {
                 throw failure(e, false);
             }
@@ -498,7 +446,12 @@ public final class Connection {
         }
     }
 
-    private final class Output extends OutputStream {
+    /**
+     * The output stream, and also the idle watcher's and the write guard's view of this
+     * connection (one object rather than three: an idle connection should cost little heap). An
+     * overdue write is ended by shutting the output down (not a close).
+     */
+    private final class Output extends OutputStream implements Watch.Owner, WriteGuard.Guarded {
         /** The TLS socket's stream; null for plain TCP, written through the channel. */
         private final OutputStream raw;
         private byte[] wrapped;
@@ -522,10 +475,10 @@ public final class Connection {
             buf.limit(off + len).position(off);
             while (buf.hasRemaining()) {
                 if (channel.write(buf) == 0) {
-                    if (guarded.writeOverdue()) {
-                        guarded.stopWrite(); // the next write fails: WRITE_TIMEOUT
+                    if (writeOverdue()) {
+                        stopWrite(); // the next write fails: WRITE_TIMEOUT
                     } else {
-                        waiter.await(SelectionKey.OP_WRITE, WriteGuard.TICK_NANOS);
+                        waiter().await(SelectionKey.OP_WRITE, WriteGuard.TICK_NANOS);
                     }
                 }
             }
@@ -587,5 +540,68 @@ public final class Connection {
         public void close() {
             // Deliberately not closing the socket: the lease decides its fate.
         }
+
+        @Override
+        public long idleNanos() {
+            return ticker.nanoTime() - lastUsedNanos;
+        }
+
+        @Override
+        public void peerSeen(PeerSignal signal, long idleNanos, IOException error, boolean atLease) {
+            IdleClose c = new IdleClose(signal, Duration.ofNanos(Math.max(0, idleNanos)), error, atLease);
+            idleClose = c;
+            try {
+                listener.peerClosedIdle(Connection.this, c);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Connection.class).warn("IdleCloseListener failed for {}", Connection.this, e);
+            }
+        }
+
+        @Override
+        public boolean isTls() {
+            return ssl != null;
+        }
+
+        @Override
+        public boolean mayHaveTlsHousekeeping() {
+            return ssl != null && !everRead && tlsAbsorbs < MAX_TLS_HOUSEKEEPING;
+        }
+
+        @Override
+        public PeerSignal readTls() {
+            return Connection.this.readTls();
+        }
+
+        @Override
+        public void watchedByWatcher() {
+            Waiter w = waiter;
+            if (plain) {
+                // Idle for a while: no selector of its own, nor wrappers of the caller's buffers,
+                // until it is used again.
+                if (w != null) {
+                    waiter = null;
+                    w.release();
+                }
+                in.release();
+                out.release();
+            }
+        }
+
+        @Override
+        public boolean writeOverdue() {
+            long d = writeDeadline;
+            return d != NO_WRITE && ticker.nanoTime() - d >= 0;
+        }
+
+        @Override
+        public void stopWrite() {
+            writeStopped = true;
+            try {
+                channel.shutdownOutput(); // the blocked write fails at once; the owner retires the connection
+            } catch (IOException | RuntimeException alreadyGone) {
+                // closed meanwhile: the write has failed anyway
+            }
+        }
+    
     }
 }

@@ -54,9 +54,16 @@ public final class Waiter {
         try {
             if (s == null) {
                 s = Selector.open();
+                selector = s;
+                // A close on another thread closes the channel, then releases this: checked after
+                // publishing the selector, so one of the two sees the other and it is never left
+                // open (it would hold the channel's descriptor).
+                if (!channel.isOpen()) {
+                    release();
+                    throw new AsynchronousCloseException();
+                }
                 key = channel.register(s, op);
                 interest = op;
-                selector = s;
             } else if (interest != op) {
                 key.interestOps(op);
                 interest = op;
@@ -64,6 +71,9 @@ public final class Waiter {
             s.select(NOTHING, Math.max(1, (nanos + 999_999) / 1_000_000));
         } catch (ClosedSelectorException | java.nio.channels.CancelledKeyException closed) {
             throw new AsynchronousCloseException();
+        } catch (java.nio.channels.ClosedChannelException closed) {
+            release();
+            throw closed;
         }
     }
 
