@@ -4,12 +4,10 @@ import dev.tether.chaos.Stream;
 import dev.tether.chaos.Toxic;
 import dev.tether.chaos.ToxicType;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,14 +75,10 @@ final class Pipe {
 
     void start() throws IOException {
         output = out.getOutputStream();
-        SocketChannel inChannel = in.getChannel();
-        SocketChannel outChannel = out.getChannel();
-        if (inChannel != null && outChannel != null) {
-            reader = Workers.start(conn.threadName(stream, "read"), () -> readLoop(inChannel, outChannel));
-        } else {
-            InputStream input = in.getInputStream();
-            reader = Workers.start(conn.threadName(stream, "read"), () -> readLoop(input));
-        }
+        // ProxyRuntime makes both sockets with channels (a listener's and an upstream's adaptor).
+        SocketChannel input = in.getChannel();
+        SocketChannel direct = out.getChannel();
+        reader = Workers.start(conn.threadName(stream, "read"), () -> readLoop(input, direct));
     }
 
     /** Wakes the threads after the connection closed its sockets. */
@@ -109,7 +103,7 @@ final class Pipe {
         Sockets.finOutput(out, reason);
     }
 
-    /** The reader over channels: a direct buffer, no heap copy on the fast path. */
+    /** The reader: one direct buffer, no heap copy on the fast path. */
     private void readLoop(SocketChannel input, SocketChannel direct) {
         ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
         try {
@@ -165,32 +159,6 @@ final class Pipe {
      */
     private void readFailed(IOException e) {
         conn.close(Sockets.Close.RST, stream.jsonName() + " read failed: " + e.getMessage());
-    }
-
-    private void readLoop(InputStream input) {
-        byte[] buffer = new byte[BUFFER];
-        try {
-            while (!conn.isClosed()) {
-                holdWhileBlackholed();
-                int n = input.read(buffer);
-                if (n < 0) {
-                    endOfInput();
-                    return;
-                }
-                if (arrived()) {
-                    return;
-                }
-                if (pending.get() == 0 && chain.slots(stream).isEmpty()) {
-                    write(buffer, 0, n);
-                } else {
-                    deliver(new Chunk(Arrays.copyOf(buffer, n), 0, n, System.nanoTime()));
-                }
-            }
-        } catch (IOException e) {
-            readFailed(e);
-        } catch (InterruptedException e) {
-            // The connection is closing.
-        }
     }
 
     private void deliver(Chunk chunk) throws InterruptedException {
