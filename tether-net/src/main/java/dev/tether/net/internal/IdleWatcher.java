@@ -107,9 +107,10 @@ public final class IdleWatcher {
     private Entry last;
     /**
      * The lease-time check's one-byte buffer, per owner thread rather than per connection (an idle
-     * connection should cost as little heap as possible); direct, so the read needs no copy.
+     * connection should cost as little heap as possible). On the heap, not direct: a direct
+     * buffer per thread would be native memory and a cleaner for each of many virtual threads.
      */
-    private static final ThreadLocal<ByteBuffer> PROBE = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(1));
+    private static final ThreadLocal<ByteBuffer> PROBE = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1));
     /** Only the watcher thread's own buffer: reads of idle channels happen one at a time there. */
     private final ByteBuffer one = ByteBuffer.allocateDirect(1);
 

@@ -38,6 +38,11 @@ public final class Waiter {
     private SelectionKey key;
     private int interest;
 
+    /**
+     * A waiter for one channel; no selector is opened until the first wait.
+     *
+     * @param channel a channel in non-blocking mode
+     */
     public Waiter(SocketChannel channel) {
         this.channel = channel;
     }
@@ -46,7 +51,11 @@ public final class Waiter {
      * Waits until the channel is ready for {@code op} ({@link SelectionKey#OP_READ} or
      * {@link SelectionKey#OP_WRITE}) or {@code nanos} have passed (rounded up to a millisecond);
      * it may return early, so the caller retries its operation and checks its own deadline.
+     * Owner thread only.
      *
+     * @param op the operation to wait for
+     * @param nanos the longest wait
+     * @throws IOException if the selector cannot be opened or the channel registered
      * @throws AsynchronousCloseException if the connection was closed meanwhile
      */
     public void await(int op, long nanos) throws IOException {

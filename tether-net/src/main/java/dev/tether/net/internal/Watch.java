@@ -90,12 +90,21 @@ public final class Watch {
      */
     volatile long dueNanos;
 
-    /** A channel its owner uses in blocking mode: the lease-time check switches it for its read. */
+    /**
+     * A channel its owner uses in blocking mode: the lease-time check switches it for its read.
+     *
+     * @param channel the connection's channel
+     * @param owner what the watcher tells and asks
+     */
     public Watch(SocketChannel channel, Owner owner) {
         this(channel, owner, false);
     }
 
     /**
+     * A channel in the mode its owner says.
+     *
+     * @param channel the connection's channel
+     * @param owner what the watcher tells and asks
      * @param nonBlocking true if the channel is in non-blocking mode for its whole life (the
      *        owner never uses it in blocking mode), false if the owner needs it blocking when leased
      */
