@@ -199,6 +199,11 @@ public final class Headers {
     public static final class Builder {
         private String[] namesAndValues = new String[16];
         private int size;
+        /**
+         * Whether {@link #build} handed the array to a Headers: it is then copied before the next
+         * change (copy on write), so the usual build-once costs no copy and Headers stay immutable.
+         */
+        private boolean shared;
 
         private Builder() {
         }
@@ -215,7 +220,11 @@ public final class Headers {
             checkName(name);
             checkValue(name, value);
             if (2 * size + 2 > namesAndValues.length) {
-                namesAndValues = Arrays.copyOf(namesAndValues, namesAndValues.length * 2);
+                namesAndValues = Arrays.copyOf(namesAndValues, Math.max(16, namesAndValues.length * 2));
+                shared = false;
+            } else if (shared) {
+                namesAndValues = namesAndValues.clone();
+                shared = false;
             }
             namesAndValues[2 * size] = name;
             namesAndValues[2 * size + 1] = value.trim();
@@ -243,6 +252,10 @@ public final class Headers {
          * @return this builder
          */
         public Builder remove(String name) {
+            if (shared) {
+                namesAndValues = namesAndValues.clone();
+                shared = false;
+            }
             int w = 0;
             for (int i = 0; i < size; i++) {
                 if (!namesAndValues[2 * i].equalsIgnoreCase(name)) {
@@ -262,7 +275,8 @@ public final class Headers {
          * @return the immutable headers
          */
         public Headers build() {
-            return new Headers(Arrays.copyOf(namesAndValues, size * 2), size);
+            shared = true;
+            return new Headers(namesAndValues, size);
         }
     }
 

@@ -33,7 +33,7 @@ public final class HttpRequest {
         this.target = target;
         this.method = b.method;
         this.uri = b.uri;
-        this.headers = b.headers.build();
+        this.headers = b.headers == null ? Headers.EMPTY : b.headers.build();
         this.body = b.body;
         this.timeout = b.timeout;
         this.idempotent = b.idempotent;
@@ -212,7 +212,15 @@ public final class HttpRequest {
     public static final class Builder {
         private String method = "GET";
         private URI uri;
-        private Headers.Builder headers = Headers.builder();
+        /** Made at the first header: most requests add none, and then share {@link Headers#EMPTY}. */
+        private Headers.Builder headers;
+
+        private Headers.Builder fields() {
+            if (headers == null) {
+                headers = Headers.builder();
+            }
+            return headers;
+        }
         private RequestBody body;
         private Duration timeout;
         private boolean idempotent;
@@ -305,7 +313,7 @@ public final class HttpRequest {
          * @throws IllegalArgumentException as {@link Headers.Builder#add}
          */
         public Builder header(String name, String value) {
-            headers.add(name, value);
+            fields().add(name, value);
             return this;
         }
 
@@ -318,7 +326,7 @@ public final class HttpRequest {
          * @throws IllegalArgumentException as {@link Headers.Builder#add}
          */
         public Builder setHeader(String name, String value) {
-            headers.set(name, value);
+            fields().set(name, value);
             return this;
         }
 
@@ -329,7 +337,7 @@ public final class HttpRequest {
          * @return this builder
          */
         public Builder removeHeader(String name) {
-            headers.remove(name);
+            fields().remove(name);
             return this;
         }
 

@@ -5,6 +5,7 @@ import dev.tether.net.internal.Classifier;
 import dev.tether.net.internal.IdleWatcher;
 import dev.tether.net.internal.Messages;
 import dev.tether.net.internal.Phase;
+import dev.tether.net.internal.Waiter;
 import dev.tether.net.internal.Watch;
 import dev.tether.net.internal.WriteGuard;
 import dev.tether.pool.Deadline;
@@ -18,16 +19,23 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One TCP or TLS connection opened by {@link TcpConnector}. While leased it is in blocking mode
- * and is used through {@link #input()} and {@link #output()}, whose failures are
- * {@link ConnectionFailure}s carrying this connection's history. While idle in a pool it belongs
- * to the idle watcher.
+ * One TCP or TLS connection opened by {@link TcpConnector}. While leased it is used through
+ * {@link #input()} and {@link #output()}, whose failures are {@link ConnectionFailure}s carrying
+ * this connection's history. While idle in a pool it belongs to the idle watcher.
+ *
+ * <p>A plain TCP connection's channel stays in non-blocking mode for its whole life: its streams
+ * wait for readiness with a selector of their own ({@link Waiter}), so neither a read with a
+ * timeout nor the lease-time check switches modes (each switch is two {@code fcntl} calls). A
+ * TLS connection's channel is in blocking mode while leased, under the JDK's TLS socket.
  *
  * <p>A protocol client calls {@link #beginExchange()} before each request; the connection then
  * counts the request bytes written and notes whether any response byte arrived, the facts a retry
@@ -50,10 +58,20 @@ public final class Connection {
     private final SocketConfig config;
     private final Ticker ticker;
     private final SettingNames names;
-    private final Instant openedAt;
+    /** When it opened, as an Instant's two fields (an idle connection should cost little heap). */
+    private final long openedEpochSecond;
+    private final int openedNano;
     private final long openedNanos;
-    private final InputStream in;
-    private final OutputStream out;
+    private final Input in;
+    private final Output out;
+    /** Whether the channel is plain TCP, non-blocking for good (TLS: blocking under the TLS socket). */
+    private final boolean plain;
+    /**
+     * Plain TCP: waits for readiness of the non-blocking channel. Made at the first wait of a
+     * lease and dropped when the watcher takes the idle connection (an idle connection should
+     * cost little heap); volatile for {@link #close} on another thread.
+     */
+    private volatile Waiter waiter;
     final Watch watch;
     private final IdleCloseListener listener;
 
@@ -103,68 +121,25 @@ public final class Connection {
         this.remote = remote;
         this.local = (InetSocketAddress) channel.getLocalAddress();
         this.listener = listener;
-        this.openedAt = Instant.now();
+        Instant now = Instant.now();
+        this.openedEpochSecond = now.getEpochSecond();
+        this.openedNano = now.getNano();
         this.openedNanos = ticker.nanoTime();
         this.lastUsedNanos = openedNanos;
         this.readTimeout = config.readTimeout();
         this.writeTimeoutNanos = config.writeTimeout().toNanos();
-        InputStream rawIn = ssl != null ? ssl.getInputStream() : channel.socket().getInputStream();
-        OutputStream rawOut = ssl != null ? ssl.getOutputStream() : channel.socket().getOutputStream();
+        // Plain TCP reads and writes the channel itself: no stream of the JDK's socket adaptor.
+        InputStream rawIn = ssl != null ? ssl.getInputStream() : null;
+        OutputStream rawOut = ssl != null ? ssl.getOutputStream() : null;
+        this.plain = ssl == null;
+        if (plain) {
+            channel.configureBlocking(false); // for good: see the class comment
+        }
         this.in = new Input(rawIn);
         this.out = new Output(rawOut);
-        this.watch = new Watch(channel, new Watch.Owner() {
-            @Override
-            public long idleNanos() {
-                return ticker.nanoTime() - lastUsedNanos;
-            }
-
-            @Override
-            public void peerSeen(PeerSignal signal, long idleNanos, IOException error, boolean atLease) {
-                IdleClose c = new IdleClose(signal, Duration.ofNanos(Math.max(0, idleNanos)), error, atLease);
-                idleClose = c;
-                try {
-                    Connection.this.listener.peerClosedIdle(Connection.this, c);
-                } catch (RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(Connection.class).warn("IdleCloseListener failed for {}", Connection.this, e);
-                }
-            }
-
-            @Override
-            public boolean isTls() {
-                return ssl != null;
-            }
-
-            @Override
-            public boolean mayHaveTlsHousekeeping() {
-                return ssl != null && !everRead && tlsAbsorbs < MAX_TLS_HOUSEKEEPING;
-            }
-
-            @Override
-            public PeerSignal readTls() {
-                return Connection.this.readTls();
-            }
-        });
-        WriteGuard.shared().register(guarded);
+        this.watch = new Watch(channel, out, plain);
+        WriteGuard.shared().register(out);
     }
-
-    /** The write guard's view: an overdue write is ended by shutting the output down (not a close). */
-    private final WriteGuard.Guarded guarded = new WriteGuard.Guarded() {
-        @Override
-        public boolean writeOverdue() {
-            long d = writeDeadline;
-            return d != NO_WRITE && ticker.nanoTime() - d >= 0;
-        }
-
-        @Override
-        public void stopWrite() {
-            writeStopped = true;
-            try {
-                channel.shutdownOutput(); // the blocked write fails at once; the owner retires the connection
-            } catch (IOException | RuntimeException alreadyGone) {
-                // closed meanwhile: the write has failed anyway
-            }
-        }
-    };
 
     /**
      * The connection's id, unique in this JVM; logs and failures name it.
@@ -201,7 +176,7 @@ public final class Connection {
      *
      * @return the time the connect finished
      */
-    public Instant openedAt() { return openedAt; }
+    public Instant openedAt() { return Instant.ofEpochSecond(openedEpochSecond, openedNano); }
 
     /**
      * How long the connection has been open, on the connector's ticker.
@@ -216,7 +191,7 @@ public final class Connection {
      * @return the time, derived from {@link #openedAt()} and the ticker
      */
     public Instant lastUsed() {
-        return openedAt.plusNanos(lastUsedNanos - openedNanos);
+        return openedAt().plusNanos(lastUsedNanos - openedNanos);
     }
 
     /**
@@ -380,9 +355,7 @@ public final class Connection {
         readTimeout = timeout;
         if (ssl != null) {
             ssl.setSoTimeout((int) timeout.toMillis());
-        } else {
-            channel.socket().setSoTimeout((int) timeout.toMillis());
-        }
+        } // plain TCP: the next read's wait reads the field
     }
 
     /**
@@ -438,13 +411,19 @@ public final class Connection {
             return;
         }
         closeReason = reason;
-        WriteGuard.shared().unregister(guarded);
+        WriteGuard.shared().unregister(out);
         watcher.forget(watch);
         // No TLS close_notify: sending it can block on a full send buffer, and a close must not.
         try {
             channel.close();
         } catch (IOException ignored) {
             // nothing to do: the descriptor is released either way
+        }
+        Waiter w = waiter;
+        if (w != null) {
+            // After the channel's close: the JDK releases the descriptor of a channel once its
+            // last selector lets go of it, and a wait under way ends as an asynchronous close.
+            w.release();
         }
         watcher.closed(watch);
     }
@@ -480,6 +459,16 @@ public final class Connection {
         }
     }
 
+    /** The owner's waiter, made on first need (owner thread only). */
+    private Waiter waiter() {
+        Waiter w = waiter;
+        if (w == null) {
+            w = new Waiter(channel);
+            waiter = w; // published before its selector opens: see Waiter.await and close()
+        }
+        return w;
+    }
+
     @Override
     public String toString() {
         return "Connection#" + id + "[" + endpoint + " via " + remote + ", uses " + useCount
@@ -488,9 +477,45 @@ public final class Connection {
 
     private final class Input extends InputStream {
         private final InputStream raw;
+        /** Plain TCP: the caller's array wrapped once (callers read into the same buffer each time). */
+        private byte[] wrapped;
+        private ByteBuffer buffer;
 
         Input(InputStream raw) {
             this.raw = raw;
+        }
+
+        /**
+         * A read of the non-blocking channel that waits at most the read timeout for a first byte
+         * (real time, as SO_TIMEOUT did): the clock is read only when nothing has arrived yet.
+         */
+        private int readPlain(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            if (b != wrapped) {
+                wrapped = b;
+                buffer = ByteBuffer.wrap(b);
+            }
+            ByteBuffer buf = buffer;
+            buf.limit(off + len).position(off);
+            int n = channel.read(buf);
+            if (n != 0) {
+                return n;
+            }
+            long budget = readTimeout.toNanos();
+            long start = Waiter.CLOCK.nanoTime();
+            while (true) {
+                long left = budget - (Waiter.CLOCK.nanoTime() - start);
+                if (left <= 0) {
+                    throw new SocketTimeoutException("Read timed out");
+                }
+                waiter().await(SelectionKey.OP_READ, left);
+                n = channel.read(buf);
+                if (n != 0) {
+                    return n;
+                }
+            }
         }
 
         @Override
@@ -504,7 +529,7 @@ public final class Connection {
         public int read(byte[] b, int off, int len) throws IOException {
             int n;
             try {
-                n = raw.read(b, off, len);
+                n = plain ? readPlain(b, off, len) : raw.read(b, off, len);
             } catch (IOException e) {
                 throw failure(e, false);
             }
@@ -518,7 +543,21 @@ public final class Connection {
 
         @Override
         public int available() throws IOException {
+            if (raw == null) {
+                // Rare (a drain decision): the socket adaptor is made on first use only.
+                try {
+                    return channel.socket().getInputStream().available();
+                } catch (IOException e) {
+                    throw failure(e, false);
+                }
+            }
             return raw.available();
+        }
+
+        /** Drops the wrapper of the caller's buffer (the idle watcher's thread, the owner not reading). */
+        void release() {
+            wrapped = null;
+            buffer = null;
         }
 
         @Override
@@ -527,11 +566,42 @@ public final class Connection {
         }
     }
 
-    private final class Output extends OutputStream {
+    /**
+     * The output stream, and also the idle watcher's and the write guard's view of this
+     * connection (one object rather than three: an idle connection should cost little heap). An
+     * overdue write is ended by shutting the output down (not a close).
+     */
+    private final class Output extends OutputStream implements Watch.Owner, WriteGuard.Guarded {
+        /** The TLS socket's stream; null for plain TCP, written through the channel. */
         private final OutputStream raw;
+        private byte[] wrapped;
+        private ByteBuffer buffer;
 
         Output(OutputStream raw) {
             this.raw = raw;
+        }
+
+        /**
+         * Writes all of it to the non-blocking channel. While the send buffer is full it waits for
+         * room in slices of the write guard's tick and ends an overdue write as the guard would
+         * (shutting the output down), so the write timeout holds as it did for a blocking write.
+         */
+        private void writePlain(byte[] b, int off, int len) throws IOException {
+            if (b != wrapped) {
+                wrapped = b;
+                buffer = ByteBuffer.wrap(b);
+            }
+            ByteBuffer buf = buffer;
+            buf.limit(off + len).position(off);
+            while (buf.hasRemaining()) {
+                if (channel.write(buf) == 0) {
+                    if (writeOverdue()) {
+                        stopWrite(); // the next write fails: WRITE_TIMEOUT
+                    } else {
+                        waiter().await(SelectionKey.OP_WRITE, WriteGuard.TICK_NANOS);
+                    }
+                }
+            }
         }
 
         @Override
@@ -549,7 +619,11 @@ public final class Connection {
                 while (len > 0) {
                     int n = Math.min(len, WRITE_PIECE);
                     armWrite();
-                    raw.write(b, off, n);
+                    if (raw != null) {
+                        raw.write(b, off, n);
+                    } else {
+                        writePlain(b, off, n);
+                    }
                     off += n;
                     len -= n;
                 }
@@ -561,8 +635,17 @@ public final class Connection {
             }
         }
 
+        /** Drops the wrapper of the caller's buffer (the idle watcher's thread, the owner not writing). */
+        void release() {
+            wrapped = null;
+            buffer = null;
+        }
+
         @Override
         public void flush() throws IOException {
+            if (raw == null) {
+                return; // plain TCP: every write went to the socket at once
+            }
             try {
                 armWrite();
                 raw.flush();
@@ -577,5 +660,68 @@ public final class Connection {
         public void close() {
             // Deliberately not closing the socket: the lease decides its fate.
         }
+
+        @Override
+        public long idleNanos() {
+            return ticker.nanoTime() - lastUsedNanos;
+        }
+
+        @Override
+        public void peerSeen(PeerSignal signal, long idleNanos, IOException error, boolean atLease) {
+            IdleClose c = new IdleClose(signal, Duration.ofNanos(Math.max(0, idleNanos)), error, atLease);
+            idleClose = c;
+            try {
+                listener.peerClosedIdle(Connection.this, c);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Connection.class).warn("IdleCloseListener failed for {}", Connection.this, e);
+            }
+        }
+
+        @Override
+        public boolean isTls() {
+            return ssl != null;
+        }
+
+        @Override
+        public boolean mayHaveTlsHousekeeping() {
+            return ssl != null && !everRead && tlsAbsorbs < MAX_TLS_HOUSEKEEPING;
+        }
+
+        @Override
+        public PeerSignal readTls() {
+            return Connection.this.readTls();
+        }
+
+        @Override
+        public void watchedByWatcher() {
+            Waiter w = waiter;
+            if (plain) {
+                // Idle for a while: no selector of its own, nor wrappers of the caller's buffers,
+                // until it is used again.
+                if (w != null) {
+                    waiter = null;
+                    w.release();
+                }
+                in.release();
+                out.release();
+            }
+        }
+
+        @Override
+        public boolean writeOverdue() {
+            long d = writeDeadline;
+            return d != NO_WRITE && ticker.nanoTime() - d >= 0;
+        }
+
+        @Override
+        public void stopWrite() {
+            writeStopped = true;
+            try {
+                channel.shutdownOutput(); // the blocked write fails at once; the owner retires the connection
+            } catch (IOException | RuntimeException alreadyGone) {
+                // closed meanwhile: the write has failed anyway
+            }
+        }
+    
     }
 }

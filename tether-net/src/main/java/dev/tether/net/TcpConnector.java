@@ -22,8 +22,9 @@ import java.util.Objects;
  *       {@link Reason#PEER_CLOSED} as soon as the peer shows any sign (FIN, RST, bytes, an error),
  *       records how long it had been idle and tells the {@link IdleCloseListener}.</li>
  *   <li>{@code onLease}: take it back from the watcher (which has let go when this returns), make
- *       the zero-wait check (one non-blocking read: no byte and no EOF means alive) and leave it
- *       in blocking mode; {@code isReusable} reports that verdict.</li>
+ *       the zero-wait check (one non-blocking read: no byte and no EOF means alive; a plain TCP
+ *       channel is non-blocking for good, so no mode switch either way, and a TLS one is left in
+ *       blocking mode); {@code isReusable} reports that verdict.</li>
  *   <li>{@code close}: the one place a connection is closed, with the pool's reason.</li>
  * </ol>
  *

@@ -40,26 +40,35 @@ import java.util.concurrent.TimeUnit;
  * processes). Finally counts sockets left in CLOSE_WAIT.
  *
  * <pre>
- * ulimit -n 65536   # 10,000 connections need 10,000 descriptors in each JVM
- * java -cp tether-bench/target/benchmarks.jar dev.tether.bench.net.IdleWatchScale 10000 500
+ * # 50,000 connections need 50,000 descriptors in each JVM (tether-bench/run-all does this)
+ * prlimit --nofile=110000:110000 java -Xmx2g -cp tether-bench/target/benchmarks.jar dev.tether.bench.net.IdleWatchScale 50000 1000
  * </pre>
  */
 public final class IdleWatchScale {
 
+    /** Connections per server port: under the ~28,000 ephemeral ports of one client address. */
+    private static final int PER_PORT = 20_000;
+
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("server")) {
-            server();
+            server(Integer.parseInt(args[1]));
             return;
         }
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int closes = args.length > 1 ? Integer.parseInt(args[1]) : 500;
 
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                IdleWatchScale.class.getName(), "server").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        // One loopback port gives a client address about 28,000 ephemeral ports: past that, the
+        // server listens on more ports (one pool key each), every one of them on 127.0.0.1.
+        int ports = (n + PER_PORT - 1) / PER_PORT;
+        Process child = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                IdleWatchScale.class.getName(), "server", String.valueOf(ports)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader fromServer = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
         PrintWriter toServer = new PrintWriter(child.getOutputStream(), true, StandardCharsets.US_ASCII);
-        int port = Integer.parseInt(fromServer.readLine().trim());
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (String p : fromServer.readLine().trim().split(" ")) {
+            endpoints.add(Endpoint.of("127.0.0.1", Integer.parseInt(p)));
+        }
 
         Map<Connection, Long> removedAt = new ConcurrentHashMap<>();
         TcpConnector connector = TcpConnector.create();
@@ -71,7 +80,6 @@ public final class IdleWatchScale {
                 }
             }
         };
-        Endpoint endpoint = Endpoint.of("127.0.0.1", port);
         long heapBefore = usedHeapAfterGc();
         List<Connection> idle = new ArrayList<>(n);
         try (KeyedPool<Endpoint, Connection> pool = KeyedPool.builder(connector).listener(listener)
@@ -81,7 +89,7 @@ public final class IdleWatchScale {
             long openStart = System.nanoTime();
             List<Lease<Connection>> leases = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
-                leases.add(pool.acquire(endpoint, Duration.ofSeconds(30)));
+                leases.add(pool.acquire(endpoints.get(i % endpoints.size()), Duration.ofSeconds(30)));
             }
             for (Lease<Connection> l : leases) {
                 idle.add(l.get());
@@ -96,13 +104,23 @@ public final class IdleWatchScale {
             System.out.printf("heap per idle connection: %.0f bytes (client side: connection, channel, pool entry, watcher key)%n",
                     (heapAfter - heapBefore) / (double) n);
 
+            if (Boolean.getBoolean("tether.bench.histogram")) {
+                // What the heap per connection is made of: the classes with about n instances or more.
+                Object histogram = ManagementFactory.getPlatformMBeanServer().invoke(
+                        new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                        new Object[] {null}, new String[] {String[].class.getName()});
+                String[] lines = histogram.toString().split("\n");
+                for (int i = 0; i < Math.min(lines.length, 45); i++) {
+                    System.out.println(lines[i]);
+                }
+            }
             Random random = new Random(42);
             List<Connection> victims = new ArrayList<>(idle);
             Collections.shuffle(victims, random);
             long[] micros = new long[Math.min(closes, n)];
             for (int i = 0; i < micros.length; i++) {
                 Connection c = victims.get(i);
-                toServer.println("close " + c.localAddress().getPort());
+                toServer.println("close " + c.remoteAddress().getPort() + ":" + c.localAddress().getPort());
                 String[] reply = fromServer.readLine().trim().split(" ");
                 long closedAt = Long.parseLong(reply[2]);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -153,33 +171,41 @@ public final class IdleWatchScale {
         return count;
     }
 
-    /** Child JVM: accepts and holds connections; "close PORT" closes the one from that client port. */
-    private static void server() throws Exception {
-        ServerSocketChannel ssc = ServerSocketChannel.open();
-        ssc.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
-        Map<Integer, SocketChannel> byClientPort = new ConcurrentHashMap<>();
-        Thread acceptor = new Thread(() -> {
-            try {
-                while (true) {
-                    SocketChannel s = ssc.accept();
-                    byClientPort.put(((InetSocketAddress) s.getRemoteAddress()).getPort(), s);
+    /**
+     * Child JVM: listens on {@code ports} loopback ports, accepts and holds connections; "close
+     * SERVERPORT:CLIENTPORT" closes that one.
+     */
+    private static void server(int ports) throws Exception {
+        Map<String, SocketChannel> byPorts = new ConcurrentHashMap<>();
+        StringBuilder announced = new StringBuilder();
+        for (int p = 0; p < ports; p++) {
+            ServerSocketChannel ssc = ServerSocketChannel.open();
+            ssc.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4096);
+            int serverPort = ((InetSocketAddress) ssc.getLocalAddress()).getPort();
+            announced.append(serverPort).append(' ');
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        SocketChannel s = ssc.accept();
+                        byPorts.put(serverPort + ":" + ((InetSocketAddress) s.getRemoteAddress()).getPort(), s);
+                    }
+                } catch (Exception closed) {
+                    // exiting
                 }
-            } catch (Exception closed) {
-                // exiting
-            }
-        });
-        acceptor.setDaemon(true);
-        acceptor.start();
-        System.out.println(((InetSocketAddress) ssc.getLocalAddress()).getPort());
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+        System.out.println(announced.toString().trim());
         System.out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
         String line;
         while ((line = in.readLine()) != null && !line.equals("exit")) {
-            int clientPort = Integer.parseInt(line.split(" ")[1]);
-            SocketChannel s = byClientPort.remove(clientPort);
+            String key = line.split(" ")[1];
+            SocketChannel s = byPorts.remove(key);
             long before = System.nanoTime(); // the FIN leaves during close(): time it from just before
             s.close();
-            System.out.println("closed " + clientPort + " " + before);
+            System.out.println("closed " + key + " " + before);
             System.out.flush();
         }
         System.exit(0);

@@ -4,10 +4,10 @@ import dev.tether.chaos.Stream;
 import dev.tether.chaos.Toxic;
 import dev.tether.chaos.ToxicType;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.util.Arrays;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +23,11 @@ import java.util.function.ToLongFunction;
  *
  * <ol>
  *   <li>A reader thread reads chunks and stamps their arrival time. While the stream has no
- *       toxic and nothing is queued, it writes the chunk itself (the fast path: a proxy without
- *       toxics costs one copy through the JVM, no thread hand-off).</li>
- *   <li>Otherwise it queues a copy for the writer thread (started on first need), so a toxic
+ *       toxic and nothing is queued, it writes the chunk itself (the fast path: no thread
+ *       hand-off). Both sockets have channels (the proxy makes them so), and the chunk is read
+ *       into and written from one direct buffer: the bytes go from kernel to kernel with no
+ *       copy through the Java heap.</li>
+ *   <li>Otherwise it queues a heap copy for the writer thread (started on first need), so a toxic
  *       that waits never stops the reading: latency is measured from arrival, as in Toxiproxy,
  *       and does not add up across chunks.</li>
  *   <li>The writer passes each chunk through the toxic list current at that moment, toxic by
@@ -73,8 +75,10 @@ final class Pipe {
 
     void start() throws IOException {
         output = out.getOutputStream();
-        InputStream input = in.getInputStream();
-        reader = Workers.start(conn.threadName(stream, "read"), () -> readLoop(input));
+        // ProxyRuntime makes both sockets with channels (a listener's and an upstream's adaptor).
+        SocketChannel input = in.getChannel();
+        SocketChannel direct = out.getChannel();
+        reader = Workers.start(conn.threadName(stream, "read"), () -> readLoop(input, direct));
     }
 
     /** Wakes the threads after the connection closed its sockets. */
@@ -99,38 +103,62 @@ final class Pipe {
         Sockets.finOutput(out, reason);
     }
 
-    private void readLoop(InputStream input) {
-        byte[] buffer = new byte[BUFFER];
+    /** The reader: one direct buffer, no heap copy on the fast path. */
+    private void readLoop(SocketChannel input, SocketChannel direct) {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER);
         try {
             while (!conn.isClosed()) {
                 holdWhileBlackholed();
+                buffer.clear();
                 int n = input.read(buffer);
                 if (n < 0) {
-                    if (resetOnRead) {
-                        conn.close(Sockets.Close.FIN, stream.opposite().jsonName() + " receiver closed after half_close");
-                        return;
-                    }
-                    deliver(Chunk.end(System.nanoTime()));
+                    endOfInput();
                     return;
                 }
-                conn.touch();
-                if (resetOnRead) {
-                    conn.close(Sockets.Close.RST, "wrote after half_close sent it a FIN");
+                if (arrived()) {
                     return;
                 }
+                buffer.flip();
                 if (pending.get() == 0 && chain.slots(stream).isEmpty()) {
-                    write(buffer, 0, n);
+                    write(direct, buffer);
                 } else {
-                    deliver(new Chunk(Arrays.copyOf(buffer, n), 0, n, System.nanoTime()));
+                    byte[] copy = new byte[n];
+                    buffer.get(copy);
+                    deliver(new Chunk(copy, 0, n, System.nanoTime()));
                 }
             }
         } catch (IOException e) {
-            // A read fails when the sender reset its side: pass the reset on, as a direct
-            // connection would have shown it, unless the lab itself closed the socket.
-            conn.close(Sockets.Close.RST, stream.jsonName() + " read failed: " + e.getMessage());
+            readFailed(e);
         } catch (InterruptedException e) {
             // The connection is closing.
         }
+    }
+
+    /** End of stream from the sender: on through the chain, or an RST after half_close. */
+    private void endOfInput() throws InterruptedException {
+        if (resetOnRead) {
+            conn.close(Sockets.Close.FIN, stream.opposite().jsonName() + " receiver closed after half_close");
+            return;
+        }
+        deliver(Chunk.end(System.nanoTime()));
+    }
+
+    /** Bytes arrived: true if they end the connection (after half_close sent the sender a FIN). */
+    private boolean arrived() {
+        conn.touch();
+        if (resetOnRead) {
+            conn.close(Sockets.Close.RST, "wrote after half_close sent it a FIN");
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * A read fails when the sender reset its side: pass the reset on, as a direct connection
+     * would have shown it, unless the lab itself closed the socket.
+     */
+    private void readFailed(IOException e) {
+        conn.close(Sockets.Close.RST, stream.jsonName() + " read failed: " + e.getMessage());
     }
 
     private void deliver(Chunk chunk) throws InterruptedException {
@@ -363,6 +391,19 @@ final class Pipe {
         }
         try {
             output.write(data, offset, length);
+        } catch (IOException e) {
+            conn.close(Sockets.Close.RST, stream.jsonName() + " write failed: " + e.getMessage());
+        }
+    }
+
+    private void write(SocketChannel direct, ByteBuffer data) {
+        if (outputEnded) {
+            return;
+        }
+        try {
+            while (data.hasRemaining()) {
+                direct.write(data);
+            }
         } catch (IOException e) {
             conn.close(Sockets.Close.RST, stream.jsonName() + " write failed: " + e.getMessage());
         }

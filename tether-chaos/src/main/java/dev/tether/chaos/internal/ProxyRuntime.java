@@ -8,6 +8,8 @@ import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
@@ -286,7 +288,9 @@ public final class ProxyRuntime {
         while (true) {
             ServerSocket socket = null;
             try {
-                socket = new ServerSocket();
+                // The channel's adaptor: the sockets it accepts have channels, which the pipes
+                // move bytes through with direct buffers (see Pipe).
+                socket = ServerSocketChannel.open().socket();
                 socket.setReuseAddress(true);
                 socket.bind(address, backlog);
                 return socket;
@@ -340,8 +344,9 @@ public final class ProxyRuntime {
 
     private void dial(Socket client, int gen) {
         String target = upstream;
-        Socket server = new Socket();
+        Socket server = null;
         try {
+            server = SocketChannel.open().socket(); // with a channel, as the accepted side (see Pipe)
             InetSocketAddress parsed = Addresses.parse("upstream", target, 1);
             client.setTcpNoDelay(true);
             server.setTcpNoDelay(true);

@@ -3,6 +3,7 @@ package dev.tether.http.internal;
 import dev.tether.http.Headers;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * RFC 9112 parsing of a response head and of its framing, strict where leniency lets a response
@@ -34,10 +35,12 @@ public final class Http1 {
     /** Reads one response head (interim or final). */
     public static ResponseHead readHead(Wire w, int maxBytes, int maxCount) throws IOException {
         int[] budget = {maxBytes, maxBytes};
-        String statusLine = w.readLine(budget, "status line");
+        String statusLine = w.lineInBuffer(budget, "status line") ? w.text(0, w.lineStart(), w.lineEnd())
+                : w.readLine(budget, "status line");
         int minor = parseVersion(w, statusLine);
         int status = parseStatus(w, statusLine);
-        String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
+        String reason = statusLine.length() <= 13 ? ""
+                : status == 200 && statusLine.length() == 15 && statusLine.endsWith("OK") ? "OK" : statusLine.substring(13);
         Headers headers = readFields(w, budget, maxCount, "header section");
         return new ResponseHead(minor, status, reason, headers);
     }
@@ -47,33 +50,67 @@ public final class Http1 {
         Headers.Builder b = Headers.builder();
         int count = 0;
         while (true) {
-            String line = w.readLine(budget, section);
-            if (line.isEmpty()) {
+            byte[] line;
+            int start;
+            int end;
+            boolean inBuffer = w.lineInBuffer(budget, section);
+            if (inBuffer) {
+                // The usual case: parsed from the connection's buffer, with no String per line.
+                line = w.buffer();
+                start = w.lineStart();
+                end = w.lineEnd();
+            } else {
+                line = w.readLine(budget, section).getBytes(StandardCharsets.ISO_8859_1);
+                start = 0;
+                end = line.length;
+            }
+            if (start == end) {
                 return b.build();
             }
             if (++count > maxCount) {
                 throw w.hooks().protocol("the " + section + " has more than " + maxCount + " fields (the limit) at "
-                        + Escape.quote(line));
+                        + Escape.quote(text(line, start, end)));
             }
-            char first = line.charAt(0);
+            byte first = line[start];
             if (first == ' ' || first == '\t') {
                 throw w.hooks().protocol("obsolete line folding (a field line starting with whitespace) in the "
-                        + section + ": " + Escape.quote(line));
+                        + section + ": " + Escape.quote(text(line, start, end)));
             }
-            int colon = line.indexOf(':');
-            if (colon <= 0) {
-                throw w.hooks().protocol("a field line without a name and colon in the " + section + ": " + Escape.quote(line));
+            int colon = start;
+            while (colon < end && line[colon] != ':') {
+                colon++;
+            }
+            if (colon == end || colon == start) {
+                throw w.hooks().protocol("a field line without a name and colon in the " + section + ": "
+                        + Escape.quote(text(line, start, end)));
+            }
+            // The value without the optional whitespace around it (the builder trims too; this
+            // spares it a copy). Anything else at its ends is left for the builder's check.
+            int from = colon + 1;
+            int to = end;
+            while (from < to && (line[from] == ' ' || line[from] == '\t')) {
+                from++;
+            }
+            while (to > from && (line[to - 1] == ' ' || line[to - 1] == '\t')) {
+                to--;
             }
             try {
                 // The builder checks the name (token characters) and the value (no control
                 // characters) in one pass each; its refusal is the server's protocol error here.
-                b.add(line.substring(0, colon), line.substring(colon + 1));
+                // From the buffer: the Strings of the connection's last response when the bytes
+                // are the same (slots 1.. by field position; 0 is the status line's).
+                b.add(inBuffer ? w.text(2 * count - 1, start, colon) : text(line, start, colon),
+                        inBuffer ? w.text(2 * count, from, to) : text(line, from, to));
             } catch (IllegalArgumentException bad) {
                 throw w.hooks().protocol((bad.getMessage().startsWith("header name")
                         ? "an invalid character in a field name in the " : "a control character in a field value in the ")
-                        + section + ": " + Escape.quote(line));
+                        + section + ": " + Escape.quote(text(line, start, end)));
             }
         }
+    }
+
+    private static String text(byte[] b, int from, int to) {
+        return from == to ? "" : new String(b, from, to - from, StandardCharsets.ISO_8859_1);
     }
 
     private static int parseVersion(Wire w, String line) throws IOException {
@@ -141,15 +178,30 @@ public final class Http1 {
 
     private static long contentLength(Wire w, Headers h) throws IOException {
         long length = -1;
-        for (String field : h.all("Content-Length")) {
-            for (String member : field.split(",", -1)) {
-                String v = member.trim();
-                if (v.isEmpty() || v.length() > 18) {
+        for (int f = 0; f < h.size(); f++) {
+            if (!h.name(f).equalsIgnoreCase("Content-Length")) {
+                continue;
+            }
+            String field = h.value(f);
+            // Comma-separated members, each trimmed (scanned in place: no split, no copies).
+            int at = 0;
+            while (at <= field.length()) {
+                int comma = field.indexOf(',', at);
+                int stop = comma < 0 ? field.length() : comma;
+                int a = at;
+                int z = stop;
+                while (a < z && field.charAt(a) <= ' ') {
+                    a++;
+                }
+                while (z > a && field.charAt(z - 1) <= ' ') {
+                    z--;
+                }
+                if (a == z || z - a > 18) {
                     throw w.hooks().protocol("an invalid Content-Length: " + Escape.quote(field));
                 }
                 long n = 0;
-                for (int i = 0; i < v.length(); i++) {
-                    char c = v.charAt(i);
+                for (int i = a; i < z; i++) {
+                    char c = field.charAt(i);
                     if (c < '0' || c > '9') {
                         throw w.hooks().protocol("an invalid Content-Length: " + Escape.quote(field));
                     }
@@ -160,6 +212,7 @@ public final class Http1 {
                             + Escape.quote(String.join(", ", h.all("Content-Length"))));
                 }
                 length = n;
+                at = stop + 1;
             }
         }
         return length;

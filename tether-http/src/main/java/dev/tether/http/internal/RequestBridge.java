@@ -46,11 +46,27 @@ public final class RequestBridge {
      *
      * @param firstOrigin whether {@code route} is the origin of the request the caller sent (not one a redirect led to)
      */
+    /** The last route's Host value: requests mostly go where the previous one went. */
+    private record HostValue(Route route, String value) {
+    }
+
+    private volatile HostValue lastHost;
+
+    /** {@link Route#hostHeader()}, made once per route in a row rather than once per request. */
+    private String hostHeader(Route route) {
+        HostValue h = lastHost;
+        if (h == null || !h.route().equals(route)) {
+            h = new HostValue(route, route.hostHeader());
+            lastHost = h;
+        }
+        return h.value();
+    }
+
     public Headers headers(HttpRequest req, Route route, boolean decode, boolean firstOrigin) {
         Headers given = req.headers();
         Headers.Builder b = Headers.builder();
         if (!given.contains("Host")) {
-            b.add("Host", route.hostHeader());
+            b.add("Host", hostHeader(route));
         }
         if (config.userAgent() != null && !given.contains("User-Agent")) {
             b.add("User-Agent", config.userAgent());

@@ -30,6 +30,9 @@ public final class Wire {
     private final byte[] buf;
     private int pos;
     private int limit;
+    /** The last line {@link #lineInBuffer} found. */
+    private int lineStart;
+    private int lineEnd;
 
     public Wire(InputStream in, Hooks hooks, int bufferSize) {
         this.in = in;
@@ -93,6 +96,84 @@ public final class Wire {
     }
 
     /**
+     * The common case of {@link #readLine} without making a String: if a whole line is in the
+     * buffer, consumes it (within {@code budget}, refusing a CR or NUL inside it as readLine does)
+     * and returns true, its bytes being {@link #buffer()} from {@link #lineStart()} to
+     * {@link #lineEnd()} (CR LF excluded) until the next read. Otherwise consumes nothing and
+     * returns false: the caller uses readLine.
+     */
+    public boolean lineInBuffer(int[] budget, String what) throws IOException {
+        for (int i = pos; i < limit; i++) {
+            if (buf[i] == '\n') {
+                int used = i + 1 - pos;
+                if (used > budget[0]) {
+                    throw tooLong(null, i, what, budget);
+                }
+                int end = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
+                for (int j = pos; j < end; j++) {
+                    if (buf[j] == '\r' || buf[j] == 0) {
+                        checkControls(new String(buf, pos, end - pos, StandardCharsets.ISO_8859_1), what); // throws
+                    }
+                }
+                budget[0] -= used;
+                lineStart = pos;
+                lineEnd = end;
+                pos = i + 1;
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Slots of {@link #text}: a connection's responses repeat most of their heads. */
+    private static final int RECENT = 32;
+    private final String[] recent = new String[RECENT];
+
+    /**
+     * The text of bytes {@code from..to} of {@link #buffer()} (ISO-8859-1): the String this slot
+     * gave last time if the bytes are the same (the same server sends the same status line, names
+     * and most values on every response of a connection), else a new one, kept for next time.
+     * Slots past the last one always make a new String.
+     */
+    public String text(int slot, int from, int to) {
+        int n = to - from;
+        if (n == 0) {
+            return "";
+        }
+        if (slot >= RECENT) {
+            return new String(buf, from, n, StandardCharsets.ISO_8859_1);
+        }
+        String r = recent[slot];
+        if (r != null && r.length() == n) {
+            int i = 0;
+            while (i < n && r.charAt(i) == (buf[from + i] & 0xff)) {
+                i++;
+            }
+            if (i == n) {
+                return r;
+            }
+        }
+        r = new String(buf, from, n, StandardCharsets.ISO_8859_1);
+        recent[slot] = r;
+        return r;
+    }
+
+    /** The buffer {@link #lineInBuffer} found its line in. */
+    public byte[] buffer() {
+        return buf;
+    }
+
+    /** Where the line {@link #lineInBuffer} found begins in {@link #buffer()}. */
+    public int lineStart() {
+        return lineStart;
+    }
+
+    /** Where it ends (exclusive, CR LF excluded). */
+    public int lineEnd() {
+        return lineEnd;
+    }
+
+    /**
      * Reads one line ending in LF (a preceding CR is dropped), as ISO-8859-1. {@code budget[0]}
      * holds the bytes the section may still use and is reduced by the line; going over it is a
      * PROTOCOL failure naming {@code what}. A CR anywhere else, or a NUL, is a PROTOCOL failure.
@@ -133,13 +214,15 @@ public final class Wire {
                 throw tooLong(spill, limit, what, budget);
             }
             budget[0] -= have;
-            if (spill == null) {
-                spill = new StringBuilder(Math.max(64, have * 2));
+            if (have > 0) { // nothing buffered (the usual first read of a response): nothing to keep
+                if (spill == null) {
+                    spill = new StringBuilder(Math.max(64, have * 2));
+                }
+                spill.append(new String(buf, pos, have, StandardCharsets.ISO_8859_1));
             }
-            spill.append(new String(buf, pos, have, StandardCharsets.ISO_8859_1));
             pos = limit;
             if (!fill()) {
-                throw hooks.closed("the stream ended in the " + what + " after " + Escape.quote(spill));
+                throw hooks.closed("the stream ended in the " + what + " after " + Escape.quote(spill == null ? "" : spill));
             }
         }
     }

@@ -16,9 +16,13 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,6 +53,8 @@ public final class Dialer {
     private final Resolver resolver;
     private final Ticker ticker;
     private final SettingNames names;
+    /** The last address dialled (any thread may dial: a racy cache of one entry is enough). */
+    private volatile InetSocketAddress lastTarget;
 
     public Dialer(SocketConfig config, Resolver resolver, Ticker ticker, SettingNames names) {
         this.config = config;
@@ -91,11 +97,15 @@ public final class Dialer {
                 continue;
             }
             long share = i == addresses.size() - 1 ? left : left / (addresses.size() - i);
-            InetSocketAddress target = new InetSocketAddress(addresses.get(i), endpoint.port());
+            InetSocketAddress target = target(addresses.get(i), endpoint.port());
             SocketChannel ch = null;
             try {
                 ch = SocketChannel.open();
                 configure(ch, config);
+                if (endpoint.tls() == null) {
+                    connectNonBlocking(ch, target, share);
+                    return new Dialed(ch, null, target);
+                }
                 ch.socket().connect(target, (int) Math.max(1, Math.min(Integer.MAX_VALUE, share / 1_000_000)));
                 return handshake(endpoint, ch, target, end, facts, budget, budgetName);
             } catch (ConnectionFailure f) {
@@ -112,6 +122,48 @@ public final class Dialer {
         Duration timeout = lastKind == Kind.CONNECT_TIMEOUT ? budget : null;
         String message = Messages.describe(lastKind, facts, detail + (timeout != null ? ", " + budgetName : ""), timeout, names);
         throw new ConnectionFailure(lastKind, message, facts, last);
+    }
+
+    /**
+     * Connects a plain TCP channel in the non-blocking mode it keeps for good (see
+     * {@code Connection}), waiting at most {@code nanos} of real time, as the socket adaptor's
+     * timed connect did, but without making the adaptor: a socket object an idle connection would
+     * carry for nothing. Throws what the adaptor threw: ConnectException when refused,
+     * SocketTimeoutException when the time is up.
+     */
+    private static void connectNonBlocking(SocketChannel ch, InetSocketAddress target, long nanos) throws IOException {
+        ch.configureBlocking(false);
+        if (ch.connect(target)) {
+            return;
+        }
+        long start = Waiter.CLOCK.nanoTime();
+        try (Selector s = Selector.open()) {
+            ch.register(s, SelectionKey.OP_CONNECT);
+            while (!ch.finishConnect()) {
+                long left = nanos - (Waiter.CLOCK.nanoTime() - start);
+                if (left <= 0) {
+                    throw new SocketTimeoutException("Connect timed out");
+                }
+                s.select(Math.max(1, (left + 999_999) / 1_000_000));
+            }
+        }
+    }
+
+    /**
+     * The address to connect to, the same object as the last dial's when it is equal: every
+     * connection keeps its remote address (and so does its channel), and a pool of thousands of
+     * connections to one server need not hold thousands of copies of it.
+     */
+    private InetSocketAddress target(InetAddress address, int port) {
+        InetSocketAddress last = lastTarget;
+        // IPv6 only when the very same object: equal bytes may differ in scope (link-local).
+        if (last != null && last.getPort() == port
+                && (last.getAddress() == address || (address instanceof Inet4Address && address.equals(last.getAddress())))) {
+            return last;
+        }
+        InetSocketAddress t = new InetSocketAddress(address, port);
+        lastTarget = t;
+        return t;
     }
 
     private static void configure(SocketChannel ch, SocketConfig c) throws IOException {
@@ -137,10 +189,6 @@ public final class Dialer {
                              long end, ConnectionFacts facts, Duration budget, String budgetName) throws IOException {
         TlsSettings tls = endpoint.tls();
         int readTimeout = (int) config.readTimeout().toMillis();
-        if (tls == null) {
-            ch.socket().setSoTimeout(readTimeout);
-            return new Dialed(ch, null, target);
-        }
         String name = tls.serverName() != null ? tls.serverName() : endpoint.host();
         SSLSocket ssl = null;
         try {

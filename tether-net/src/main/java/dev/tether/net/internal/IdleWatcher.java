@@ -32,7 +32,7 @@ import java.util.concurrent.locks.LockSupport;
  * <ol>
  *   <li>{@link #watch} (the pool's onIdle): the owner sets the handle and the connection's due
  *       time (now + the delay), marks it PENDING and pushes an entry (the Watch and that due time)
- *       on a lock-free stack. No system call: the channel stays in blocking mode, and the selector
+ *       on a lock-free stack. No system call: the channel stays in its mode, and the selector
  *       is woken only if the watcher sleeps with no deadline (nothing pending), since otherwise it
  *       wakes at a due time no later than this one.</li>
  *   <li>The thread loops: move the pushed entries, oldest first, to its own FIFO (due times rise
@@ -40,7 +40,9 @@ import java.util.concurrent.locks.LockSupport;
  *       PENDING and whose due time has passed (a later due time means it was leased and returned
  *       since, and a later entry speaks for it), move it PENDING -> REGISTERING, switch it to
  *       non-blocking, register it for OP_READ, mark it WATCHED. Then select until the next due
- *       time, or with no deadline if no entry is left. Only this thread registers channels: the
+ *       time, or with no deadline if no entry is left. (A channel that is non-blocking for good,
+ *       {@link Watch#nonBlocking}, as plain TCP connections are, switches no mode here or at a
+ *       lease; its owner drops its private selector once registered, {@link Watch.Owner#watchedByWatcher}.) Only this thread registers channels: the
  *       JDK refuses to register a channel again while its previous key (cancelled at a lease)
  *       waits to be flushed by a select, and only this thread knows when one has run.</li>
  *   <li>For a ready key whose {@link Watch} it can move WATCHED -> EXPIRING, it reads one byte
@@ -57,9 +59,10 @@ import java.util.concurrent.locks.LockSupport;
  *       moves PENDING or WATCHED -> LEASED; after that CAS the thread never touches the connection
  *       (a stale entry finds it LEASED, a cancelled key is flushed by the next select). If it was
  *       WATCHED, it cancels the key. Then the lease-time check: one 1-byte read in non-blocking
- *       mode (0 bytes means alive; a PENDING connection, still blocking, is switched for it; on TLS
+ *       mode (0 bytes means alive; a PENDING connection still in blocking mode is switched for it; on TLS
  *       with bytes waiting, the TLS layer reads them first, as above), and
- *       back to blocking mode, which the JDK allows once no valid key is left.</li>
+ *       back to blocking mode unless the channel is non-blocking for good, which the JDK allows
+ *       once no valid key is left.</li>
  *   <li>{@link #closed}: the JDK closes the descriptor of a channel that is still registered only
  *       when the selector deregisters it, so a close wakes the selector; otherwise the socket could
  *       linger in CLOSE_WAIT until the next unrelated wake-up.</li>
@@ -102,6 +105,12 @@ public final class IdleWatcher {
     /** Watcher thread only: entries in due order. */
     private Entry first;
     private Entry last;
+    /**
+     * The lease-time check's one-byte buffer, per owner thread rather than per connection (an idle
+     * connection should cost as little heap as possible). On the heap, not direct: a direct
+     * buffer per thread would be native memory and a cleaner for each of many virtual threads.
+     */
+    private static final ThreadLocal<ByteBuffer> PROBE = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1));
     /** Only the watcher thread's own buffer: reads of idle channels happen one at a time there. */
     private final ByteBuffer one = ByteBuffer.allocateDirect(1);
 
@@ -152,7 +161,7 @@ public final class IdleWatcher {
         w.handle = handle;
         long due = CLOCK.nanoTime() + delayNanos;
         w.dueNanos = due;
-        w.state.set(Watch.PENDING);
+        w.state(Watch.PENDING);
         Entry e = new Entry(w, due);
         Entry head;
         do {
@@ -173,8 +182,8 @@ public final class IdleWatcher {
         int spins = 0;
         int from;
         while (true) {
-            int s = w.state.get();
-            if ((s == Watch.WATCHED || s == Watch.PENDING) && w.state.compareAndSet(s, Watch.LEASED)) {
+            int s = w.state();
+            if ((s == Watch.WATCHED || s == Watch.PENDING) && w.casState(s, Watch.LEASED)) {
                 from = s;
                 break;
             }
@@ -199,7 +208,7 @@ public final class IdleWatcher {
             }
         }
         boolean alive = check(w);
-        if (alive) {
+        if (alive && !w.nonBlocking) {
             w.channel.configureBlocking(true); // no system call if it is already blocking
         }
         return alive;
@@ -207,7 +216,7 @@ public final class IdleWatcher {
 
     /** The lease-time check: a non-blocking read of at most one byte, on the owner's thread. */
     private static boolean check(Watch w) {
-        ByteBuffer b = w.probe;
+        ByteBuffer b = PROBE.get();
         b.clear();
         PeerSignal signal;
         IOException error = null;
@@ -227,8 +236,11 @@ public final class IdleWatcher {
                     return true;
                 }
             } else {
-                // Still blocking if it was leased while PENDING: the read must not wait.
-                w.channel.configureBlocking(false);
+                // Still blocking if it was leased while PENDING: the read must not wait. (No
+                // system call for a channel that is never blocking.)
+                if (!w.nonBlocking) {
+                    w.channel.configureBlocking(false);
+                }
                 int n = w.channel.read(b);
                 if (n == 0) {
                     return true;
@@ -239,7 +251,7 @@ public final class IdleWatcher {
             error = e;
             signal = Classifier.isReset(e) ? PeerSignal.RESET : PeerSignal.LOST;
         }
-        w.state.set(Watch.DEAD);
+        w.state(Watch.DEAD);
         w.owner.peerSeen(signal, w.owner.idleNanos(), error, true);
         return false;
     }
@@ -251,7 +263,7 @@ public final class IdleWatcher {
 
     /** Stops watching before the owner closes the channel. */
     public void forget(Watch w) {
-        w.state.set(Watch.DEAD);
+        w.state(Watch.DEAD);
         SelectionKey k = w.key;
         if (k != null) {
             k.cancel();
@@ -336,13 +348,13 @@ public final class IdleWatcher {
 
     private void register(Entry e) {
         Watch w = e.watch;
-        if (w.state.get() != Watch.PENDING) {
+        if (w.state() != Watch.PENDING) {
             return; // leased or closed since; if it went idle again, a later entry speaks for it
         }
         if (w.dueNanos - e.dueNanos > 0) {
             return; // leased and returned since: its later entry registers it when that is due
         }
-        if (!w.state.compareAndSet(Watch.PENDING, Watch.REGISTERING)) {
+        if (!w.casState(Watch.PENDING, Watch.REGISTERING)) {
             return; // leased meanwhile
         }
         try {
@@ -358,7 +370,8 @@ public final class IdleWatcher {
                 k = w.channel.register(selector, SelectionKey.OP_READ, w);
             }
             w.key = k;
-            w.state.set(Watch.WATCHED);
+            w.owner.watchedByWatcher();
+            w.state(Watch.WATCHED);
         } catch (IOException | RuntimeException ex) {
             if (ex instanceof ClosedSelectorException) {
                 throw (ClosedSelectorException) ex; // a test's watcher stopped
@@ -372,7 +385,7 @@ public final class IdleWatcher {
     private void requeueNow(Watch w) {
         long now = CLOCK.nanoTime();
         w.dueNanos = now;
-        w.state.set(Watch.PENDING);
+        w.state(Watch.PENDING);
         Entry e = new Entry(w, now);
         e.next = first;
         first = e;
@@ -383,7 +396,7 @@ public final class IdleWatcher {
 
     private void ready(SelectionKey key) {
         Watch w = (Watch) key.attachment();
-        if (!w.state.compareAndSet(Watch.WATCHED, Watch.EXPIRING)) {
+        if (!w.casState(Watch.WATCHED, Watch.EXPIRING)) {
             return; // leased or closed since: not ours to touch
         }
         if (w.owner.isTls()) {
@@ -404,7 +417,7 @@ public final class IdleWatcher {
         try {
             int n = w.channel.read(one);
             if (n == 0) {
-                w.state.set(Watch.WATCHED);
+                w.state(Watch.WATCHED);
                 return;
             }
             signal = n < 0 ? PeerSignal.FIN : PeerSignal.DATA;
@@ -428,7 +441,7 @@ public final class IdleWatcher {
         } catch (RuntimeException | Error e) {
             LOG.warn("tether idle watcher: expiring a closed idle connection failed", e);
         } finally {
-            w.state.set(Watch.DEAD);
+            w.state(Watch.DEAD);
         }
     }
 }

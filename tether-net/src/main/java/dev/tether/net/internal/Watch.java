@@ -4,10 +4,10 @@ import dev.tether.net.PeerSignal;
 import dev.tether.pool.Connector.IdleHandle;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One connection's side of idle watching: its channel, its registration, and who owns it now.
@@ -54,13 +54,34 @@ public final class Watch {
          * or anything else the TLS layer reads as the end of the stream being {@link PeerSignal#FIN}.
          */
         PeerSignal readTls();
+
+        /**
+         * The watcher registered the idle connection with its selector (on the watcher's thread,
+         * while no lease can take it back): the owner may drop what only a leased connection
+         * needs. Must not block.
+         */
+        default void watchedByWatcher() {
+        }
     }
 
     final SocketChannel channel;
     final Owner owner;
-    final AtomicInteger state = new AtomicInteger(LEASED);
-    /** For the lease-time check, which runs on the owner's thread (the watcher has its own). */
-    final ByteBuffer probe = ByteBuffer.allocate(1);
+    /**
+     * Whether the channel stays in non-blocking mode for good (its owner waits with a selector of
+     * its own): the lease-time check then switches no mode either way.
+     */
+    final boolean nonBlocking;
+    /** One of the states above; read and changed through {@link #STATE} (no AtomicInteger per connection). */
+    private volatile int state = LEASED;
+    private static final VarHandle STATE;
+
+    static {
+        try {
+            STATE = MethodHandles.lookup().findVarHandle(Watch.class, "state", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     volatile SelectionKey key;
     volatile IdleHandle handle;
     /**
@@ -69,18 +90,49 @@ public final class Watch {
      */
     volatile long dueNanos;
 
+    /**
+     * A channel its owner uses in blocking mode: the lease-time check switches it for its read.
+     *
+     * @param channel the connection's channel
+     * @param owner what the watcher tells and asks
+     */
     public Watch(SocketChannel channel, Owner owner) {
+        this(channel, owner, false);
+    }
+
+    /**
+     * A channel in the mode its owner says.
+     *
+     * @param channel the connection's channel
+     * @param owner what the watcher tells and asks
+     * @param nonBlocking true if the channel is in non-blocking mode for its whole life (the
+     *        owner never uses it in blocking mode), false if the owner needs it blocking when leased
+     */
+    public Watch(SocketChannel channel, Owner owner, boolean nonBlocking) {
         this.channel = channel;
         this.owner = owner;
+        this.nonBlocking = nonBlocking;
+    }
+
+    int state() {
+        return state;
+    }
+
+    void state(int s) {
+        state = s;
+    }
+
+    boolean casState(int expected, int next) {
+        return STATE.compareAndSet(this, expected, next);
     }
 
     /** Still waiting to be registered (the deferred path). */
     boolean isPending() {
-        return state.get() == PENDING;
+        return state == PENDING;
     }
 
     /** Registered with the selector and watched. */
     boolean isWatched() {
-        return state.get() == WATCHED;
+        return state == WATCHED;
     }
 }

@@ -25,6 +25,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class WriteGuard {
     private static final Logger LOG = LoggerFactory.getLogger(WriteGuard.class);
     static final int TICK_MILLIS = 50;
+    /** The tick in nanoseconds: how long a non-blocking write waits for room before it looks at its deadline again. */
+    public static final long TICK_NANOS = TICK_MILLIS * 1_000_000L;
 
     /** What the guard needs from a connection. */
     public interface Guarded {
