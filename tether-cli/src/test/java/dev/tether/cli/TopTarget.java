@@ -49,7 +49,6 @@ public final class TopTarget {
             client.sendAndRead(HttpRequest.get(ua));
             client.sendAndRead(HttpRequest.get(ub));
         }
-        Thread.sleep(1500);
         client.sendAndRead(HttpRequest.get(ub));
         System.err.print(PoolDump.render(client.poolView())); // the README's sample dump
         System.out.println("ready " + held.status());
