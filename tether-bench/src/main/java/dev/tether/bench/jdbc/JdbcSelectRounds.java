@@ -1,5 +1,6 @@
 package dev.tether.bench.jdbc;
 
+import dev.tether.bench.Rounds;
 import dev.tether.jdbc.Databases;
 import dev.tether.jdbc.JdbcPool;
 import dev.tether.jdbc.KillScenarios;
@@ -7,13 +8,10 @@ import dev.tether.jdbc.KillScenarios;
 import javax.sql.DataSource;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@link JdbcSelectBenchmark}'s four pools, measured in alternation: on a shared 2-core machine the
@@ -39,14 +37,14 @@ public final class JdbcSelectRounds {
         pools.put("hikari", KillScenarios.hikari(db));
         List<String> names = new ArrayList<>(pools.keySet());
         for (String n : names) {
-            run(pools.get(n), threads, Duration.ofSeconds(3)); // warm-up
+            select1(pools.get(n), threads, Duration.ofSeconds(3)); // warm-up
         }
         Map<String, double[]> perSecond = new LinkedHashMap<>();
         names.forEach(n -> perSecond.put(n, new double[rounds]));
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < names.size(); i++) {
                 String n = names.get((i + r) % names.size());
-                perSecond.get(n)[r] = run(pools.get(n), threads, Duration.ofSeconds(1));
+                perSecond.get(n)[r] = select1(pools.get(n), threads, Duration.ofSeconds(1));
             }
         }
         System.out.printf(Locale.ROOT, "select 1, %d thread(s), %d rounds of 1 s per pool:%n", threads, rounds);
@@ -59,7 +57,7 @@ public final class JdbcSelectRounds {
             for (int r = 0; r < rounds; r++) {
                 ratio[r] = v[r] / hikari[r];
             }
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2fx |%n", n, median(v), min(v), max(v), median(ratio));
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2fx |%n", n, Rounds.median(v), Rounds.min(v), Rounds.max(v), Rounds.median(ratio));
         }
         for (DataSource ds : pools.values()) {
             ((AutoCloseable) ds).close();
@@ -67,40 +65,7 @@ public final class JdbcSelectRounds {
     }
 
     /** Queries per second of {@code threads} threads running select 1 for {@code d}. */
-    private static double run(DataSource ds, int threads, Duration d) throws InterruptedException {
-        LongAdder done = new LongAdder();
-        CountDownLatch finished = new CountDownLatch(threads);
-        long end = System.nanoTime() + d.toNanos();
-        long start = System.nanoTime();
-        for (int t = 0; t < threads; t++) {
-            new Thread(() -> {
-                try {
-                    while (System.nanoTime() < end) {
-                        KillScenarios.SELECT_1.run(ds);
-                        done.increment();
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                } finally {
-                    finished.countDown();
-                }
-            }).start();
-        }
-        finished.await();
-        return done.sum() / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static double min(double[] v) {
-        return Arrays.stream(v).min().orElse(0);
-    }
-
-    private static double max(double[] v) {
-        return Arrays.stream(v).max().orElse(0);
+    private static double select1(DataSource ds, int threads, Duration d) throws InterruptedException {
+        return Rounds.perSecond(threads, d, () -> KillScenarios.SELECT_1.run(ds));
     }
 }

@@ -1,16 +1,14 @@
 package dev.tether.bench.redis;
 
+import dev.tether.bench.Rounds;
 import dev.tether.redis.RedisAdmin;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * {@link RedisClientBenchmark}'s GET and SET, measured in alternation: on a shared 2-core machine
@@ -37,14 +35,14 @@ public final class RedisRounds {
         for (String op : List.of("GET", "SET")) {
             List<String> names = new ArrayList<>(clients.keySet());
             for (String n : names) {
-                run(clients.get(n), op, threads, Duration.ofSeconds(2)); // warm-up
+                send(clients.get(n), op, threads, Duration.ofSeconds(2)); // warm-up
             }
             Map<String, double[]> perSecond = new LinkedHashMap<>();
             names.forEach(n -> perSecond.put(n, new double[rounds]));
             for (int r = 0; r < rounds; r++) {
                 for (int i = 0; i < names.size(); i++) {
                     String n = names.get((i + r) % names.size());
-                    perSecond.get(n)[r] = run(clients.get(n), op, threads, Duration.ofSeconds(1));
+                    perSecond.get(n)[r] = send(clients.get(n), op, threads, Duration.ofSeconds(1));
                 }
             }
             System.out.printf(Locale.ROOT, "%s, %d thread(s), %d rounds of 1 s per client:%n", op, threads, rounds);
@@ -57,7 +55,7 @@ public final class RedisRounds {
                 for (int r = 0; r < rounds; r++) {
                     ratio[r] = v[r] / jedis[r];
                 }
-                System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2fx |%n", n, median(v), min(v), max(v), median(ratio));
+                System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2fx |%n", n, Rounds.median(v), Rounds.min(v), Rounds.max(v), Rounds.median(ratio));
             }
         }
         for (RedisPeers.Client c : clients.values()) {
@@ -66,43 +64,9 @@ public final class RedisRounds {
     }
 
     /** Commands per second of {@code threads} threads sending {@code op} for {@code d}. */
-    private static double run(RedisPeers.Client c, String op, int threads, Duration d) throws InterruptedException {
-        LongAdder done = new LongAdder();
-        CountDownLatch finished = new CountDownLatch(threads);
-        long start = System.nanoTime();
-        long end = start + d.toNanos();
-        boolean get = op.equals("GET");
-        for (int t = 0; t < threads; t++) {
-            new Thread(() -> {
-                try {
-                    while (System.nanoTime() < end) {
-                        if (get) {
-                            c.get(RedisClientBenchmark.KEY);
-                        } else {
-                            c.set(RedisClientBenchmark.KEY, RedisClientBenchmark.VALUE);
-                        }
-                        done.increment();
-                    }
-                } finally {
-                    finished.countDown();
-                }
-            }).start();
-        }
-        finished.await();
-        return done.sum() / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static double min(double[] v) {
-        return Arrays.stream(v).min().orElse(0);
-    }
-
-    private static double max(double[] v) {
-        return Arrays.stream(v).max().orElse(0);
+    private static double send(RedisPeers.Client c, String op, int threads, Duration d) throws InterruptedException {
+        return Rounds.perSecond(threads, d, op.equals("GET")
+                ? () -> c.get(RedisClientBenchmark.KEY)
+                : () -> c.set(RedisClientBenchmark.KEY, RedisClientBenchmark.VALUE));
     }
 }
