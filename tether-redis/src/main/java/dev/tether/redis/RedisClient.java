@@ -77,7 +77,7 @@ public final class RedisClient implements RedisCommands, Inspectable, AutoClosea
         this.pool = Pool.builder(endpoint, connector).config(config.pool()).ticker(config.ticker())
                 .describedAs("redis", this::withFigures).build();
         this.dispatch = new Dispatch(pool, connector, endpoint, config.ticker(), config.pool().openTimeout(), config.blockingMargin(),
-                config.pool().name());
+                config.pool().name(), config.autoPipelining());
     }
 
     /**

@@ -84,6 +84,7 @@ public final class RedisClientConfig {
     private final int maxArrayLength;
     private final int maxNestingDepth;
     private final Duration blockingMargin;
+    private final int autoPipelining;
 
     private RedisClientConfig(Builder b, PoolConfig pool, SocketConfig socket) {
         this.pool = pool;
@@ -102,6 +103,7 @@ public final class RedisClientConfig {
         maxArrayLength = b.maxArrayLength;
         maxNestingDepth = b.maxNestingDepth;
         blockingMargin = b.blockingMargin;
+        autoPipelining = b.autoPipelining;
     }
 
     /**
@@ -231,6 +233,21 @@ public final class RedisClientConfig {
      * @return the margin, 1 ms to 1 h (default 2 s)
      */
     public Duration blockingMargin() { return blockingMargin; }
+    /**
+     * How many of the pool's connections concurrent single commands share (auto-pipelining). A
+     * command that finds fewer round trips than this in flight leads one on a pooled connection;
+     * one that finds them all busy waits, and goes in the next round trip together with every
+     * other command that waited meanwhile: one write and one read for all of them, on the client
+     * and on the server. Alone, a command is sent at once as without sharing. Only commands of the
+     * retry table that do not block share (not BLPOP, XREAD BLOCK, WAIT, nor a command with its
+     * own {@link Command#readTimeout}, nor one the table does not know, such as SELECT or CLIENT);
+     * pipelines, transactions, sessions and subscriptions keep a connection of their own. Each
+     * command's retry is decided as if it had been alone: a reply that had begun is its own.
+     * 0 turns sharing off (a connection per command in flight, as Jedis does).
+     *
+     * @return 0 (off) up to the pool's connections ({@code maxPerKey}, {@code maxTotal}); default 1
+     */
+    public int autoPipelining() { return autoPipelining; }
 
     @Override
     public String toString() {
@@ -238,7 +255,7 @@ public final class RedisClientConfig {
                 + ":" + port + (database != 0 ? "/" + database : "") + ", user=" + user + ", password=" + (password != null ? Redact.MASK : "none")
                 + ", clientName=" + clientName + ", protocol=" + protocol + ", pool=" + pool + ", socket=" + socket
                 + ", maxBulkBytes=" + maxBulkBytes + ", maxArrayLength=" + maxArrayLength + ", maxNestingDepth=" + maxNestingDepth
-                + ", blockingMargin=" + blockingMargin + (tls != null ? ", tls=" + tls : "") + '}';
+                + ", blockingMargin=" + blockingMargin + ", autoPipelining=" + autoPipelining + (tls != null ? ", tls=" + tls : "") + '}';
     }
 
     /** Collects values; {@link #build()} checks them. Not thread-safe. */
@@ -259,6 +276,7 @@ public final class RedisClientConfig {
         private int maxArrayLength = 4 * 1024 * 1024;
         private int maxNestingDepth = 32;
         private Duration blockingMargin = Duration.ofSeconds(2);
+        private int autoPipelining = 1;
 
         private Builder() {
         }
@@ -280,6 +298,7 @@ public final class RedisClientConfig {
             maxArrayLength = c.maxArrayLength;
             maxNestingDepth = c.maxNestingDepth;
             blockingMargin = c.blockingMargin;
+            autoPipelining = c.autoPipelining;
         }
 
         /**
@@ -448,6 +467,13 @@ public final class RedisClientConfig {
          * @return this builder
          */
         public Builder blockingMargin(Duration v) { blockingMargin = v; return this; }
+        /**
+         * See {@link RedisClientConfig#autoPipelining()}.
+         *
+         * @param v 0 (off) up to the pool's connections ({@code maxPerKey}, {@code maxTotal}); default 1
+         * @return this builder
+         */
+        public Builder autoPipelining(int v) { autoPipelining = v; return this; }
 
         /**
          * Checks every value, the pool's and the socket's included, and builds the configuration.
@@ -493,6 +519,11 @@ public final class RedisClientConfig {
             }
             if (blockingMargin == null || blockingMargin.compareTo(Duration.ofMillis(1)) < 0 || blockingMargin.compareTo(Duration.ofHours(1)) > 0) {
                 throw new IllegalArgumentException("blockingMargin: " + blockingMargin + " (expected: >= 1 ms and <= 1 h)");
+            }
+            int connections = Math.min(p.maxPerKey(), p.maxTotal());
+            if (autoPipelining < 0 || autoPipelining > connections) {
+                throw new IllegalArgumentException("autoPipelining: " + autoPipelining + " (expected: 0 (off) up to the pool's connections,"
+                        + " pool.maxPerKey and pool.maxTotal: " + connections + ")");
             }
             return new RedisClientConfig(this, p, s);
         }

@@ -16,9 +16,12 @@ import java.util.function.Function;
 
 /**
  * A scripted server on a loopback port that reads RESP commands and answers each with the raw
- * bytes its script returns (null: close the connection): for replies a real Redis never sends.
+ * bytes its script returns (null: close the connection; ending with {@link #THEN_CLOSE}: write,
+ * then close): for replies a real Redis never sends.
  */
 final class FakeRedis implements AutoCloseable {
+    /** At the end of a script's reply: write what comes before it, then close the connection. */
+    static final String THEN_CLOSE = "\u0000close";
     private final ServerSocket server;
     private final Function<List<String>, String> script;
     private final AtomicInteger connections = new AtomicInteger();
@@ -67,8 +70,15 @@ final class FakeRedis implements AutoCloseable {
                 if (reply == null) {
                     return;
                 }
+                boolean thenClose = reply.endsWith(THEN_CLOSE);
+                if (thenClose) {
+                    reply = reply.substring(0, reply.length() - THEN_CLOSE.length());
+                }
                 out.write(reply.getBytes(StandardCharsets.ISO_8859_1));
                 out.flush();
+                if (thenClose) {
+                    return;
+                }
             }
         } catch (IOException ignored) {
             // the client went away

@@ -53,7 +53,9 @@ final class RedisPeers {
         RedisUri u = RedisUri.parse(url);
         switch (peer) {
             case "tether":
-                return tether(url, name, connections);
+                return tether(url, name, connections, RedisClientConfig.DEFAULT.autoPipelining());
+            case "tether-solo":
+                return tether(url, name, connections, 0);
             case "jedis":
                 return jedis(u, name, new JedisPoolConfig().getMaxTotal());
             case "jedis-32":
@@ -61,13 +63,17 @@ final class RedisPeers {
             case "lettuce":
                 return lettuce(u, name);
             default:
-                throw new IllegalArgumentException("peer: " + peer + " (expected: tether, jedis, jedis-32 or lettuce)");
+                if (peer.startsWith("tether-ap")) {
+                    return tether(url, name, connections, Integer.parseInt(peer.substring("tether-ap".length())));
+                }
+                throw new IllegalArgumentException("peer: " + peer + " (expected: tether, tether-solo (no auto-pipelining),"
+                        + " tether-apN (auto-pipelining on N connections), jedis, jedis-32 or lettuce)");
         }
     }
 
-    private static Client tether(String url, String name, int connections) {
+    private static Client tether(String url, String name, int connections, int autoPipelining) {
         RedisClient c = RedisClient.create(RedisClientConfig.builder(url).clientName(name)
-                .pool(p -> p.maxPerKey(connections).maxTotal(connections)).build());
+                .pool(p -> p.maxPerKey(connections).maxTotal(connections)).autoPipelining(autoPipelining).build());
         return new Client() {
             public String get(String key) { return c.get(key); }
             public void set(String key, String value) { c.set(key, value); }

@@ -16,10 +16,11 @@ import java.util.Map;
  * than the differences between clients. Here every round gives each client the same second, in a
  * rotating order, and the table reports each client's median and the median of each round's ratio
  * to Jedis (neighbours in time share the load). Run:
- * {@code java -cp tether-bench/target/benchmarks.jar dev.tether.bench.redis.RedisRounds [threads] [rounds]}.
+ * {@code java [-Dclients=tether,jedis,...] -cp tether-bench/target/benchmarks.jar dev.tether.bench.redis.RedisRounds [threads] [rounds]}
+ * (clients as {@link RedisPeers#create} names them; jedis must be among them).
  */
 public final class RedisRounds {
-    private static final String[] CLIENTS = {"tether", "jedis", "jedis-32", "lettuce"};
+    private static final String[] CLIENTS = System.getProperty("clients", "tether,tether-solo,jedis,jedis-32,lettuce").split(",");
 
     private RedisRounds() {
     }
@@ -31,7 +32,7 @@ public final class RedisRounds {
         for (String c : CLIENTS) {
             clients.put(c, RedisPeers.create(c, RedisAdmin.URL, "tether-bench-" + c, 32));
         }
-        clients.get("tether").set(RedisClientBenchmark.KEY, RedisClientBenchmark.VALUE);
+        clients.get("jedis").set(RedisClientBenchmark.KEY, RedisClientBenchmark.VALUE);
         for (String op : List.of("GET", "SET")) {
             List<String> names = new ArrayList<>(clients.keySet());
             for (String n : names) {

@@ -85,6 +85,16 @@ public final class CommandTable {
     private CommandTable() {
     }
 
+    /**
+     * Whether {@code c} may share a round trip with other callers' commands (auto-pipelining): a
+     * command this table knows, that does not block and asks for no read timeout of its own. Any
+     * other may change the connection's state ({@code SELECT}, {@code CLIENT}, {@code MULTI},
+     * {@code SUBSCRIBE}...) or hold it for long, so it goes alone on a connection of its own.
+     */
+    public static boolean shareable(Command c) {
+        return c.readTimeout() == null && TABLE.containsKey(upper(c.name())) && blockingTimeoutMillis(c) < 0;
+    }
+
     /** The safety of {@code c}, with its options read where they matter (SET, ZADD). */
     public static Safety safety(Command c) {
         Entry e = TABLE.get(upper(c.name()));

@@ -55,9 +55,16 @@ public final class Dispatch {
     private final String poolName;
     private final AtomicLongArray retries = new AtomicLongArray(RetryOutcome.values().length);
     private final EventLog events;
+    /** Concurrent single commands' shared round trips; null when auto-pipelining is off. */
+    private final Combiner combiner;
 
+    /**
+     * @param sharedConnections how many pooled connections concurrent single commands share
+     *                          (auto-pipelining, see {@link Combiner}); 0 for a connection per command
+     */
     public Dispatch(Pool<RedisConnection> pool, RedisConnector connector, Endpoint endpoint, Ticker ticker,
-                    Duration openTimeout, Duration blockingMargin, String poolName) {
+                    Duration openTimeout, Duration blockingMargin, String poolName, int sharedConnections) {
+        this.combiner = sharedConnections > 0 ? new Combiner(sharedConnections, this::roundTrip) : null;
         this.poolName = poolName;
         this.events = new EventLog(LOG, ticker, Duration.ofSeconds(10));
         this.pool = pool;
@@ -70,8 +77,29 @@ public final class Dispatch {
 
     /** One command on a pooled connection; its reply, or its server error thrown. */
     public Object call(Command c) {
-        Duration timeout = readTimeout(c, null);
         ConnectionFailure first = null;
+        if (combiner != null && CommandTable.shareable(c)) {
+            Combiner.Slot s = combiner.call(c);
+            if (s.error != null) {
+                throw s.error;
+            }
+            if (s.failure == null) {
+                if (s.reply instanceof RedisServerException) {
+                    throw (RedisServerException) s.reply;
+                }
+                return s.reply;
+            }
+            // Decided as if the command had been alone on the connection: only its own reply's
+            // bytes count as "the reply had begun"; a retry goes alone, on a fresh connection.
+            RetryPolicy.Decision d = RetryPolicy.decideShared(c, s.replyStarted, s.failure);
+            if (!d.retry()) {
+                counted(null, false);
+                throw RetryPolicy.explain(c.name(), s.failure, d, null, null);
+            }
+            retrying(c.name(), s.failure, d);
+            first = s.failure;
+        }
+        Duration timeout = readTimeout(c, null);
         while (true) {
             Lease<RedisConnection> lease = first == null ? lease(c.name()) : null;
             RedisConnection rc = lease != null ? lease.get() : fresh(c.name(), first);
@@ -138,6 +166,60 @@ public final class Dispatch {
         }
     }
 
+    /**
+     * One shared round trip (see {@link Combiner}): the commands written in one flush on a pooled
+     * connection and their replies read in order, each slot filled with its reply, or with the
+     * connection's failure and whether its own reply had begun, or with why nothing was sent.
+     */
+    private void roundTrip(List<Combiner.Slot> batch) {
+        Lease<RedisConnection> lease;
+        try {
+            lease = pool.acquire();
+        } catch (PoolException e) {
+            for (Combiner.Slot s : batch) {
+                s.error(leaseFailure(s.command.name(), e));
+            }
+            return;
+        }
+        RedisConnection rc = lease.get();
+        try {
+            rc.begin();
+            for (Combiner.Slot s : batch) {
+                rc.write(s.command);
+            }
+            rc.flush();
+            for (Combiner.Slot s : batch) {
+                long at = rc.in.position();
+                try {
+                    s.reply(rc.read(s.command.textReplies(), s.command.name()));
+                } catch (ConnectionFailure f) {
+                    s.failed(f, rc.in.receivedBeyond(at));
+                    throw f;
+                }
+            }
+        } catch (ConnectionFailure f) {
+            discard(lease, rc);
+            for (Combiner.Slot s : batch) {
+                if (!s.filled) {
+                    s.failed(f, false);
+                }
+            }
+            return;
+        } catch (IOException | RuntimeException e) {
+            discard(lease, rc);
+            for (Combiner.Slot s : batch) {
+                if (!s.filled) {
+                    s.error(unexpected(s.command.name(), e));
+                }
+            }
+            return;
+        } catch (Error e) {
+            discard(lease, rc);
+            throw e;
+        }
+        release(lease, rc);
+    }
+
     /** Leases a connection for a session: its pool's failures said as "the session could not start". */
     public Lease<RedisConnection> leaseForSession() {
         return lease(null);
@@ -151,18 +233,23 @@ public final class Dispatch {
         try {
             return pool.acquire();
         } catch (PoolException e) {
-            String prefix = what == null ? "the session could not start" : what + " was not sent";
-            Throwable cause = e.getCause();
-            if (e instanceof PoolOpenException && cause instanceof ConnectionFailure) {
-                ConnectionFailure f = (ConnectionFailure) cause;
-                throw new RedisConnectionException(prefix + ": " + f.getMessage(), e, f, false, null);
-            }
-            if (e instanceof PoolOpenException) {
-                throw new RedisConnectionException(prefix + ": a new connection to " + endpoint.authority()
-                        + " failed its handshake: " + cause.getMessage(), e, null, false, null);
-            }
-            throw new RedisConnectionException(prefix + ": " + e.getMessage(), e, null, false, null);
+            throw leaseFailure(what, e);
         }
+    }
+
+    /** The pool's failure to lend a connection as the caller reads it: nothing of {@code what} was sent. */
+    private RedisConnectionException leaseFailure(String what, PoolException e) {
+        String prefix = what == null ? "the session could not start" : what + " was not sent";
+        Throwable cause = e.getCause();
+        if (e instanceof PoolOpenException && cause instanceof ConnectionFailure) {
+            ConnectionFailure f = (ConnectionFailure) cause;
+            return new RedisConnectionException(prefix + ": " + f.getMessage(), e, f, false, null);
+        }
+        if (e instanceof PoolOpenException) {
+            return new RedisConnectionException(prefix + ": a new connection to " + endpoint.authority()
+                    + " failed its handshake: " + cause.getMessage(), e, null, false, null);
+        }
+        return new RedisConnectionException(prefix + ": " + e.getMessage(), e, null, false, null);
     }
 
     /** One command on a session's connection: no retry; a connection failure is thrown for the session to end. */

@@ -58,6 +58,8 @@ public final class RespReader {
     private final int maxDepth;
     private int pos;
     private int limit;
+    /** Bytes taken from the socket since the connection opened: tells whether a reply had begun. */
+    private long received;
     private String command = "";
 
     public RespReader(InputStream in, Hooks hooks, int bufferSize, int maxBulkBytes, int maxArrayLength, int maxNestingDepth) {
@@ -72,6 +74,16 @@ public final class RespReader {
     /** Bytes read from the socket and not yet consumed: after a whole reply, bytes the server should not have sent. */
     public int buffered() {
         return limit - pos;
+    }
+
+    /** Where the next reply starts, counted in bytes from the start of the stream. */
+    public long position() {
+        return received - (limit - pos);
+    }
+
+    /** Whether any byte beyond {@code position} (a former {@link #position()}) has arrived. */
+    public boolean receivedBeyond(long position) {
+        return received > position;
     }
 
     /**
@@ -384,6 +396,7 @@ public final class RespReader {
         if (n <= 0) {
             return false;
         }
+        received += n;
         limit = n;
         return true;
     }
@@ -405,6 +418,7 @@ public final class RespReader {
         if (n <= 0) {
             return false;
         }
+        received += n;
         limit += n;
         return true;
     }

@@ -52,7 +52,25 @@ public final class RetryPolicy {
      * @param earlier  the failure that caused the retry whose attempt failed now; null on a first attempt
      */
     public static Decision decide(List<Command> commands, int answered, boolean pinned, ConnectionFailure f, ConnectionFailure earlier) {
-        String outcome = outcome(commands, answered, f);
+        return decide(commands, answered, pinned, f, earlier, f.responseStarted());
+    }
+
+    /**
+     * The decision for one command that shared its round trip with other callers' commands: the
+     * connection's facts say whether any reply byte of the round trip arrived, {@code replyStarted}
+     * whether a byte of this command's own reply did (the replies before it do not count).
+     *
+     * @param c            the command
+     * @param replyStarted whether a byte of its own reply had arrived
+     * @param f            the connection's failure
+     */
+    public static Decision decideShared(Command c, boolean replyStarted, ConnectionFailure f) {
+        return decide(List.of(c), 0, false, f, null, replyStarted);
+    }
+
+    private static Decision decide(List<Command> commands, int answered, boolean pinned, ConnectionFailure f, ConnectionFailure earlier,
+                                   boolean replyStarted) {
+        String outcome = outcome(commands, answered, f, replyStarted);
         if (earlier != null) {
             return no(outcome, "it had already been retried once on a fresh connection after: " + earlier.getMessage());
         }
@@ -67,7 +85,7 @@ public final class RetryPolicy {
             return no(outcome, f.requestBytesWritten() == 0 ? "tether did not retry it"
                     : "tether did not retry it because the connection was new (not a stale pooled one)");
         }
-        if (f.responseStarted()) {
+        if (replyStarted) {
             return no(outcome, "tether did not retry it because the reply had begun");
         }
         if (f.kind() == Kind.READ_TIMEOUT) {
@@ -109,7 +127,7 @@ public final class RetryPolicy {
         return !f.duringOpen() && f.requestBytesWritten() > 0;
     }
 
-    private static String outcome(List<Command> commands, int answered, ConnectionFailure f) {
+    private static String outcome(List<Command> commands, int answered, ConnectionFailure f, boolean replyStarted) {
         boolean one = commands.size() == 1;
         if (f.duringOpen()) {
             return "nothing was sent (no connection could be opened)";
@@ -125,7 +143,7 @@ public final class RetryPolicy {
             return "replies arrived for the first " + answered + " of " + commands.size() + " commands; the other "
                     + (commands.size() - answered) + " may have been applied";
         }
-        if (f.responseStarted()) {
+        if (replyStarted) {
             return "the server had begun to reply, so it has probably applied " + (one ? "it" : "them");
         }
         return (one ? "it" : "they") + " may have been applied: " + f.requestBytesWritten()

@@ -1,0 +1,183 @@
+package dev.tether.redis.internal;
+
+import dev.tether.net.ConnectionFailure;
+import dev.tether.redis.Command;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Auto-pipelining without a thread of its own: concurrent callers' single commands travel
+ * together, one write and one read loop per round trip, on at most {@code rounds} connections at
+ * once.
+ *
+ * <p>Why: Redis answers commands one at a time on one thread, and on a busy host most of its time
+ * and the client's goes to one {@code read} and one {@code write} system call per command on each
+ * side. Commands that share a round trip share those calls. A client that waits for every round
+ * trip on a connection of its own (Jedis's model) pays them per command; one that hands every
+ * command to an I/O thread (Lettuce's) pays a thread switch per command instead. Here the caller
+ * that finds a round trip free leads it: it takes every command waiting in the queue (its own
+ * among them, or not), leases a pooled connection (idle-watched and checked at lease as any other),
+ * writes them in one flush, reads their replies in order, and hands each to its caller. Callers
+ * whose commands are in someone else's round trip park until their reply is in. Alone, a caller
+ * leads its own one-command round trip: the cost of coming together is a queue node and a CAS.
+ *
+ * <p>No caller waits for ever on another's luck: every leader, when it gives its round trip back,
+ * wakes the caller at the head of the queue so that it leads the next one; a woken caller whose
+ * command was answered meanwhile still leads one round trip if commands wait and a round trip is
+ * free, so the wake-up is never lost. The queue holds at most one command per calling thread: each
+ * caller waits for its own reply, so nothing piles up beyond the callers that exist.
+ *
+ * <p>What fills a slot is the {@link Runner}'s job (Dispatch): the reply, or the connection's
+ * failure with whether this command's own reply had begun, so that each caller decides its own
+ * retry by the command table as if it had been alone on the connection.
+ */
+final class Combiner {
+    /** At most this many commands per round trip: bounds the write and the wait of the last one. */
+    static final int MAX_BATCH = 128;
+
+    /** One caller's command on its way; the fields are written by the round trip's leader before {@link #done}. */
+    static final class Slot {
+        final Command command;
+        final Thread owner;
+        /** The reply (a {@code RedisServerException} for an error reply). */
+        Object reply;
+        /** The connection failed before this command's reply was whole. */
+        ConnectionFailure failure;
+        /** With {@link #failure}: a byte of this command's own reply had arrived. */
+        boolean replyStarted;
+        /** Nothing was sent, or something unexpected: thrown to the caller as it is. */
+        RuntimeException error;
+        /** One of the three above was set (a reply may be null: a nil). */
+        boolean filled;
+        volatile boolean done;
+
+        Slot(Command command, Thread owner) {
+            this.command = command;
+            this.owner = owner;
+        }
+
+        void reply(Object r) {
+            reply = r;
+            filled = true;
+        }
+
+        void failed(ConnectionFailure f, boolean started) {
+            failure = f;
+            replyStarted = started;
+            filled = true;
+        }
+
+        void error(RuntimeException e) {
+            error = e;
+            filled = true;
+        }
+    }
+
+    /** Sends a round trip's commands and fills their slots; must not throw for a connection's failure. */
+    interface Runner {
+        void run(List<Slot> batch);
+    }
+
+    private final ConcurrentLinkedQueue<Slot> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger free;
+    private final Runner runner;
+
+    Combiner(int rounds, Runner runner) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("rounds: " + rounds + " (expected: >= 1)");
+        }
+        this.free = new AtomicInteger(rounds);
+        this.runner = runner;
+    }
+
+    /** Sends {@code c} with whatever other callers' commands wait beside it; returns its filled slot. */
+    Slot call(Command c) {
+        Slot s = new Slot(c, Thread.currentThread());
+        queue.add(s);
+        try {
+            while (!s.done) {
+                if (!queue.isEmpty() && take()) {
+                    lead();
+                } else {
+                    LockSupport.park(this);
+                }
+            }
+            // A leader that gave its round trip back may have woken this caller to lead the next one
+            // just as its own reply came in: lead it, so that the commands behind are not stranded.
+            if (!queue.isEmpty() && take()) {
+                lead();
+            }
+        } catch (Error e) {
+            // Nothing of ours may go out after we have thrown: take our command back if it still waits.
+            queue.remove(s);
+            throw e;
+        }
+        return s;
+    }
+
+    private boolean take() {
+        for (int n = free.get(); n > 0; n = free.get()) {
+            if (free.compareAndSet(n, n - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One round trip of whatever waits, then the round trip given back and the next leader woken. */
+    private void lead() {
+        List<Slot> batch = null;
+        try {
+            for (Slot s; (batch == null || batch.size() < MAX_BATCH) && (s = queue.poll()) != null; ) {
+                if (batch == null) {
+                    batch = new ArrayList<>(Math.min(MAX_BATCH, 8));
+                }
+                batch.add(s);
+            }
+            if (batch != null) {
+                runner.run(batch);
+            }
+        } catch (RuntimeException e) {
+            // A bug in the runner: each command it carried fails with it; the leader's own command,
+            // carried or not, ends as its slot says.
+            fail(batch, e);
+        } catch (Error e) {
+            fail(batch, new IllegalStateException("the round trip failed: " + e, e));
+            throw e;
+        } finally {
+            if (batch != null) {
+                Thread me = Thread.currentThread();
+                for (Slot s : batch) {
+                    s.done = true;
+                    if (s.owner != me) {
+                        LockSupport.unpark(s.owner);
+                    }
+                }
+            }
+            free.incrementAndGet();
+            Slot next = queue.peek();
+            if (next != null) {
+                LockSupport.unpark(next.owner);
+            }
+        }
+    }
+
+    private static void fail(List<Slot> batch, RuntimeException e) {
+        if (batch != null) {
+            for (Slot s : batch) {
+                if (!s.filled) {
+                    s.error(e);
+                }
+            }
+        }
+    }
+
+    /** Commands waiting for a round trip (for tests and the pool's view). */
+    int waiting() {
+        return queue.size();
+    }
+}
