@@ -22,8 +22,10 @@ import java.util.concurrent.locks.LockSupport;
  * that finds a round trip free leads it: it takes every command waiting in the queue (its own
  * among them, or not), leases a pooled connection (idle-watched and checked at lease as any other),
  * writes them in one flush, reads their replies in order, and hands each to its caller. Callers
- * whose commands are in someone else's round trip park until their reply is in. Alone, a caller
- * leads its own one-command round trip: the cost of coming together is a queue node and a CAS.
+ * whose commands are in someone else's round trip park until their reply is in. A caller that
+ * finds the queue empty and a round trip free leads at once, without queueing: alone, the cost of
+ * sharing is a CAS and a slot. A leader that is awake anyway leads one round trip more before it
+ * returns, for the commands that queued behind it: waking the next leader is the costliest step.
  *
  * <p>No caller waits for ever on another's luck: every leader, when it gives its round trip back,
  * wakes the caller at the head of the queue so that it leads the next one; a woken caller whose
@@ -97,11 +99,17 @@ final class Combiner {
     /** Sends {@code c} with whatever other callers' commands wait beside it; returns its filled slot. */
     Slot call(Command c) {
         Slot s = new Slot(c, Thread.currentThread());
+        if (queue.isEmpty() && take()) {
+            // Alone (the common case at low load): lead a round trip that starts with this command,
+            // without passing it through the queue.
+            hold(s, s);
+            return s;
+        }
         queue.add(s);
         try {
             while (!s.done) {
                 if (!queue.isEmpty() && take()) {
-                    lead();
+                    hold(s, null);
                 } else {
                     LockSupport.park(this);
                 }
@@ -109,7 +117,11 @@ final class Combiner {
             // A leader that gave its round trip back may have woken this caller to lead the next one
             // just as its own reply came in: lead it, so that the commands behind are not stranded.
             if (!queue.isEmpty() && take()) {
-                lead();
+                try {
+                    lead(null);
+                } finally {
+                    release();
+                }
             }
         } catch (Error e) {
             // Nothing of ours may go out after we have thrown: take our command back if it still waits.
@@ -128,9 +140,34 @@ final class Combiner {
         return false;
     }
 
-    /** One round trip of whatever waits, then the round trip given back and the next leader woken. */
-    private void lead() {
+    /**
+     * Holding a round trip ({@link #take}), awake: leads while {@code own} is not answered (the
+     * caller would only wait), and one round trip more for the commands that queued behind it,
+     * which saves the next leader's wake-up, the costliest step on a busy host; then gives it back.
+     */
+    private void hold(Slot own, Slot first) {
+        try {
+            lead(first);
+            boolean more = true;
+            while (!queue.isEmpty() && (!own.done || more)) {
+                more &= !own.done;
+                lead(null);
+            }
+        } finally {
+            release();
+        }
+    }
+
+    /**
+     * One round trip: {@code first} (a command that did not queue, or null) and whatever waits;
+     * the caller holds a round trip ({@link #take}) and gives it back.
+     */
+    private void lead(Slot first) {
         List<Slot> batch = null;
+        if (first != null) {
+            batch = new ArrayList<>(4);
+            batch.add(first);
+        }
         try {
             for (Slot s; (batch == null || batch.size() < MAX_BATCH) && (s = queue.poll()) != null; ) {
                 if (batch == null) {
@@ -158,11 +195,15 @@ final class Combiner {
                     }
                 }
             }
-            free.incrementAndGet();
-            Slot next = queue.peek();
-            if (next != null) {
-                LockSupport.unpark(next.owner);
-            }
+        }
+    }
+
+    /** Gives a round trip back and wakes the caller at the head of the queue to lead the next one. */
+    private void release() {
+        free.incrementAndGet();
+        Slot next = queue.peek();
+        if (next != null) {
+            LockSupport.unpark(next.owner);
         }
     }
 
