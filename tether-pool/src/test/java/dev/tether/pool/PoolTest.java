@@ -620,6 +620,32 @@ class PoolTest {
         assertThat(connector.openAttempts.get()).isEqualTo(2);
     }
 
+    /**
+     * A waiter whose deadline is the very end of the backoff: its turn to open comes with no time
+     * left. It hears the timeout with the last open failure (what a user needs), not an open tried
+     * in 0 ms, and nothing is opened for it.
+     */
+    @Test
+    void aTurnToOpenThatComesAtTheWaitersDeadlineEndsInTheTimeoutWithTheLastFailure() throws Exception {
+        Pool<FakeConnection> p = pool(b -> b.openBackoff(Backoff.exponential(ofSeconds(1), ofSeconds(8))));
+        IOException down = new IOException("server down");
+        connector.failNextOpen(down);
+        assertThatThrownBy(p::acquire).hasCause(down);
+        long end = p.maintain(ticker.now());
+        Future<Lease<FakeConnection>> waiter = threads.submit(() -> p.acquire(Duration.ofNanos(end - ticker.now())));
+        awaitWaiting(p, 1);
+        ticker.advanceNanos(end - ticker.now());
+        p.maintain(ticker.now());
+        assertThatThrownBy(() -> waiter.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(PoolTimeoutException.class)
+                .hasMessageContaining("the last attempt to open one failed: java.io.IOException: server down");
+        assertThat(connector.openAttempts.get()).isEqualTo(1);
+        assertThat(p.stats().opening()).isZero();
+        assertThat(p.stats().waiting()).isZero();
+        // The slot was given back: the next caller opens.
+        p.acquire(Duration.ZERO).close();
+        assertThat(connector.openAttempts.get()).isEqualTo(2);
+    }
+
     @Test
     void backoffDoublesUpToItsMaximumAndResetsOnSuccess() {
         Pool<FakeConnection> p = pool(b -> b.openBackoff(Backoff.exponential(ofSeconds(1), ofSeconds(3))));

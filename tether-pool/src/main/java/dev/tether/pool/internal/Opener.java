@@ -68,6 +68,23 @@ final class Opener<K, C> {
         return opened(sub, c, now);
     }
 
+    /**
+     * Frees a slot reserved for a caller whose deadline passed before the open could start: no
+     * failure is counted and no backoff starts (the server was not tried); a waiter may take it.
+     */
+    void cancel(SubPool<K, C> sub) {
+        Actions<K, C> actions = new Actions<>();
+        engine.lock();
+        try {
+            engine.openFailedLocked();
+            sub.openCancelledLocked();
+            engine.dispatchLocked(ticker.nanoTime(), actions);
+        } finally {
+            engine.unlock();
+        }
+        actions.run(engine, null);
+    }
+
     /** Opens one connection for min idle (housekeeping reserved the slot) and offers it. */
     void openInBackground(SubPool<K, C> sub) {
         Entry<K, C> e;

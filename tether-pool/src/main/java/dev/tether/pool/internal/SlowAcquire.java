@@ -98,7 +98,21 @@ final class SlowAcquire<K, C> {
                 listener.waiting(sub.key);
                 Object result = await(sub, w);
                 now = ticker.nanoTime();
-                if (result == Waiter.PERMIT) {
+                if (result == Waiter.PERMIT && Nanos.reached(now, deadline)) {
+                    // The slot came free (a backoff ended) just as the caller's time ran out: an
+                    // open with no time left could only say "0 ms"; the caller hears the timeout
+                    // with the last open failure instead, and the slot goes to the next waiter.
+                    opener.cancel(sub);
+                    PoolTimeoutException timeout;
+                    engine.lock();
+                    try {
+                        timeout = sub.timeoutLocked(now - start, start);
+                    } finally {
+                        engine.unlock();
+                    }
+                    listener.timedOut(sub.key, now - start);
+                    throw timeout;
+                } else if (result == Waiter.PERMIT) {
                     lease = openAndLend(sub, now, deadline, ts, now - start);
                 } else {
                     @SuppressWarnings("unchecked")

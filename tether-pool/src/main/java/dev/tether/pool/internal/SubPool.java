@@ -310,6 +310,11 @@ final class SubPool<K, C> {
         }
     }
 
+    /** A reserved slot was given back unused: the caller's deadline passed before its open could start. */
+    void openCancelledLocked() {
+        opening--;
+    }
+
     /** An open in a reserved slot failed at {@code now}: backs off; returns when opens may start again. */
     long openFailedLocked(Throwable failure, long now, RandomGenerator random) {
         opening--;
