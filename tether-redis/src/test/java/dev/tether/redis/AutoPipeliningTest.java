@@ -163,6 +163,9 @@ class AutoPipeliningTest {
         assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("SELECT", 1))).isFalse();
         assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("CLIENT", "SETNAME", "x"))).isFalse();
         assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("BLPOP", "k", 5))).isFalse();
+        assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("blpop", "k", 0))).isFalse();
+        assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("WAIT", 1, 0))).isFalse();
+        assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("BZMPOP", 1, 1, "z", "MIN"))).isFalse();
         assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("XREAD", "BLOCK", 10, "STREAMS", "s", "$"))).isFalse();
         assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("XREAD", "STREAMS", "s", "0"))).isTrue();
         assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("GET", "k").readTimeout(java.time.Duration.ofSeconds(1)))).isFalse();

@@ -38,7 +38,7 @@ public class RedisClientBenchmark {
     static final String KEY = "tether-bench:key";
     static final String VALUE = "xxx";
 
-    @Param({"tether", "jedis", "jedis-32", "lettuce"})
+    @Param({"tether", "tether-solo", "jedis", "jedis-32", "lettuce"})
     public String client;
 
     private RedisPeers.Client peer;

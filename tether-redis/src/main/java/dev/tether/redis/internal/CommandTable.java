@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What tether knows about each command: whether sending it twice can change anything (the retry
@@ -57,6 +58,9 @@ public final class CommandTable {
             "HSET", "HMSET", "HDEL", "LSET", "SADD", "SREM", "ZADD", "ZREM", "PFADD", "GEOADD", "XACK",
             "FLUSHDB", "FLUSHALL");
     private static final Map<String, Entry> TABLE = new HashMap<>();
+    /** The commands {@link #blockingTimeoutMillis} reads a timeout from. */
+    private static final Set<String> MAY_BLOCK = Set.of("BLPOP", "BRPOP", "BZPOPMIN", "BZPOPMAX",
+            "BRPOPLPUSH", "BLMOVE", "BLMPOP", "BZMPOP", "WAIT", "WAITAOF", "XREAD", "XREADGROUP");
 
     static {
         for (String c : READS) {
@@ -92,8 +96,14 @@ public final class CommandTable {
      * {@code SUBSCRIBE}...) or hold it for long, so it goes alone on a connection of its own.
      */
     public static boolean shareable(Command c) {
-        return c.readTimeout() == null && TABLE.containsKey(upper(c.name())) && blockingTimeoutMillis(c) < 0;
+        if (c.readTimeout() != null) {
+            return false;
+        }
+        String name = upper(c.name());
+        // Checked per command on the hot path: one lookup, and the blocking rules only for their names.
+        return TABLE.containsKey(name) && (!MAY_BLOCK.contains(name) || blockingTimeoutMillis(c) < 0);
     }
+
 
     /** The safety of {@code c}, with its options read where they matter (SET, ZADD). */
     public static Safety safety(Command c) {
