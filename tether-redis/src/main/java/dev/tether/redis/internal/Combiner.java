@@ -3,8 +3,6 @@ package dev.tether.redis.internal;
 import dev.tether.net.ConnectionFailure;
 import dev.tether.redis.Command;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -56,6 +54,8 @@ final class Combiner {
         /** One of the three above was set (a reply may be null: a nil). */
         boolean filled;
         volatile boolean done;
+        /** The next command of the same round trip: the leader links them (no list to allocate). */
+        Slot next;
 
         Slot(Command command, Thread owner) {
             this.command = command;
@@ -79,9 +79,12 @@ final class Combiner {
         }
     }
 
-    /** Sends a round trip's commands and fills their slots; must not throw for a connection's failure. */
+    /**
+     * Sends a round trip's commands, {@code first} and those linked after it by {@link Slot#next},
+     * and fills their slots; must not throw for a connection's failure.
+     */
     interface Runner {
-        void run(List<Slot> batch);
+        void run(Slot first);
     }
 
     private final ConcurrentLinkedQueue<Slot> queue = new ConcurrentLinkedQueue<>();
@@ -163,37 +166,39 @@ final class Combiner {
      * the caller holds a round trip ({@link #take}) and gives it back.
      */
     private void lead(Slot first) {
-        List<Slot> batch = null;
-        if (first != null) {
-            batch = new ArrayList<>(4);
-            batch.add(first);
+        Slot head = first;
+        Slot tail = first;
+        int n = first == null ? 0 : 1;
+        for (Slot s; n < MAX_BATCH && (s = queue.poll()) != null; n++) {
+            if (tail == null) {
+                head = s;
+            } else {
+                tail.next = s;
+            }
+            tail = s;
+        }
+        if (head == null) {
+            return;
         }
         try {
-            for (Slot s; (batch == null || batch.size() < MAX_BATCH) && (s = queue.poll()) != null; ) {
-                if (batch == null) {
-                    batch = new ArrayList<>(Math.min(MAX_BATCH, 8));
-                }
-                batch.add(s);
-            }
-            if (batch != null) {
-                runner.run(batch);
-            }
+            runner.run(head);
         } catch (RuntimeException e) {
             // A bug in the runner: each command it carried fails with it; the leader's own command,
             // carried or not, ends as its slot says.
-            fail(batch, e);
+            fail(head, e);
         } catch (Error e) {
-            fail(batch, new IllegalStateException("the round trip failed: " + e, e));
+            fail(head, new IllegalStateException("the round trip failed: " + e, e));
             throw e;
         } finally {
-            if (batch != null) {
-                Thread me = Thread.currentThread();
-                for (Slot s : batch) {
-                    s.done = true;
-                    if (s.owner != me) {
-                        LockSupport.unpark(s.owner);
-                    }
+            Thread me = Thread.currentThread();
+            for (Slot s = head; s != null; ) {
+                Slot next = s.next;
+                s.next = null;
+                s.done = true; // after this the owner may return: nothing of the slot is touched again
+                if (s.owner != me) {
+                    LockSupport.unpark(s.owner);
                 }
+                s = next;
             }
         }
     }
@@ -207,12 +212,10 @@ final class Combiner {
         }
     }
 
-    private static void fail(List<Slot> batch, RuntimeException e) {
-        if (batch != null) {
-            for (Slot s : batch) {
-                if (!s.filled) {
-                    s.error(e);
-                }
+    private static void fail(Slot head, RuntimeException e) {
+        for (Slot s = head; s != null; s = s.next) {
+            if (!s.filled) {
+                s.error(e);
             }
         }
     }

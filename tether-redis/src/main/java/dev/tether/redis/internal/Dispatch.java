@@ -171,12 +171,12 @@ public final class Dispatch {
      * connection and their replies read in order, each slot filled with its reply, or with the
      * connection's failure and whether its own reply had begun, or with why nothing was sent.
      */
-    private void roundTrip(List<Combiner.Slot> batch) {
+    private void roundTrip(Combiner.Slot batch) {
         Lease<RedisConnection> lease;
         try {
             lease = pool.acquire();
         } catch (PoolException e) {
-            for (Combiner.Slot s : batch) {
+            for (Combiner.Slot s = batch; s != null; s = s.next) {
                 s.error(leaseFailure(s.command.name(), e));
             }
             return;
@@ -184,11 +184,11 @@ public final class Dispatch {
         RedisConnection rc = lease.get();
         try {
             rc.begin();
-            for (Combiner.Slot s : batch) {
+            for (Combiner.Slot s = batch; s != null; s = s.next) {
                 rc.write(s.command);
             }
             rc.flush();
-            for (Combiner.Slot s : batch) {
+            for (Combiner.Slot s = batch; s != null; s = s.next) {
                 long at = rc.in.position();
                 try {
                     s.reply(rc.read(s.command.textReplies(), s.command.name()));
@@ -199,7 +199,7 @@ public final class Dispatch {
             }
         } catch (ConnectionFailure f) {
             discard(lease, rc);
-            for (Combiner.Slot s : batch) {
+            for (Combiner.Slot s = batch; s != null; s = s.next) {
                 if (!s.filled) {
                     s.failed(f, false);
                 }
@@ -207,7 +207,7 @@ public final class Dispatch {
             return;
         } catch (IOException | RuntimeException e) {
             discard(lease, rc);
-            for (Combiner.Slot s : batch) {
+            for (Combiner.Slot s = batch; s != null; s = s.next) {
                 if (!s.filled) {
                     s.error(unexpected(s.command.name(), e));
                 }

@@ -24,7 +24,8 @@ class CombinerTest {
     @Test
     void aLoneCallerLeadsItsOwnRoundTrip() {
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
-        Combiner c = new Combiner(1, batch -> {
+        Combiner c = new Combiner(1, first -> {
+            List<Combiner.Slot> batch = slots(first);
             sizes.add(batch.size());
             batch.forEach(s -> s.reply(s.command.arg(0)));
         });
@@ -40,7 +41,8 @@ class CombinerTest {
         CountDownLatch firstIn = new CountDownLatch(1);
         CountDownLatch letFirstGo = new CountDownLatch(1);
         List<List<String>> trips = Collections.synchronizedList(new ArrayList<>());
-        Combiner c = new Combiner(1, batch -> {
+        Combiner c = new Combiner(1, first -> {
+            List<Combiner.Slot> batch = slots(first);
             List<String> names = new ArrayList<>();
             batch.forEach(s -> names.add((String) s.command.arg(0)));
             trips.add(names);
@@ -87,7 +89,8 @@ class CombinerTest {
             AtomicInteger most = new AtomicInteger();
             AtomicInteger trips = new AtomicInteger();
             int limit = rounds;
-            Combiner c = new Combiner(rounds, batch -> {
+            Combiner c = new Combiner(rounds, first -> {
+                List<Combiner.Slot> batch = slots(first);
                 int now = inFlight.incrementAndGet();
                 most.accumulateAndGet(now, Math::max);
                 trips.incrementAndGet();
@@ -131,7 +134,8 @@ class CombinerTest {
     @Test
     void aRunnerThatThrowsFailsTheCommandsItCarriedAndTheNextRoundTripStillRuns() {
         AtomicInteger calls = new AtomicInteger();
-        Combiner c = new Combiner(1, batch -> {
+        Combiner c = new Combiner(1, first -> {
+            List<Combiner.Slot> batch = slots(first);
             if (calls.getAndIncrement() == 0) {
                 throw new IllegalStateException("boom");
             }
@@ -144,6 +148,15 @@ class CombinerTest {
     @Test
     void roundsMustBePositive() {
         assertThatThrownBy(() -> new Combiner(0, b -> { })).hasMessage("rounds: 0 (expected: >= 1)");
+    }
+
+    /** A round trip's slots, as the runner is given them (linked). */
+    private static List<Combiner.Slot> slots(Combiner.Slot first) {
+        List<Combiner.Slot> out = new ArrayList<>();
+        for (Combiner.Slot s = first; s != null; s = s.next) {
+            out.add(s);
+        }
+        return out;
     }
 
     private static void await(CountDownLatch l) {
