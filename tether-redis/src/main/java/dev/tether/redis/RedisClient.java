@@ -76,8 +76,8 @@ public final class RedisClient implements RedisCommands, Inspectable, AutoClosea
                 config.maxNestingDepth()), handshake(config));
         this.pool = Pool.builder(endpoint, connector).config(config.pool()).ticker(config.ticker())
                 .describedAs("redis", this::withFigures).build();
-        this.dispatch = new Dispatch(pool, connector, endpoint, config.ticker(), config.pool().openTimeout(), config.blockingMargin(),
-                config.pool().name(), config.autoPipelining());
+        this.dispatch = new Dispatch(pool, connector, endpoint, config.ticker(), config.pool().openTimeout(),
+                config.pool().acquireTimeout(), config.blockingMargin(), config.pool().name(), config.autoPipelining());
     }
 
     /**

@@ -157,6 +157,45 @@ class AutoPipeliningTest {
     }
 
     @Test
+    void aCommandStuckBehindAStalledRoundTripFailsUnsentAtTheAcquireTimeout() throws Exception {
+        List<List<String>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch firstIn = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (FakeRedis fake = new FakeRedis(cmd -> {
+            seen.add(cmd);
+            if (cmd.equals(List.of("GET", "first"))) {
+                firstIn.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return "$1\r\nF\r\n";
+            }
+            return ":1\r\n";
+        }); RedisClient c = RedisClient.create(RedisClientConfig.builder().host("127.0.0.1").port(fake.port())
+                .pool(p -> p.acquireTimeout(java.time.Duration.ofMillis(300))).autoPipelining(1).build())) {
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                Future<Object> first = threads.submit(() -> c.get("first"));
+                assertThat(firstIn.await(10, TimeUnit.SECONDS)).isTrue();
+                Future<Object> late = threads.submit(() -> c.incr("late"));
+                Throwable t = catchThrowableOfType(() -> late.get(10, TimeUnit.SECONDS), java.util.concurrent.ExecutionException.class).getCause();
+                assertThat(t).isInstanceOf(RedisConnectionException.class)
+                        .hasMessageStartingWith("INCR was not sent: it waited 300 ms for a round trip on the connections it shares")
+                        .hasMessageContaining("RedisClientConfig.pool(p -> p.acquireTimeout(...))");
+                assertThat(((RedisConnectionException) t).mayHaveBeenApplied()).isFalse();
+                release.countDown();
+                assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("F");
+                assertThat(c.incr("after")).isEqualTo(1L);
+                assertThat(seen).containsExactly(List.of("GET", "first"), List.of("INCR", "after"));
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void commandsThatChangeOrHoldTheConnectionDoNotShareIt() {
         assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("GET", "k"))).isTrue();
         assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("INCR", "k"))).isTrue();
@@ -304,7 +343,7 @@ class AutoPipeliningTest {
         long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < until) {
             Thread t = caller.get();
-            if (t != null && t.getState() == Thread.State.WAITING) {
+            if (t != null && (t.getState() == Thread.State.WAITING || t.getState() == Thread.State.TIMED_WAITING)) {
                 return;
             }
             Thread.onSpinWait();

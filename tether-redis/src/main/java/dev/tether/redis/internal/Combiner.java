@@ -1,7 +1,11 @@
 package dev.tether.redis.internal;
 
 import dev.tether.net.ConnectionFailure;
+import dev.tether.pool.Ticker;
 import dev.tether.redis.Command;
+
+import java.time.Duration;
+import java.util.function.Function;
 
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +33,9 @@ import java.util.concurrent.locks.LockSupport;
  * wakes the caller at the head of the queue so that it leads the next one; a woken caller whose
  * command was answered meanwhile still leads one round trip if commands wait and a round trip is
  * free, so the wake-up is never lost. The queue holds at most one command per calling thread: each
- * caller waits for its own reply, so nothing piles up beyond the callers that exist.
+ * caller waits for its own reply, so nothing piles up beyond the callers that exist; and a command
+ * that waited the pool's acquire timeout without being taken into a round trip (the ones ahead of
+ * it stalled) leaves the queue and fails, unsent, as a caller waiting for a pooled connection would.
  *
  * <p>What fills a slot is the {@link Runner}'s job (Dispatch): the reply, or the connection's
  * failure with whether this command's own reply had begun, so that each caller decides its own
@@ -90,13 +96,26 @@ final class Combiner {
     private final ConcurrentLinkedQueue<Slot> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger free;
     private final Runner runner;
+    private final Ticker ticker;
+    private final long maxWaitNanos;
+    private final Function<Command, RuntimeException> notSent;
 
-    Combiner(int rounds, Runner runner) {
+    /**
+     * @param rounds  round trips in flight at once (connections shared)
+     * @param runner  sends a round trip
+     * @param ticker  the client's clock
+     * @param maxWait how long a command may wait in the queue before it fails unsent (the pool's acquire timeout)
+     * @param notSent the failure of a command that waited that long
+     */
+    Combiner(int rounds, Runner runner, Ticker ticker, Duration maxWait, Function<Command, RuntimeException> notSent) {
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds: " + rounds + " (expected: >= 1)");
         }
         this.free = new AtomicInteger(rounds);
         this.runner = runner;
+        this.ticker = ticker;
+        this.maxWaitNanos = maxWait.toNanos();
+        this.notSent = notSent;
     }
 
     /** Sends {@code c} with whatever other callers' commands wait beside it; returns its filled slot. */
@@ -109,12 +128,23 @@ final class Combiner {
             return s;
         }
         queue.add(s);
+        long deadline = ticker.nanoTime() + maxWaitNanos;
         try {
             while (!s.done) {
                 if (!queue.isEmpty() && take()) {
                     hold(s, null);
+                    continue;
+                }
+                long left = deadline - ticker.nanoTime();
+                if (left > 0) {
+                    LockSupport.parkNanos(this, left);
+                } else if (queue.remove(s)) {
+                    // Not sent after the pool's acquire timeout: the round trips ahead of it did not
+                    // end in time (a stalled server). Nothing of it left this client.
+                    s.error(notSent.apply(c));
+                    break;
                 } else {
-                    LockSupport.park(this);
+                    LockSupport.park(this); // a leader took it: in flight, bounded by its reads' timeouts
                 }
             }
             // A leader that gave its round trip back may have woken this caller to lead the next one

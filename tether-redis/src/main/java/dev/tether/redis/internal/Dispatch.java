@@ -63,8 +63,13 @@ public final class Dispatch {
      *                          (auto-pipelining, see {@link Combiner}); 0 for a connection per command
      */
     public Dispatch(Pool<RedisConnection> pool, RedisConnector connector, Endpoint endpoint, Ticker ticker,
-                    Duration openTimeout, Duration blockingMargin, String poolName, int sharedConnections) {
-        this.combiner = sharedConnections > 0 ? new Combiner(sharedConnections, this::roundTrip) : null;
+                    Duration openTimeout, Duration acquireTimeout, Duration blockingMargin, String poolName, int sharedConnections) {
+        this.combiner = sharedConnections > 0 ? new Combiner(sharedConnections, this::roundTrip, ticker, acquireTimeout,
+                c -> new RedisConnectionException(c.name() + " was not sent: it waited " + acquireTimeout.toMillis()
+                        + " ms for a round trip on the connections it shares with other callers (" + sharedConnections
+                        + ", autoPipelining) to " + endpoint.authority() + ", and the round trips ahead of it had not ended (a slow or"
+                        + " stalled server); raise RedisClientConfig.pool(p -> p.acquireTimeout(...)), or give the commands more"
+                        + " connections with RedisClientConfig.autoPipelining(...)", null, null, false, null)) : null;
         this.poolName = poolName;
         this.events = new EventLog(LOG, ticker, Duration.ofSeconds(10));
         this.pool = pool;

@@ -1,8 +1,10 @@
 package dev.tether.redis.internal;
 
+import dev.tether.pool.Ticker;
 import dev.tether.redis.Command;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,7 +26,7 @@ class CombinerTest {
     @Test
     void aLoneCallerLeadsItsOwnRoundTrip() {
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
-        Combiner c = new Combiner(1, first -> {
+        Combiner c = combiner(1, first -> {
             List<Combiner.Slot> batch = slots(first);
             sizes.add(batch.size());
             batch.forEach(s -> s.reply(s.command.arg(0)));
@@ -41,7 +43,7 @@ class CombinerTest {
         CountDownLatch firstIn = new CountDownLatch(1);
         CountDownLatch letFirstGo = new CountDownLatch(1);
         List<List<String>> trips = Collections.synchronizedList(new ArrayList<>());
-        Combiner c = new Combiner(1, first -> {
+        Combiner c = combiner(1, first -> {
             List<Combiner.Slot> batch = slots(first);
             List<String> names = new ArrayList<>();
             batch.forEach(s -> names.add((String) s.command.arg(0)));
@@ -89,7 +91,7 @@ class CombinerTest {
             AtomicInteger most = new AtomicInteger();
             AtomicInteger trips = new AtomicInteger();
             int limit = rounds;
-            Combiner c = new Combiner(rounds, first -> {
+            Combiner c = combiner(rounds, first -> {
                 List<Combiner.Slot> batch = slots(first);
                 int now = inFlight.incrementAndGet();
                 most.accumulateAndGet(now, Math::max);
@@ -134,7 +136,7 @@ class CombinerTest {
     @Test
     void aRunnerThatThrowsFailsTheCommandsItCarriedAndTheNextRoundTripStillRuns() {
         AtomicInteger calls = new AtomicInteger();
-        Combiner c = new Combiner(1, first -> {
+        Combiner c = combiner(1, first -> {
             List<Combiner.Slot> batch = slots(first);
             if (calls.getAndIncrement() == 0) {
                 throw new IllegalStateException("boom");
@@ -147,7 +149,44 @@ class CombinerTest {
 
     @Test
     void roundsMustBePositive() {
-        assertThatThrownBy(() -> new Combiner(0, b -> { })).hasMessage("rounds: 0 (expected: >= 1)");
+        assertThatThrownBy(() -> combiner(0, b -> { })).hasMessage("rounds: 0 (expected: >= 1)");
+    }
+
+    private static Combiner combiner(int rounds, Combiner.Runner runner) {
+        return new Combiner(rounds, runner, Ticker.SYSTEM, Duration.ofSeconds(60), c -> new IllegalStateException(c.name() + " not sent"));
+    }
+
+    @Test
+    void aCommandThatWaitsLongerThanItsTimeForARoundTripFailsUnsentAndIsNeverSent() throws Exception {
+        CountDownLatch firstIn = new CountDownLatch(1);
+        CountDownLatch letFirstGo = new CountDownLatch(1);
+        List<String> sent = Collections.synchronizedList(new ArrayList<>());
+        Combiner c = new Combiner(1, first -> {
+            for (Combiner.Slot s = first; s != null; s = s.next) {
+                sent.add((String) s.command.arg(0));
+            }
+            if (first.command.arg(0).equals("first")) {
+                firstIn.countDown();
+                await(letFirstGo);
+            }
+            for (Combiner.Slot s = first; s != null; s = s.next) {
+                s.reply(s.command.arg(0));
+            }
+        }, Ticker.SYSTEM, Duration.ofMillis(200), cmd -> new IllegalStateException(cmd.arg(0) + " not sent"));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Object> first = pool.submit(() -> c.call(Command.of("ECHO", "first")).reply);
+            assertThat(firstIn.await(10, TimeUnit.SECONDS)).isTrue();
+            Combiner.Slot late = pool.submit(() -> c.call(Command.of("ECHO", "late"))).get(10, TimeUnit.SECONDS);
+            assertThat(late.error).hasMessage("late not sent");
+            assertThat(c.waiting()).isZero();
+            letFirstGo.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("first");
+            assertThat(c.call(Command.of("ECHO", "after")).reply).isEqualTo("after");
+            assertThat(sent).containsExactly("first", "after");
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     /** A round trip's slots, as the runner is given them (linked). */
