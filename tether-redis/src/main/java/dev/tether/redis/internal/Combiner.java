@@ -5,11 +5,10 @@ import dev.tether.pool.Ticker;
 import dev.tether.redis.Command;
 
 import java.time.Duration;
-import java.util.function.Function;
-
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * Auto-pipelining without a thread of its own: concurrent callers' single commands travel
