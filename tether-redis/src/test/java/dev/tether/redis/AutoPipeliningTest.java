@@ -5,7 +5,9 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,13 +33,18 @@ class AutoPipeliningTest {
      * A server whose first command ({@code GET first}) is answered only once {@link #release} opens,
      * so that the commands sent meanwhile queue and go together in the second round trip.
      */
-    private static final class HeldFirst {
+    private static final class HeldFirst implements AutoCloseable {
         final CountDownLatch firstIn = new CountDownLatch(1);
         final CountDownLatch release = new CountDownLatch(1);
+        final ExecutorService threads = Executors.newFixedThreadPool(4);
         final FakeRedis fake;
         final RedisClient client;
 
         HeldFirst(Function<List<String>, String> then) throws Exception {
+            this(then, Duration.ofSeconds(30));
+        }
+
+        HeldFirst(Function<List<String>, String> then, Duration acquireTimeout) throws Exception {
             fake = new FakeRedis(cmd -> {
                 if (cmd.equals(List.of("GET", "first"))) {
                     firstIn.countDown();
@@ -50,13 +57,28 @@ class AutoPipeliningTest {
                 }
                 return then.apply(cmd);
             });
-            client = RedisClient.create(RedisClientConfig.builder().host("127.0.0.1").port(fake.port()).autoPipelining(1).build());
+            client = RedisClient.create(RedisClientConfig.builder().host("127.0.0.1").port(fake.port())
+                    .pool(p -> p.acquireTimeout(acquireTimeout)).autoPipelining(1).build());
         }
 
         /** Sends GET first, then each of {@code calls} from its own thread, in order, queued behind it. */
-        List<Future<Object>> send(ExecutorService threads, List<Function<RedisClient, Object>> calls) throws Exception {
+        List<Future<Object>> send(List<Function<RedisClient, Object>> calls) throws Exception {
+            Future<Object> first = sendFirst();
+            List<Future<Object>> out = queueBehind(calls);
+            release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("F");
+            return out;
+        }
+
+        /** Sends GET first; returns once the server holds it. */
+        Future<Object> sendFirst() throws Exception {
             Future<Object> first = threads.submit(() -> client.get("first"));
             assertThat(firstIn.await(10, TimeUnit.SECONDS)).isTrue();
+            return first;
+        }
+
+        /** Sends each of {@code calls} from its own thread, in order, each waiting behind the held round trip. */
+        List<Future<Object>> queueBehind(List<Function<RedisClient, Object>> calls) {
             List<Future<Object>> out = new ArrayList<>();
             for (Function<RedisClient, Object> call : calls) {
                 AtomicReference<Thread> caller = new AtomicReference<>();
@@ -66,12 +88,13 @@ class AutoPipeliningTest {
                 }));
                 awaitParked(caller);
             }
-            release.countDown();
-            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("F");
             return out;
         }
 
-        void close() throws Exception {
+        @Override
+        public void close() throws Exception {
+            release.countDown();
+            threads.shutdownNow();
             client.close();
             fake.close();
         }
@@ -80,42 +103,35 @@ class AutoPipeliningTest {
     @Test
     void aCommandAnsweredBeforeTheConnectionDiedKeepsItsReplyAndTheOneAfterItIsRetried() throws Exception {
         AtomicInteger getB = new AtomicInteger();
-        HeldFirst h = new HeldFirst(cmd -> {
+        try (HeldFirst h = new HeldFirst(cmd -> {
             if (cmd.get(0).equals("INCR")) {
                 return ":1\r\n";
             }
             // GET b: the shared connection closes before its reply; its retry on a fresh one is answered.
             return getB.getAndIncrement() == 0 ? null : "$1\r\nB\r\n";
-        });
-        ExecutorService threads = Executors.newFixedThreadPool(3);
-        try {
-            List<Future<Object>> r = h.send(threads, List.of(c -> c.incr("c"), c -> c.get("b")));
+        })) {
+            List<Future<Object>> r = h.send(List.of(c -> c.incr("c"), c -> c.get("b")));
             assertThat(r.get(0).get(10, TimeUnit.SECONDS)).isEqualTo(1L);
             // The round trip had received INCR's reply, but none of GET b's: GET b is safe to repeat and was.
             assertThat(r.get(1).get(10, TimeUnit.SECONDS)).isEqualTo("B");
             assertThat(getB.get()).isEqualTo(2);
             assertThat(h.client.poolView().retries(RetryOutcome.SUCCEEDED)).isEqualTo(1);
             assertThat(h.fake.connections()).isEqualTo(2);
-        } finally {
-            threads.shutdownNow();
-            h.close();
         }
     }
 
     @Test
     void whenTheSharedConnectionDiesUnanswered_theReadIsRetriedAndTheIncrSaysItMayHaveBeenApplied() throws Exception {
         AtomicInteger getB = new AtomicInteger();
-        HeldFirst h = new HeldFirst(cmd -> {
+        try (HeldFirst h = new HeldFirst(cmd -> {
             if (cmd.get(0).equals("INCR")) {
                 return null; // close after INCR without a reply: GET b, written behind it, is not read
             }
             getB.incrementAndGet();
             return "$1\r\nB\r\n";
-        });
-        ExecutorService threads = Executors.newFixedThreadPool(3);
-        try {
-            List<Future<Object>> r = h.send(threads, List.of(c -> c.incr("c"), c -> c.get("b")));
-            Exception incr = catchThrowableOfType(() -> r.get(0).get(10, TimeUnit.SECONDS), java.util.concurrent.ExecutionException.class);
+        })) {
+            List<Future<Object>> r = h.send(List.of(c -> c.incr("c"), c -> c.get("b")));
+            Exception incr = catchThrowableOfType(() -> r.get(0).get(10, TimeUnit.SECONDS), ExecutionException.class);
             assertThat(incr.getCause()).isInstanceOf(RedisConnectionException.class)
                     .hasMessageContaining("INCR failed")
                     .hasMessageContaining("may have been applied")
@@ -123,75 +139,49 @@ class AutoPipeliningTest {
             assertThat(((RedisConnectionException) incr.getCause()).mayHaveBeenApplied()).isTrue();
             assertThat(r.get(1).get(10, TimeUnit.SECONDS)).isEqualTo("B");
             assertThat(getB.get()).as("GET b sent again once, on a fresh connection").isEqualTo(1);
-        } finally {
-            threads.shutdownNow();
-            h.close();
         }
     }
 
     @Test
     void aReplyCutInTheMiddleIsNotRetriedAndTheCommandsBehindItAreJudgedOnTheirOwn() throws Exception {
         AtomicInteger gets = new AtomicInteger();
-        HeldFirst h = new HeldFirst(cmd -> {
+        try (HeldFirst h = new HeldFirst(cmd -> {
             if (cmd.get(0).equals("GET")) {
                 gets.incrementAndGet();
                 return "$5\r\nBB" + FakeRedis.THEN_CLOSE; // two bytes of five, then the end
             }
             return ":1\r\n";
-        });
-        ExecutorService threads = Executors.newFixedThreadPool(4);
-        try {
-            List<Future<Object>> r = h.send(threads, List.of(c -> c.get("b"), c -> c.incr("c"), c -> c.exists("d")));
-            Throwable get = catchThrowableOfType(() -> r.get(0).get(10, TimeUnit.SECONDS), java.util.concurrent.ExecutionException.class).getCause();
+        })) {
+            List<Future<Object>> r = h.send(List.of(c -> c.get("b"), c -> c.incr("c"), c -> c.exists("d")));
+            Throwable get = catchThrowableOfType(() -> r.get(0).get(10, TimeUnit.SECONDS), ExecutionException.class).getCause();
             assertThat(get).isInstanceOf(RedisConnectionException.class).hasMessageContaining("the reply had begun");
-            Throwable incr = catchThrowableOfType(() -> r.get(1).get(10, TimeUnit.SECONDS), java.util.concurrent.ExecutionException.class).getCause();
+            Throwable incr = catchThrowableOfType(() -> r.get(1).get(10, TimeUnit.SECONDS), ExecutionException.class).getCause();
             assertThat(incr).isInstanceOf(RedisConnectionException.class).hasMessageContaining("may have been applied")
                     .hasMessageNotContaining("the reply had begun");
             // EXISTS is a read whose reply had not begun: sent again alone, and answered.
             assertThat(r.get(2).get(10, TimeUnit.SECONDS)).isEqualTo(1L);
             assertThat(gets.get()).as("the cut GET was not sent again").isEqualTo(1);
-        } finally {
-            threads.shutdownNow();
-            h.close();
         }
     }
 
     @Test
     void aCommandStuckBehindAStalledRoundTripFailsUnsentAtTheAcquireTimeout() throws Exception {
         List<List<String>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
-        CountDownLatch firstIn = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        try (FakeRedis fake = new FakeRedis(cmd -> {
+        try (HeldFirst h = new HeldFirst(cmd -> {
             seen.add(cmd);
-            if (cmd.equals(List.of("GET", "first"))) {
-                firstIn.countDown();
-                try {
-                    release.await(20, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return "$1\r\nF\r\n";
-            }
             return ":1\r\n";
-        }); RedisClient c = RedisClient.create(RedisClientConfig.builder().host("127.0.0.1").port(fake.port())
-                .pool(p -> p.acquireTimeout(java.time.Duration.ofMillis(300))).autoPipelining(1).build())) {
-            ExecutorService threads = Executors.newFixedThreadPool(2);
-            try {
-                Future<Object> first = threads.submit(() -> c.get("first"));
-                assertThat(firstIn.await(10, TimeUnit.SECONDS)).isTrue();
-                Future<Object> late = threads.submit(() -> c.incr("late"));
-                Throwable t = catchThrowableOfType(() -> late.get(10, TimeUnit.SECONDS), java.util.concurrent.ExecutionException.class).getCause();
-                assertThat(t).isInstanceOf(RedisConnectionException.class)
-                        .hasMessageStartingWith("INCR was not sent: it waited 300 ms for a round trip on the connections it shares")
-                        .hasMessageContaining("RedisClientConfig.pool(p -> p.acquireTimeout(...))");
-                assertThat(((RedisConnectionException) t).mayHaveBeenApplied()).isFalse();
-                release.countDown();
-                assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("F");
-                assertThat(c.incr("after")).isEqualTo(1L);
-                assertThat(seen).containsExactly(List.of("GET", "first"), List.of("INCR", "after"));
-            } finally {
-                threads.shutdownNow();
-            }
+        }, Duration.ofMillis(300))) {
+            Future<Object> first = h.sendFirst();
+            Future<Object> late = h.threads.submit(() -> h.client.incr("late"));
+            Throwable t = catchThrowableOfType(() -> late.get(10, TimeUnit.SECONDS), ExecutionException.class).getCause();
+            assertThat(t).isInstanceOf(RedisConnectionException.class)
+                    .hasMessageStartingWith("INCR was not sent: it waited 300 ms for a round trip on the connections it shares")
+                    .hasMessageContaining("RedisClientConfig.pool(p -> p.acquireTimeout(...))");
+            assertThat(((RedisConnectionException) t).mayHaveBeenApplied()).isFalse();
+            h.release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("F");
+            assertThat(h.client.incr("after")).isEqualTo(1L);
+            assertThat(seen).as("the late INCR never reached the server").containsExactly(List.of("INCR", "after"));
         }
     }
 
@@ -207,7 +197,7 @@ class AutoPipeliningTest {
         assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("BZMPOP", 1, 1, "z", "MIN"))).isFalse();
         assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("XREAD", "BLOCK", 10, "STREAMS", "s", "$"))).isFalse();
         assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("XREAD", "STREAMS", "s", "0"))).isTrue();
-        assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("GET", "k").readTimeout(java.time.Duration.ofSeconds(1)))).isFalse();
+        assertThat(dev.tether.redis.internal.CommandTable.shareable(Command.of("GET", "k").readTimeout(Duration.ofSeconds(1)))).isFalse();
     }
 
     @Test
