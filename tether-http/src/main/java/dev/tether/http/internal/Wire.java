@@ -128,34 +128,75 @@ public final class Wire {
     /** Slots of {@link #text}: a connection's responses repeat most of their heads. */
     private static final int RECENT = 32;
     private final String[] recent = new String[RECENT];
+    /** The bytes of each slot's String, compared in one vectorized call rather than char by char. */
+    private final byte[][] recentBytes = new byte[RECENT][];
+    /** The {@link #kindOf} of each slot's String, worked out once per String. */
+    private final byte[] recentKinds = new byte[RECENT];
+    /** The kind of the name the last {@link #text} call returned. */
+    private int lastKind;
+
+    /** {@link #kindOf}: a field that neither framing nor reuse depends on. */
+    public static final int OTHER = 0;
+    public static final int CONTENT_LENGTH = 1;
+    public static final int TRANSFER_ENCODING = 2;
+    public static final int CONNECTION = 3;
+    public static final int KEEP_ALIVE = 4;
+    public static final int CONTENT_ENCODING = 5;
+
+    /** Which of the fields that framing, reuse and decoding read a name is (any case), else {@link #OTHER}. */
+    public static int kindOf(String name) {
+        switch (name.length()) {
+            case 10:
+                return name.equalsIgnoreCase("Connection") ? CONNECTION : name.equalsIgnoreCase("Keep-Alive") ? KEEP_ALIVE : OTHER;
+            case 14:
+                return name.equalsIgnoreCase("Content-Length") ? CONTENT_LENGTH : OTHER;
+            case 16:
+                return name.equalsIgnoreCase("Content-Encoding") ? CONTENT_ENCODING : OTHER;
+            case 17:
+                return name.equalsIgnoreCase("Transfer-Encoding") ? TRANSFER_ENCODING : OTHER;
+            default:
+                return OTHER;
+        }
+    }
 
     /**
      * The text of bytes {@code from..to} of {@link #buffer()} (ISO-8859-1): the String this slot
      * gave last time if the bytes are the same (the same server sends the same status line, names
      * and most values on every response of a connection), else a new one, kept for next time.
-     * Slots past the last one always make a new String.
+     * Slots past the last one always make a new String. {@link #lastKind()} then tells the
+     * {@link #kindOf kind} of the text as a field name.
      */
     public String text(int slot, int from, int to) {
         int n = to - from;
         if (n == 0) {
+            lastKind = OTHER;
             return "";
         }
         if (slot >= RECENT) {
-            return new String(buf, from, n, StandardCharsets.ISO_8859_1);
+            String s = new String(buf, from, n, StandardCharsets.ISO_8859_1);
+            lastKind = kindOf(s);
+            return s;
         }
-        String r = recent[slot];
-        if (r != null && r.length() == n) {
-            int i = 0;
-            while (i < n && r.charAt(i) == (buf[from + i] & 0xff)) {
-                i++;
-            }
-            if (i == n) {
-                return r;
-            }
+        byte[] b = recentBytes[slot];
+        if (b != null && b.length == n && java.util.Arrays.equals(b, 0, n, buf, from, to)) {
+            lastKind = recentKinds[slot];
+            return recent[slot];
         }
-        r = new String(buf, from, n, StandardCharsets.ISO_8859_1);
+        String r = new String(buf, from, n, StandardCharsets.ISO_8859_1);
         recent[slot] = r;
+        if (b != null && b.length == n) {
+            System.arraycopy(buf, from, b, 0, n); // a value that changes at the same length (a date, an id)
+        } else {
+            recentBytes[slot] = java.util.Arrays.copyOfRange(buf, from, to);
+        }
+        lastKind = kindOf(r);
+        recentKinds[slot] = (byte) lastKind;
         return r;
+    }
+
+    /** The {@link #kindOf kind} of what the last {@link #text} call returned, read as a field name. */
+    public int lastKind() {
+        return lastKind;
     }
 
     /** The buffer {@link #lineInBuffer} found its line in. */
