@@ -35,7 +35,7 @@ public final class Http1 {
     /** Reads one response head (interim or final). */
     public static ResponseHead readHead(Wire w, int maxBytes, int maxCount) throws IOException {
         int[] budget = {maxBytes, maxBytes};
-        String statusLine = w.lineInBuffer(budget, "status line") ? w.text(0, w.lineStart(), w.lineEnd())
+        String statusLine = w.lineInBufferFilling(budget, "status line") ? w.text(0, w.lineStart(), w.lineEnd())
                 : w.readLine(budget, "status line");
         int minor = parseVersion(w, statusLine);
         int status = parseStatus(w, statusLine);

@@ -125,6 +125,24 @@ public final class Wire {
         return false;
     }
 
+    /**
+     * {@link #lineInBuffer}, first reading from the socket when nothing is buffered (a response's
+     * first line, usually): the line is then parsed in the buffer, not copied into a String.
+     * False when a partial line is buffered (the caller uses readLine, which joins the pieces).
+     */
+    public boolean lineInBufferFilling(int[] budget, String what) throws IOException {
+        if (lineInBuffer(budget, what)) {
+            return true;
+        }
+        if (pos < limit) {
+            return false;
+        }
+        if (!fill()) {
+            throw hooks.closed("the stream ended in the " + what + " after " + Escape.quote("")); // as readLine says it
+        }
+        return lineInBuffer(budget, what);
+    }
+
     /** Slots of {@link #text}: a connection's responses repeat most of their heads. */
     private static final int RECENT = 32;
     private final String[] recent = new String[RECENT];
