@@ -62,7 +62,12 @@ public final class HttpRequest {
      */
     public static Builder builder(String uri) {
         Checked c = Checked.recent(uri);
-        return builder(c != null ? c.uri : URI.create(uri));
+        if (c == null) {
+            return builder(URI.create(uri));
+        }
+        Builder b = builder(c.uri);
+        b.checked = c; // build() needs no lookup
+        return b;
     }
 
     /**
@@ -278,6 +283,8 @@ public final class HttpRequest {
         private URI uri;
         /** Made at the first header: most requests add none, and then share {@link Headers#EMPTY}. */
         private Headers.Builder headers;
+        /** What {@link #build()} would find for {@link #uri}, when the caller gave its text and it was known. */
+        private Checked checked;
 
         private Headers.Builder fields() {
             if (headers == null) {
@@ -455,7 +462,7 @@ public final class HttpRequest {
             if (uri == null) {
                 throw new IllegalArgumentException("uri: null (expected: an absolute http or https URI)");
             }
-            return new HttpRequest(this, Checked.check(uri));
+            return new HttpRequest(this, checked != null && checked.uri == uri ? checked : Checked.check(uri));
         }
 
         private static void checkUri(URI uri) {
