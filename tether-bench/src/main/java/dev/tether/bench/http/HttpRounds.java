@@ -26,16 +26,21 @@ import java.util.regex.Pattern;
  * on a shared 2-core machine the load drifts over a run's minutes more than the clients differ,
  * so every round gives each client (and {@code wrk} with as many connections as threads) the same
  * second, in a rotating order, and the table reports each one's median and the median of each
- * round's ratio of tether to it (neighbours in time share the load).
+ * round's ratio of tether to it (neighbours in time share the load), and the calling threads' CPU
+ * time per request (a peer's own I/O threads are not counted: compare it between tethers), which
+ * other processes' load disturbs less than throughput.
  *
  * <p>With {@code -Dbaseline=path/to/benchmarks.jar} a second tether, {@code tether@base}, runs in
  * the same rounds: that jar's {@code Peers} loaded in a class loader of its own (nothing shared
- * with this one but the JDK), so a change is compared with its base in one sitting.
+ * with this one but the JDK), so a change is compared with its base in one sitting; with
+ * {@code -Dcandidate=path/to/new.jar} as well, {@code tether@new} is loaded the same way, so that
+ * neither side has the application class loader to itself.
  *
- * <p>Run: {@code java -cp tether-bench/target/benchmarks.jar [-Dbaseline=old.jar] dev.tether.bench.http.HttpRounds [threads,threads] [rounds] [clients]}
+ * <p>Run: {@code java -cp tether-bench/target/benchmarks.jar [-Dbaseline=old.jar] [-Dwarmup=seconds] dev.tether.bench.http.HttpRounds [threads,threads] [rounds] [clients]}
  * (defaults {@code 1,8}, 10, {@code tether,apache,okhttp,jdk}).
  */
 public final class HttpRounds {
+    private static final int WARM_UP_SECONDS = Integer.getInteger("warmup", 10);
     private static final Pattern WRK = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
 
     private HttpRounds() {
@@ -66,6 +71,10 @@ public final class HttpRounds {
             if (baseline != null) {
                 clients.put("tether@base", baselineTether(baseline, url, closers));
             }
+            String candidate = System.getProperty("candidate");
+            if (candidate != null) {
+                clients.put("tether@new", baselineTether(candidate, url, closers));
+            }
             for (int threads : threadCounts) {
                 run(clients, threads, rounds, url);
             }
@@ -84,19 +93,28 @@ public final class HttpRounds {
         List<String> names = new ArrayList<>(clients.keySet());
         names.add("wrk");
         for (String n : clients.keySet()) {
-            Rounds.perSecond(threads, Duration.ofSeconds(3), clients.get(n)); // warm-up
+            Rounds.perSecond(threads, Duration.ofSeconds(WARM_UP_SECONDS), clients.get(n)); // warm-up: C2 done before the first round
         }
         Map<String, double[]> perSecond = new LinkedHashMap<>();
+        Map<String, double[]> cpu = new LinkedHashMap<>();
         names.forEach(n -> perSecond.put(n, new double[rounds]));
+        names.forEach(n -> cpu.put(n, new double[rounds]));
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < names.size(); i++) {
                 String n = names.get((i + r) % names.size());
-                perSecond.get(n)[r] = n.equals("wrk") ? wrk(url, threads) : Rounds.perSecond(threads, Duration.ofSeconds(1), clients.get(n));
+                if (n.equals("wrk")) {
+                    perSecond.get(n)[r] = wrk(url, threads);
+                    cpu.get(n)[r] = Double.NaN;
+                } else {
+                    double[] m = timed(threads, Duration.ofSeconds(1), clients.get(n));
+                    perSecond.get(n)[r] = m[0];
+                    cpu.get(n)[r] = m[1];
+                }
             }
         }
         System.out.printf(Locale.ROOT, "%nkeep-alive GET, %d thread(s), %d rounds of 1 s per client, load average %s:%n", threads, rounds, loadavg());
-        System.out.println("| client | median req/s | min | max | median of the rounds' ratios of tether to it |");
-        System.out.println("| --- | ---: | ---: | ---: | ---: |");
+        System.out.println("| client | median req/s | min | max | median of the rounds' ratios of tether to it | calling threads' CPU µs/request (median) |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
         double[] tether = perSecond.get("tether");
         double[] bestPeer = new double[rounds];
         for (String n : names) {
@@ -108,7 +126,8 @@ public final class HttpRounds {
                     bestPeer[r] = Math.max(bestPeer[r], v[r]);
                 }
             }
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2fx |%n", n, Rounds.median(v), Rounds.min(v), Rounds.max(v), Rounds.median(ratio));
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2fx | %s |%n", n, Rounds.median(v), Rounds.min(v), Rounds.max(v),
+                    Rounds.median(ratio), n.equals("wrk") ? "-" : String.format(Locale.ROOT, "%.1f", Rounds.median(cpu.get(n))));
         }
         if (bestPeer[0] > 0) {
             double[] ratio = new double[rounds];
@@ -118,6 +137,42 @@ public final class HttpRounds {
             System.out.printf(Locale.ROOT, "tether / best peer of each round: median %.2fx (min %.2fx, max %.2fx)%n",
                     Rounds.median(ratio), Rounds.min(ratio), Rounds.max(ratio));
         }
+    }
+
+    /**
+     * {requests per second, CPU time of the calling threads per request in µs} of {@code threads}
+     * threads running {@code op} for {@code d}. The calling threads' own CPU time (user and
+     * system: the client's Java work and its system calls, not nginx's, not a peer's I/O threads)
+     * is disturbed by other processes' load far less than throughput is.
+     */
+    private static double[] timed(int threads, Duration d, Rounds.Op op) throws InterruptedException {
+        java.util.concurrent.atomic.LongAdder done = new java.util.concurrent.atomic.LongAdder();
+        java.util.concurrent.atomic.LongAdder cpuNanos = new java.util.concurrent.atomic.LongAdder();
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Thread[] workers = new Thread[threads];
+        long start = System.nanoTime();
+        long end = start + d.toNanos();
+        for (int t = 0; t < threads; t++) {
+            workers[t] = new Thread(() -> {
+                long cpu0 = mx.getCurrentThreadCpuTime();
+                try {
+                    while (System.nanoTime() < end) {
+                        op.run();
+                        done.increment();
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    cpuNanos.add(mx.getCurrentThreadCpuTime() - cpu0);
+                }
+            });
+            workers[t].start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        long n = done.sum();
+        return new double[] {n / ((System.nanoTime() - start) / 1e9), n == 0 ? Double.NaN : cpuNanos.sum() / 1e3 / n};
     }
 
     /** tether as the baseline jar builds it, through that jar's own {@code Peers} in a loader of its own. */
