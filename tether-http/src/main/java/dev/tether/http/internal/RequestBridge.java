@@ -23,6 +23,10 @@ import java.util.Locale;
  *   <li>Framing is the client's to state: the caller's Content-Length, Transfer-Encoding and Expect
  *       are dropped (they could contradict the body sent) and set from the body instead.</li>
  * </ol>
+ * Steps 1 and 2 without the caller's fields are the same for every request to a route: they are
+ * made once per route in a row, as the bytes they are on the wire ({@link OwnFields}), and shared
+ * while the caller's fields replace none of them; the caller's fields and the framing (step 3) are
+ * written from the request straight into the connection's buffer ({@link #writeRest}).
  */
 public final class RequestBridge {
     private final HttpClientConfig config;
