@@ -157,10 +157,33 @@ public final class Headers {
     public boolean hasToken(String name, String token) {
         for (int i = 0; i < size; i++) {
             if (namesAndValues[2 * i].equalsIgnoreCase(name)) {
-                for (String part : namesAndValues[2 * i + 1].split(",")) {
-                    if (part.trim().equalsIgnoreCase(token)) {
+                String v = namesAndValues[2 * i + 1];
+                if (token.isEmpty()) {
+                    // String.split's rules about empty parts decide this odd case, as they always did.
+                    for (String part : v.split(",")) {
+                        if (part.trim().isEmpty()) {
+                            return true;
+                        }
+                    }
+                    continue;
+                }
+                // The comma-separated parts, each trimmed, compared in place (no split, no copies).
+                int at = 0;
+                while (at <= v.length()) {
+                    int comma = v.indexOf(',', at);
+                    int stop = comma < 0 ? v.length() : comma;
+                    int a = at;
+                    int z = stop;
+                    while (a < z && v.charAt(a) <= ' ') {
+                        a++;
+                    }
+                    while (z > a && v.charAt(z - 1) <= ' ') {
+                        z--;
+                    }
+                    if (z - a == token.length() && v.regionMatches(true, a, token, 0, z - a)) {
                         return true;
                     }
+                    at = stop + 1;
                 }
             }
         }
@@ -314,10 +337,16 @@ public final class Headers {
      * @return true for a token character
      */
     public static boolean isTchar(int c) {
-        if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
-            return true;
+        return c >= 0 && c < 128 && TCHAR[c];
+    }
+
+    /** RFC 9110 {@code tchar} by ASCII code: a table, as every name of every head is checked a character at a time. */
+    private static final boolean[] TCHAR = new boolean[128];
+
+    static {
+        for (int c = 0; c < 128; c++) {
+            TCHAR[c] = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
         }
-        return c < 128 && "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
     }
 
     private static String escape(char c) {

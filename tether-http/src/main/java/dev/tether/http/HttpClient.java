@@ -177,7 +177,7 @@ public final class HttpClient implements Inspectable, AutoCloseable {
                 : config.requestTimeout().isZero() ? null : config.requestTimeout();
         Deadline deadline = timeout == null ? Deadline.none() : Deadline.after(ticker, timeout);
         HttpRequest current = request;
-        Route origin = Route.of(request.uri());
+        Route origin = request.route();
         Route route = origin;
         for (int hops = 0; ; hops++) {
             boolean mayFollow = redirects.mayFollow(hops);
@@ -194,7 +194,7 @@ public final class HttpClient implements Inspectable, AutoCloseable {
             }
             r.close();
             current = next;
-            route = Route.of(next.uri());
+            route = next.route();
         }
     }
 
@@ -216,7 +216,7 @@ public final class HttpClient implements Inspectable, AutoCloseable {
                                   boolean mayFollow, Route origin) throws IOException {
         RouteState rs = routes.get(route);
         boolean decode = bridge.decodes(req);
-        Headers headers = bridge.headers(req, route, decode, route.equals(origin));
+        RequestBridge.OwnFields own = bridge.ownFields(req, route, decode, route.equals(origin));
         String target = req.target();
         ConnectionFailure first = null;
         while (true) {
@@ -236,8 +236,9 @@ public final class HttpClient implements Inspectable, AutoCloseable {
             }
             Exchange ex = new Exchange(config, req, whole, rs, lease, hc, connector);
             try {
-                ResponseHead head = ex.execute(req.method(), target, headers, req.body(), req.expectContinue(), deadline, timeout);
-                HttpResponse r = new HttpResponse(req, head.minorVersion(), head.status(), head.reason(), head.headers(), ex, decode);
+                ResponseHead head = ex.execute(target, own, deadline, timeout);
+                HttpResponse r = new HttpResponse(req, head.minorVersion(), head.status(), head.reason(), head.headers(),
+                        head.contentEncoding(), ex, decode);
                 if (whole && !(mayFollow && redirects.wouldFollow(req, r))) {
                     r = r.readWhole();
                 }

@@ -28,9 +28,11 @@ public final class HttpRequest {
     private final boolean idempotent;
     private final boolean expectContinue;
     private final String target;
+    private final Route route;
 
-    private HttpRequest(Builder b, String target) {
-        this.target = target;
+    private HttpRequest(Builder b, Checked checked) {
+        this.target = checked.target;
+        this.route = checked.route;
         this.method = b.method;
         this.uri = b.uri;
         this.headers = b.headers == null ? Headers.EMPTY : b.headers.build();
@@ -59,7 +61,13 @@ public final class HttpRequest {
      * @throws IllegalArgumentException if the text is not a URI
      */
     public static Builder builder(String uri) {
-        return builder(URI.create(uri));
+        Checked c = Checked.recent(uri);
+        if (c == null) {
+            return builder(URI.create(uri));
+        }
+        Builder b = builder(c.uri);
+        b.checked = c; // build() needs no lookup
+        return b;
     }
 
     /**
@@ -170,9 +178,70 @@ public final class HttpRequest {
      */
     public boolean expectContinue() { return expectContinue; }
 
+    /** The route of {@link #uri()}, made once per URI rather than once per send. */
+    Route route() { return route; }
+
     @Override
     public String toString() {
         return method + " " + Redact.uri(uri);
+    }
+
+    /**
+     * A URI that passed {@link Builder#build()}'s checks, with what the client derives from it.
+     * Services send to the same few URIs over and over, and parsing and checking one costs more
+     * than the rest of a keep-alive request's Java work put together: so the last few are kept,
+     * each in the slot of its text's hash (direct-mapped: a collision replaces, nothing grows).
+     * Entries are immutable and published through final fields, so the unsynchronized slots can
+     * only ever show a whole entry or a stale one, never a part. A URI is a pure function of its
+     * text (every URI, however made, is its string parsed), so the entry of an equal text stands
+     * for it; the cached {@code URI} object is handed out again, which is safe because it is
+     * immutable.
+     */
+    static final class Checked {
+        private static final int SLOTS = 64;
+        private static final Checked[] RECENT = new Checked[SLOTS];
+
+        final String text;
+        final URI uri;
+        final String target;
+        final Route route;
+
+        private Checked(String text, URI uri, String target, Route route) {
+            this.text = text;
+            this.uri = uri;
+            this.target = target;
+            this.route = route;
+        }
+
+        private static int slot(String text) {
+            int h = text.hashCode();
+            return (h ^ (h >>> 16)) & (SLOTS - 1);
+        }
+
+        /** The entry whose text is {@code text}, or null. */
+        static Checked recent(String text) {
+            Checked c = RECENT[slot(text)];
+            return c != null && c.text.equals(text) ? c : null;
+        }
+
+        /** The entry of {@code uri} (the same object, or one of the same text), or null. */
+        static Checked recent(URI uri) {
+            String text = uri.toString();
+            Checked c = RECENT[slot(text)];
+            return c != null && (c.uri == uri || c.text.equals(text)) ? c : null;
+        }
+
+        /** Checks {@code uri} (throwing as {@link Builder#build()} says) and remembers it. */
+        static Checked check(URI uri) {
+            Checked c = recent(uri);
+            if (c != null) {
+                return c;
+            }
+            Builder.checkUri(uri);
+            c = new Checked(uri.toString(), uri, target(uri), Route.of(uri));
+            RECENT[slot(c.text)] = c;
+            return c;
+        }
     }
 
     /** The path and query in ASCII; anything that could end the request line or split it is refused. */
@@ -214,6 +283,8 @@ public final class HttpRequest {
         private URI uri;
         /** Made at the first header: most requests add none, and then share {@link Headers#EMPTY}. */
         private Headers.Builder headers;
+        /** What {@link #build()} would find for {@link #uri}, when the caller gave its text and it was known. */
+        private Checked checked;
 
         private Headers.Builder fields() {
             if (headers == null) {
@@ -391,6 +462,10 @@ public final class HttpRequest {
             if (uri == null) {
                 throw new IllegalArgumentException("uri: null (expected: an absolute http or https URI)");
             }
+            return new HttpRequest(this, checked != null && checked.uri == uri ? checked : Checked.check(uri));
+        }
+
+        private static void checkUri(URI uri) {
             String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
             if (!"http".equals(scheme) && !"https".equals(scheme)) {
                 throw new IllegalArgumentException("uri: " + Redact.uri(uri) + " (expected: scheme http or https)");
@@ -405,7 +480,6 @@ public final class HttpRequest {
             if (uri.getPort() == 0 || uri.getPort() > 65_535) {
                 throw new IllegalArgumentException("uri: " + Redact.uri(uri) + " (expected: a port from 1 to 65535)");
             }
-            return new HttpRequest(this, target(uri));
         }
     }
 }

@@ -37,14 +37,15 @@ public final class HttpResponse implements AutoCloseable {
     private final byte[] whole;       // the body of a buffered response, else null
     private final Headers bufferedTrailers;
 
-    HttpResponse(HttpRequest request, int minorVersion, int status, String reason, Headers headers, Exchange exchange,
-                 boolean transparentDecoding) {
+    /** @param contentEncoding the first Content-Encoding value of {@code headers}, or null */
+    HttpResponse(HttpRequest request, int minorVersion, int status, String reason, Headers headers, String contentEncoding,
+                 Exchange exchange, boolean transparentDecoding) {
         this.request = request;
         this.status = status;
         this.reason = reason;
         this.minorVersion = minorVersion;
         this.exchange = exchange;
-        String enc = transparentDecoding && exchange.rawBody() != null ? headers.first("Content-Encoding") : null;
+        String enc = transparentDecoding && exchange.rawBody() != null ? contentEncoding : null;
         String d = null;
         if (enc != null) {
             String e = enc.trim().toLowerCase(Locale.ROOT);

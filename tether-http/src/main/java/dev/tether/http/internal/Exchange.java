@@ -1,6 +1,5 @@
 package dev.tether.http.internal;
 
-import dev.tether.http.Headers;
 import dev.tether.http.HttpClientConfig;
 import dev.tether.http.HttpRequest;
 import dev.tether.http.KeepAlive;
@@ -78,10 +77,13 @@ public final class Exchange implements BodyInput.Owner {
      * Sends the request and reads the final response head. On failure the connection has been
      * retired and the failure (a {@link ConnectionFailure} for anything the connection did) rethrown.
      *
-     * @param headers every field to send, Host and framing ones included
+     * @param own the fields the client adds before the request's own ({@link RequestBridge#ownFields})
      */
-    public ResponseHead execute(String method, String target, Headers headers, RequestBody requestBody,
-                                boolean expectContinue, Deadline deadline, Duration requestTimeout) throws IOException {
+    public ResponseHead execute(String target, RequestBridge.OwnFields own, Deadline deadline, Duration requestTimeout)
+            throws IOException {
+        String method = request.method();
+        RequestBody requestBody = request.body();
+        boolean expectContinue = request.expectContinue();
         hc.conn.beginExchange();
         hc.startExchange(deadline, requestTimeout);
         try {
@@ -91,13 +93,8 @@ public final class Exchange implements BodyInput.Owner {
             out.ascii(target);
             out.ascii(" HTTP/1.1");
             out.crlf();
-            for (int i = 0; i < headers.size(); i++) {
-                out.ascii(headers.name(i));
-                out.write(':');
-                out.write(' ');
-                out.ascii(headers.value(i));
-                out.crlf();
-            }
+            out.write(own.bytes, 0, own.bytes.length);
+            RequestBridge.writeRest(out, request);
             out.crlf();
             ResponseHead head = null;
             boolean bodyWithheld = false;
@@ -118,7 +115,7 @@ public final class Exchange implements BodyInput.Owner {
                 route.aliveAfter(hc.conn.idleBeforeUseNanos(), ticker.nanoTime());
             }
             long framing = Http1.framing(hc.wire, head, method.equals("HEAD"));
-            reusable = decideReuse(head, headers, framing) && !bodyWithheld;
+            reusable = decideReuse(head, RequestBridge.asksClose(request, own), framing) && !bodyWithheld;
             if (framing == 0) {
                 body = null;
                 bodyEnded(true);
@@ -184,16 +181,15 @@ public final class Exchange implements BodyInput.Owner {
         }
     }
 
-    private boolean decideReuse(ResponseHead head, Headers requestHeaders, long framing) {
-        Headers h = head.headers();
-        if (framing == Http1.UNTIL_CLOSE || head.status() == 101 || requestHeaders.hasToken("Connection", "close")) {
+    private boolean decideReuse(ResponseHead head, boolean requestAsksClose, long framing) {
+        if (framing == Http1.UNTIL_CLOSE || head.status() == 101 || requestAsksClose) {
             return false;
         }
-        boolean keep = head.minorVersion() >= 1 ? !h.hasToken("Connection", "close") : h.hasToken("Connection", "keep-alive");
+        boolean keep = head.minorVersion() >= 1 ? !head.connectionHas("close") : head.connectionHas("keep-alive");
         if (!keep) {
             return false;
         }
-        KeepAlive ka = KeepAlive.parse(h.first("Keep-Alive"));
+        KeepAlive ka = KeepAlive.parse(head.keepAlive);
         if (ka.hasTimeout()) {
             keepAliveTimeoutNanos = ka.timeoutNanos();
             route.advertised(keepAliveTimeoutNanos);

@@ -34,19 +34,34 @@ public final class Http1 {
 
     /** Reads one response head (interim or final). */
     public static ResponseHead readHead(Wire w, int maxBytes, int maxCount) throws IOException {
+        ResponseHead again = w.repeatedHead(maxBytes, maxCount);
+        if (again != null) {
+            return again; // the same bytes as the connection's last head: the same parse (immutable, shared)
+        }
+        int fills = w.fills();
+        int start = w.position();
         int[] budget = {maxBytes, maxBytes};
-        String statusLine = w.lineInBuffer(budget, "status line") ? w.text(0, w.lineStart(), w.lineEnd())
+        String statusLine = w.lineInBufferFilling(budget, "status line") ? w.text(0, w.lineStart(), w.lineEnd())
                 : w.readLine(budget, "status line");
         int minor = parseVersion(w, statusLine);
         int status = parseStatus(w, statusLine);
         String reason = statusLine.length() <= 13 ? ""
                 : status == 200 && statusLine.length() == 15 && statusLine.endsWith("OK") ? "OK" : statusLine.substring(13);
-        Headers headers = readFields(w, budget, maxCount, "header section");
-        return new ResponseHead(minor, status, reason, headers);
+        ResponseHead head = new ResponseHead(minor, status, reason);
+        head.headers(readFields(w, budget, maxCount, "header section", head));
+        if (w.fills() == fills) {
+            w.rememberHead(head, start, maxBytes, maxCount); // it lay whole in the buffer from start
+        }
+        return head;
     }
 
     /** Reads field lines up to the empty line (a header section or a chunked body's trailers). */
     public static Headers readFields(Wire w, int[] budget, int maxCount, String section) throws IOException {
+        return readFields(w, budget, maxCount, section, null);
+    }
+
+    /** {@link #readFields(Wire, int[], int, String)}, noting the framing fields in {@code head} if it is given. */
+    private static Headers readFields(Wire w, int[] budget, int maxCount, String section, ResponseHead head) throws IOException {
         Headers.Builder b = Headers.builder();
         int count = 0;
         while (true) {
@@ -99,8 +114,20 @@ public final class Http1 {
                 // characters) in one pass each; its refusal is the server's protocol error here.
                 // From the buffer: the Strings of the connection's last response when the bytes
                 // are the same (slots 1.. by field position; 0 is the status line's).
-                b.add(inBuffer ? w.text(2 * count - 1, start, colon) : text(line, start, colon),
-                        inBuffer ? w.text(2 * count, from, to) : text(line, from, to));
+                String name;
+                int kind;
+                if (inBuffer) {
+                    name = w.text(2 * count - 1, start, colon);
+                    kind = w.lastKind();
+                } else {
+                    name = text(line, start, colon);
+                    kind = Wire.kindOf(name);
+                }
+                String value = inBuffer ? w.text(2 * count, from, to) : text(line, from, to);
+                b.add(name, value);
+                if (head != null && kind != Wire.OTHER) {
+                    head.note(kind, value.trim()); // as the builder keeps it
+                }
             } catch (IllegalArgumentException bad) {
                 throw w.hooks().protocol((bad.getMessage().startsWith("header name")
                         ? "an invalid character in a field name in the " : "a control character in a field value in the ")
@@ -143,8 +170,9 @@ public final class Http1 {
     public static long framing(Wire w, ResponseHead head, boolean headRequest) throws IOException {
         int s = head.status();
         Headers h = head.headers();
-        String te = h.first("Transfer-Encoding");
-        String cl = h.first("Content-Length");
+        // The first of each, noted while the section was parsed (what h.first would find).
+        String te = head.transferEncoding;
+        String cl = head.contentLength;
         if (headRequest || s < 200 || s == 204 || s == 304) {
             // Still refuse the contradictions: they say the response cannot be trusted at all.
             if (te != null && cl != null) {
@@ -152,7 +180,7 @@ public final class Http1 {
                         + ", Content-Length: " + cl));
             }
             if (cl != null) {
-                contentLength(w, h);
+                contentLength(w, head);
             }
             return 0;
         }
@@ -171,49 +199,57 @@ public final class Http1 {
             return CHUNKED;
         }
         if (cl != null) {
-            return contentLength(w, h);
+            return contentLength(w, head);
         }
         return UNTIL_CLOSE;
     }
 
-    private static long contentLength(Wire w, Headers h) throws IOException {
+    private static long contentLength(Wire w, ResponseHead head) throws IOException {
+        if (head.contentLengths == 1) {
+            return contentLength(w, head.headers(), head.contentLength, -1); // the usual single field: no scan
+        }
+        Headers h = head.headers();
         long length = -1;
         for (int f = 0; f < h.size(); f++) {
-            if (!h.name(f).equalsIgnoreCase("Content-Length")) {
-                continue;
+            if (h.name(f).equalsIgnoreCase("Content-Length")) {
+                length = contentLength(w, h, h.value(f), length);
             }
-            String field = h.value(f);
-            // Comma-separated members, each trimmed (scanned in place: no split, no copies).
-            int at = 0;
-            while (at <= field.length()) {
-                int comma = field.indexOf(',', at);
-                int stop = comma < 0 ? field.length() : comma;
-                int a = at;
-                int z = stop;
-                while (a < z && field.charAt(a) <= ' ') {
-                    a++;
-                }
-                while (z > a && field.charAt(z - 1) <= ' ') {
-                    z--;
-                }
-                if (a == z || z - a > 18) {
+        }
+        return length;
+    }
+
+    /** The length one Content-Length field states, which must equal {@code length} unless that is -1 (none yet). */
+    private static long contentLength(Wire w, Headers h, String field, long length) throws IOException {
+        // Comma-separated members, each trimmed (scanned in place: no split, no copies).
+        int at = 0;
+        while (at <= field.length()) {
+            int comma = field.indexOf(',', at);
+            int stop = comma < 0 ? field.length() : comma;
+            int a = at;
+            int z = stop;
+            while (a < z && field.charAt(a) <= ' ') {
+                a++;
+            }
+            while (z > a && field.charAt(z - 1) <= ' ') {
+                z--;
+            }
+            if (a == z || z - a > 18) {
+                throw w.hooks().protocol("an invalid Content-Length: " + Escape.quote(field));
+            }
+            long n = 0;
+            for (int i = a; i < z; i++) {
+                char c = field.charAt(i);
+                if (c < '0' || c > '9') {
                     throw w.hooks().protocol("an invalid Content-Length: " + Escape.quote(field));
                 }
-                long n = 0;
-                for (int i = a; i < z; i++) {
-                    char c = field.charAt(i);
-                    if (c < '0' || c > '9') {
-                        throw w.hooks().protocol("an invalid Content-Length: " + Escape.quote(field));
-                    }
-                    n = n * 10 + (c - '0');
-                }
-                if (length >= 0 && n != length) {
-                    throw w.hooks().protocol("several differing Content-Length values: "
-                            + Escape.quote(String.join(", ", h.all("Content-Length"))));
-                }
-                length = n;
-                at = stop + 1;
+                n = n * 10 + (c - '0');
             }
+            if (length >= 0 && n != length) {
+                throw w.hooks().protocol("several differing Content-Length values: "
+                        + Escape.quote(String.join(", ", h.all("Content-Length"))));
+            }
+            length = n;
+            at = stop + 1;
         }
         return length;
     }

@@ -23,17 +23,41 @@ public final class Out extends OutputStream {
      */
     public void ascii(String s) throws IOException {
         int len = s.length();
+        if (len <= buf.length - n) {
+            n = ascii(s, buf, n); // the usual case: it fits, no check for room per character
+            return;
+        }
         for (int i = 0; i < len; i++) {
             char c = s.charAt(i);
             if ((c < 0x20 && c != '\t') || c > 0x7e) {
-                throw new IllegalArgumentException("refused to write U+" + String.format(java.util.Locale.ROOT, "%04X", (int) c)
-                        + " into a request head: only visible ASCII, space and tab may be sent");
+                throw refused(c);
             }
             if (n == buf.length) {
                 flushBuffer();
             }
             buf[n++] = (byte) c;
         }
+    }
+
+    /**
+     * Puts {@code s} into {@code to} from {@code at}, refused as {@link #ascii(String)} refuses, and
+     * returns where it ended. {@code to} must have room.
+     */
+    static int ascii(String s, byte[] to, int at) {
+        int len = s.length();
+        for (int i = 0; i < len; i++) {
+            char c = s.charAt(i);
+            if ((c < 0x20 && c != '\t') || c > 0x7e) {
+                throw refused(c);
+            }
+            to[at++] = (byte) c;
+        }
+        return at;
+    }
+
+    private static IllegalArgumentException refused(char c) {
+        return new IllegalArgumentException("refused to write U+" + String.format(java.util.Locale.ROOT, "%04X", (int) c)
+                + " into a request head: only visible ASCII, space and tab may be sent");
     }
 
     public void crlf() throws IOException {

@@ -23,6 +23,10 @@ import java.util.Locale;
  *   <li>Framing is the client's to state: the caller's Content-Length, Transfer-Encoding and Expect
  *       are dropped (they could contradict the body sent) and set from the body instead.</li>
  * </ol>
+ * Steps 1 and 2 without the caller's fields are the same for every request to a route: they are
+ * made once per route in a row, as the bytes they are on the wire ({@link OwnFields}), and shared
+ * while the caller's fields replace none of them; the caller's fields and the framing (step 3) are
+ * written from the request straight into the connection's buffer ({@link #writeRest}).
  */
 public final class RequestBridge {
     private final HttpClientConfig config;
@@ -41,11 +45,6 @@ public final class RequestBridge {
         return Redact.isSensitiveHeader(name) || config.sensitiveHeaders().contains(name.toLowerCase(Locale.ROOT));
     }
 
-    /**
-     * Every header field to send, Host and framing included.
-     *
-     * @param firstOrigin whether {@code route} is the origin of the request the caller sent (not one a redirect led to)
-     */
     /** The last route's Host value: requests mostly go where the previous one went. */
     private record HostValue(Route route, String value) {
     }
@@ -62,8 +61,84 @@ public final class RequestBridge {
         return h.value();
     }
 
-    public Headers headers(HttpRequest req, Route route, boolean decode, boolean firstOrigin) {
+    /**
+     * The fields the client adds before the caller's own (Host, User-Agent, Accept-Encoding, the
+     * defaults), as the bytes they are on the wire, and whether they ask to close the connection.
+     * Immutable: one is shared by every request whose own fields replace none of them.
+     */
+    public static final class OwnFields {
+        final Route route;
+        final boolean decode;
+        final boolean firstOrigin;
+        /** "Name: value\r\n" for each field, checked as {@link Out#ascii} checks. */
+        final byte[] bytes;
+        /** Whether one of them is {@code Connection: close}. */
+        final boolean close;
+
+        OwnFields(Route route, boolean decode, boolean firstOrigin, Headers fields) {
+            this.route = route;
+            this.decode = decode;
+            this.firstOrigin = firstOrigin;
+            int size = 0;
+            for (int i = 0; i < fields.size(); i++) {
+                size += fields.name(i).length() + 2 + fields.value(i).length() + 2;
+            }
+            byte[] b = new byte[size];
+            int at = 0;
+            for (int i = 0; i < fields.size(); i++) {
+                at = Out.ascii(fields.name(i), b, at);
+                b[at++] = ':';
+                b[at++] = ' ';
+                at = Out.ascii(fields.value(i), b, at);
+                b[at++] = '\r';
+                b[at++] = '\n';
+            }
+            this.bytes = b;
+            this.close = fields.hasToken("Connection", "close");
+        }
+    }
+
+    /** The own fields of the last request that could share them: requests mostly repeat the previous one's. */
+    private volatile OwnFields lastOwn;
+
+    /**
+     * The fields the client adds before the request's own (see the class comment, steps 1 and 2):
+     * the shared bytes when the request's fields replace none of them (the usual case, made once
+     * per route in a row), else made for this request.
+     *
+     * @param firstOrigin whether {@code route} is the origin of the request the caller sent (not one a redirect led to)
+     */
+    public OwnFields ownFields(HttpRequest req, Route route, boolean decode, boolean firstOrigin) {
         Headers given = req.headers();
+        for (int i = 0; i < given.size(); i++) {
+            if (replacesOwn(given.name(i))) {
+                return new OwnFields(route, decode, firstOrigin, own(given, route, decode, firstOrigin));
+            }
+        }
+        OwnFields f = lastOwn;
+        if (f == null || f.decode != decode || f.firstOrigin != firstOrigin || f.route != route && !f.route.equals(route)) {
+            f = new OwnFields(route, decode, firstOrigin, own(Headers.EMPTY, route, decode, firstOrigin));
+            lastOwn = f;
+        }
+        return f;
+    }
+
+    /** Whether a caller's field of this name takes the place of one the client would add. */
+    private boolean replacesOwn(String name) {
+        if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("User-Agent")) {
+            return true;
+        }
+        Headers defaults = config.defaultHeaders();
+        for (int i = 0; i < defaults.size(); i++) {
+            if (defaults.name(i).equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Steps 1 and 2 of the class comment without the caller's own fields. */
+    private Headers own(Headers given, Route route, boolean decode, boolean firstOrigin) {
         Headers.Builder b = Headers.builder();
         if (!given.contains("Host")) {
             b.add("Host", hostHeader(route));
@@ -80,27 +155,47 @@ public final class RequestBridge {
                 b.add(defaults.name(i), defaults.value(i));
             }
         }
+        return b.build();
+    }
+
+    /**
+     * Writes the request's own fields after the client's (framing ones dropped) and the framing
+     * the body calls for (step 3 of the class comment), straight from the request into the buffer.
+     */
+    public static void writeRest(Out out, HttpRequest req) throws java.io.IOException {
+        Headers given = req.headers();
         for (int i = 0; i < given.size(); i++) {
             String n = given.name(i);
             if (!n.equalsIgnoreCase("Content-Length") && !n.equalsIgnoreCase("Transfer-Encoding")
                     && !n.equalsIgnoreCase("Expect")) {
-                b.add(n, given.value(i));
+                field(out, n, given.value(i));
             }
         }
         RequestBody body = req.body();
         if (body != null) {
             if (body.length() >= 0) {
-                b.add("Content-Length", Long.toString(body.length()));
+                field(out, "Content-Length", Long.toString(body.length()));
             } else {
-                b.add("Transfer-Encoding", "chunked");
+                field(out, "Transfer-Encoding", "chunked");
             }
             if (req.expectContinue()) {
-                b.add("Expect", "100-continue");
+                field(out, "Expect", "100-continue");
             }
         } else if (req.method().equals("POST") || req.method().equals("PUT")) {
-            b.add("Content-Length", "0");
+            field(out, "Content-Length", "0");
         }
-        return b.build();
     }
 
+    private static void field(Out out, String name, String value) throws java.io.IOException {
+        out.ascii(name);
+        out.write(':');
+        out.write(' ');
+        out.ascii(value);
+        out.crlf();
+    }
+
+    /** Whether the request's own fields ask to close the connection after this exchange. */
+    public static boolean asksClose(HttpRequest req, OwnFields own) {
+        return own.close || req.headers().hasToken("Connection", "close");
+    }
 }

@@ -71,6 +71,8 @@ public final class RouteState {
     private long eventMax;                                // guarded by lock
 
     /** The learned timeout in nanos, -1 for none; valid until {@link #learnedValidUntil} if {@link #learnedExpires}. */
+    /** Dropped from the client's {@link RouteTable}: a cached reference to it is stale. */
+    volatile boolean forgotten;
     private volatile long learned = -1;
     private volatile boolean learnedExpires;
     private volatile long learnedValidUntil;

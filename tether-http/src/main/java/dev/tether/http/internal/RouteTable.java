@@ -27,10 +27,25 @@ public final class RouteTable {
         this.config = config;
     }
 
+    /** The last route looked up and its state: requests mostly go where the previous one went. */
+    private record Last(Route route, RouteState state) {
+    }
+
+    private volatile Last last;
+
     /** The state of {@code route}, created on first use. */
     public RouteState get(Route route) {
+        Last l = last;
+        // The same Route object (requests to one URI share theirs), and not forgotten since.
+        if (l != null && l.route() == route && !l.state().forgotten) {
+            return l.state();
+        }
         RouteState rs = byRoute.get(route);
-        return rs != null ? rs : byRoute.computeIfAbsent(route, create);
+        if (rs == null) {
+            rs = byRoute.computeIfAbsent(route, create);
+        }
+        last = new Last(route, rs);
+        return rs;
     }
 
     /** The state of the route whose pool key is {@code endpoint}, or null if there is none (any more). */
@@ -42,6 +57,7 @@ public final class RouteTable {
     public void forget(Endpoint endpoint) {
         RouteState rs = byEndpoint.remove(endpoint);
         if (rs != null) {
+            rs.forgotten = true; // before it leaves the map: a lookup that finds it cached then skips it
             byRoute.values().remove(rs);
         }
     }

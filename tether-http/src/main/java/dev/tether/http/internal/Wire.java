@@ -65,6 +65,7 @@ public final class Wire {
             return true;
         }
         pos = limit = 0;
+        fills++;
         hooks.beforeRead();
         int n = in.read(buf, 0, buf.length);
         if (n <= 0) {
@@ -125,37 +126,152 @@ public final class Wire {
         return false;
     }
 
+    /**
+     * {@link #lineInBuffer}, first reading from the socket when nothing is buffered (a response's
+     * first line, usually): the line is then parsed in the buffer, not copied into a String.
+     * False when a partial line is buffered (the caller uses readLine, which joins the pieces).
+     */
+    public boolean lineInBufferFilling(int[] budget, String what) throws IOException {
+        if (lineInBuffer(budget, what)) {
+            return true;
+        }
+        if (pos < limit) {
+            return false;
+        }
+        if (!fill()) {
+            throw hooks.closed("the stream ended in the " + what + " after " + Escape.quote("")); // as readLine says it
+        }
+        return lineInBuffer(budget, what);
+    }
+
+    /** Reads from the socket into the buffer so far: a head parsed with no read in between lay whole in the buffer. */
+    private int fills;
+    /** Heads longer than this are not kept for {@link #repeatedHead}: it bounds what a connection holds. */
+    private static final int MAX_REMEMBERED_HEAD = 1024;
+    private byte[] lastHead = new byte[0];
+    private int lastHeadLength;
+    private ResponseHead lastHeadParsed;
+    private int lastMaxBytes;
+    private int lastMaxCount;
+
+    int fills() {
+        return fills;
+    }
+
+    int position() {
+        return pos;
+    }
+
+    /**
+     * The head parsed last on this connection if the buffer starts with exactly its bytes (and
+     * the limits are the same), consumed; else null, nothing consumed. A server's responses on a
+     * connection mostly repeat their head byte for byte (only its Date moves, once a second), and
+     * the parse is a function of the bytes and the limits alone: every check the bytes passed
+     * then, they pass now. Reads first when nothing is buffered, as the status line's read would.
+     */
+    ResponseHead repeatedHead(int maxBytes, int maxCount) throws IOException {
+        if (pos == limit && !fill()) {
+            throw hooks.closed("the stream ended in the status line after " + Escape.quote("")); // as readLine says it
+        }
+        ResponseHead h = lastHeadParsed;
+        int n = lastHeadLength;
+        if (h != null && maxBytes == lastMaxBytes && maxCount == lastMaxCount && limit - pos >= n
+                && java.util.Arrays.equals(buf, pos, pos + n, lastHead, 0, n)) {
+            pos += n;
+            return h;
+        }
+        return null;
+    }
+
+    /** Keeps {@code head}, parsed from buffer bytes {@code from} up to the current position, for {@link #repeatedHead}. */
+    void rememberHead(ResponseHead head, int from, int maxBytes, int maxCount) {
+        int n = pos - from;
+        if (n > MAX_REMEMBERED_HEAD) {
+            lastHeadParsed = null;
+            return;
+        }
+        if (lastHead.length < n) {
+            lastHead = new byte[Math.max(n, Math.min(MAX_REMEMBERED_HEAD, 2 * n))];
+        }
+        System.arraycopy(buf, from, lastHead, 0, n);
+        lastHeadLength = n;
+        lastHeadParsed = head;
+        lastMaxBytes = maxBytes;
+        lastMaxCount = maxCount;
+    }
+
     /** Slots of {@link #text}: a connection's responses repeat most of their heads. */
     private static final int RECENT = 32;
     private final String[] recent = new String[RECENT];
+    /** The bytes of each slot's String, compared in one vectorized call rather than char by char. */
+    private final byte[][] recentBytes = new byte[RECENT][];
+    /** The {@link #kindOf} of each slot's String, worked out once per String. */
+    private final byte[] recentKinds = new byte[RECENT];
+    /** The kind of the name the last {@link #text} call returned. */
+    private int lastKind;
+
+    /** {@link #kindOf}: a field that neither framing nor reuse depends on. */
+    public static final int OTHER = 0;
+    public static final int CONTENT_LENGTH = 1;
+    public static final int TRANSFER_ENCODING = 2;
+    public static final int CONNECTION = 3;
+    public static final int KEEP_ALIVE = 4;
+    public static final int CONTENT_ENCODING = 5;
+
+    /** Which of the fields that framing, reuse and decoding read a name is (any case), else {@link #OTHER}. */
+    public static int kindOf(String name) {
+        switch (name.length()) {
+            case 10:
+                return name.equalsIgnoreCase("Connection") ? CONNECTION : name.equalsIgnoreCase("Keep-Alive") ? KEEP_ALIVE : OTHER;
+            case 14:
+                return name.equalsIgnoreCase("Content-Length") ? CONTENT_LENGTH : OTHER;
+            case 16:
+                return name.equalsIgnoreCase("Content-Encoding") ? CONTENT_ENCODING : OTHER;
+            case 17:
+                return name.equalsIgnoreCase("Transfer-Encoding") ? TRANSFER_ENCODING : OTHER;
+            default:
+                return OTHER;
+        }
+    }
 
     /**
      * The text of bytes {@code from..to} of {@link #buffer()} (ISO-8859-1): the String this slot
      * gave last time if the bytes are the same (the same server sends the same status line, names
      * and most values on every response of a connection), else a new one, kept for next time.
-     * Slots past the last one always make a new String.
+     * Slots past the last one always make a new String. {@link #lastKind()} then tells the
+     * {@link #kindOf kind} of the text as a field name.
      */
     public String text(int slot, int from, int to) {
         int n = to - from;
         if (n == 0) {
+            lastKind = OTHER;
             return "";
         }
         if (slot >= RECENT) {
-            return new String(buf, from, n, StandardCharsets.ISO_8859_1);
+            String s = new String(buf, from, n, StandardCharsets.ISO_8859_1);
+            lastKind = kindOf(s);
+            return s;
         }
-        String r = recent[slot];
-        if (r != null && r.length() == n) {
-            int i = 0;
-            while (i < n && r.charAt(i) == (buf[from + i] & 0xff)) {
-                i++;
-            }
-            if (i == n) {
-                return r;
-            }
+        byte[] b = recentBytes[slot];
+        if (b != null && b.length == n && java.util.Arrays.equals(b, 0, n, buf, from, to)) {
+            lastKind = recentKinds[slot];
+            return recent[slot];
         }
-        r = new String(buf, from, n, StandardCharsets.ISO_8859_1);
+        String r = new String(buf, from, n, StandardCharsets.ISO_8859_1);
         recent[slot] = r;
+        if (b != null && b.length == n) {
+            System.arraycopy(buf, from, b, 0, n); // a value that changes at the same length (a date, an id)
+        } else {
+            recentBytes[slot] = java.util.Arrays.copyOfRange(buf, from, to);
+        }
+        lastKind = kindOf(r);
+        recentKinds[slot] = (byte) lastKind;
         return r;
+    }
+
+    /** The {@link #kindOf kind} of what the last {@link #text} call returned, read as a field name. */
+    public int lastKind() {
+        return lastKind;
     }
 
     /** The buffer {@link #lineInBuffer} found its line in. */
