@@ -34,12 +34,6 @@ public final class Http1 {
 
     /** Reads one response head (interim or final). */
     public static ResponseHead readHead(Wire w, int maxBytes, int maxCount) throws IOException {
-        ResponseHead again = w.repeatedHead(maxBytes, maxCount);
-        if (again != null) {
-            return again; // the same bytes as the connection's last head: the same parse (immutable, shared)
-        }
-        int fills = w.fills();
-        int start = w.position();
         int[] budget = {maxBytes, maxBytes};
         String statusLine = w.lineInBufferFilling(budget, "status line") ? w.text(0, w.lineStart(), w.lineEnd())
                 : w.readLine(budget, "status line");
@@ -49,9 +43,6 @@ public final class Http1 {
                 : status == 200 && statusLine.length() == 15 && statusLine.endsWith("OK") ? "OK" : statusLine.substring(13);
         ResponseHead head = new ResponseHead(minor, status, reason);
         head.headers(readFields(w, budget, maxCount, "header section", head));
-        if (w.fills() == fills) {
-            w.rememberHead(head, start, maxBytes, maxCount); // it lay whole in the buffer from start
-        }
         return head;
     }
 

@@ -6,9 +6,7 @@ import dev.tether.http.Headers;
  * A parsed status line and header section, with the fields that decide framing and reuse noted
  * while the section was parsed (so that deciding them scans nothing again): the first value of
  * each and how many fields carried the name. Anything beyond one plain field of a name is left
- * to the careful paths, which read {@link #headers()} as before. Filled in only by the parse that
- * makes it, then never changed: a connection hands the same one out again for a head that repeats
- * the last one byte for byte ({@link Wire#repeatedHead}).
+ * to the careful paths, which read {@link #headers()} as before.
  */
 public final class ResponseHead {
     private final int minorVersion;

@@ -65,7 +65,6 @@ public final class Wire {
             return true;
         }
         pos = limit = 0;
-        fills++;
         hooks.beforeRead();
         int n = in.read(buf, 0, buf.length);
         if (n <= 0) {
@@ -142,62 +141,6 @@ public final class Wire {
             throw hooks.closed("the stream ended in the " + what + " after " + Escape.quote("")); // as readLine says it
         }
         return lineInBuffer(budget, what);
-    }
-
-    /** Reads from the socket into the buffer so far: a head parsed with no read in between lay whole in the buffer. */
-    private int fills;
-    /** Heads longer than this are not kept for {@link #repeatedHead}: it bounds what a connection holds. */
-    private static final int MAX_REMEMBERED_HEAD = 1024;
-    private byte[] lastHead = new byte[0];
-    private int lastHeadLength;
-    private ResponseHead lastHeadParsed;
-    private int lastMaxBytes;
-    private int lastMaxCount;
-
-    int fills() {
-        return fills;
-    }
-
-    int position() {
-        return pos;
-    }
-
-    /**
-     * The head parsed last on this connection if the buffer starts with exactly its bytes (and
-     * the limits are the same), consumed; else null, nothing consumed. A server's responses on a
-     * connection mostly repeat their head byte for byte (only its Date moves, once a second), and
-     * the parse is a function of the bytes and the limits alone: every check the bytes passed
-     * then, they pass now. Reads first when nothing is buffered, as the status line's read would.
-     */
-    ResponseHead repeatedHead(int maxBytes, int maxCount) throws IOException {
-        if (pos == limit && !fill()) {
-            throw hooks.closed("the stream ended in the status line after " + Escape.quote("")); // as readLine says it
-        }
-        ResponseHead h = lastHeadParsed;
-        int n = lastHeadLength;
-        if (h != null && maxBytes == lastMaxBytes && maxCount == lastMaxCount && limit - pos >= n
-                && java.util.Arrays.equals(buf, pos, pos + n, lastHead, 0, n)) {
-            pos += n;
-            return h;
-        }
-        return null;
-    }
-
-    /** Keeps {@code head}, parsed from buffer bytes {@code from} up to the current position, for {@link #repeatedHead}. */
-    void rememberHead(ResponseHead head, int from, int maxBytes, int maxCount) {
-        int n = pos - from;
-        if (n > MAX_REMEMBERED_HEAD) {
-            lastHeadParsed = null;
-            return;
-        }
-        if (lastHead.length < n) {
-            lastHead = new byte[Math.max(n, Math.min(MAX_REMEMBERED_HEAD, 2 * n))];
-        }
-        System.arraycopy(buf, from, lastHead, 0, n);
-        lastHeadLength = n;
-        lastHeadParsed = head;
-        lastMaxBytes = maxBytes;
-        lastMaxCount = maxCount;
     }
 
     /** Slots of {@link #text}: a connection's responses repeat most of their heads. */
