@@ -195,7 +195,10 @@ public final class HttpRequest {
      * only ever show a whole entry or a stale one, never a part. A URI is a pure function of its
      * text (every URI, however made, is its string parsed), so the entry of an equal text stands
      * for it; the cached {@code URI} object is handed out again, which is safe because it is
-     * immutable.
+     * immutable. A URI with credentials or a query is checked every time and never kept: the
+     * cache is static and outlives requests, and must not hold a password or a token (queries
+     * often carry one) after the request that carried it; such URIs also vary from request to
+     * request, so keeping them would mostly evict the ones that repeat.
      */
     static final class Checked {
         private static final int SLOTS = 64;
@@ -239,7 +242,9 @@ public final class HttpRequest {
             }
             Builder.checkUri(uri);
             c = new Checked(uri.toString(), uri, target(uri), Route.of(uri));
-            RECENT[slot(c.text)] = c;
+            if (uri.getRawUserInfo() == null && uri.getRawQuery() == null) {
+                RECENT[slot(c.text)] = c;
+            }
             return c;
         }
     }
