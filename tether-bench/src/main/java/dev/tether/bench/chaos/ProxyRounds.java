@@ -3,6 +3,7 @@ package dev.tether.bench.chaos;
 import dev.tether.bench.Rounds;
 import dev.tether.chaos.ChaosLab;
 import dev.tether.chaos.ChaosProxy;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +34,8 @@ import java.util.TreeMap;
  * median of each round's ratio proxy / direct. Run:
  * {@code java -cp tether-bench/target/benchmarks.jar dev.tether.bench.chaos.ProxyRounds [rounds] [seconds] [proxy...]}.
  * Each {@code proxy} argument adds a proxied path measured in the same rounds: a bare name is a
- * proxy of this build, {@code label=path/to/benchmarks.jar} one of the build in that jar, loaded
+ * proxy of this build, {@code label=path/to/benchmarks.jar} one of the build in that jar (or class
+ * path), loaded
  * in a class loader of its own (for a before/after comparison in one sitting:
  * {@code before=/tmp/before/benchmarks.jar after=tether-bench/target/benchmarks.jar}).
  * {@code count direct|proxy SIZE N} only runs N transfers, and prints CPU time and context
@@ -54,6 +56,7 @@ public final class ProxyRounds {
         Duration window = Duration.ofMillis((long) (seconds * 1000));
         // More names than one give more proxies, each measured against the same direct rounds.
         List<String> proxies = args.length > 2 ? List.of(args).subList(2, args.length) : List.of("proxy");
+        List<String> labels = proxies.stream().map(p -> p.contains("=") ? p.substring(0, p.indexOf('=')) : p).toList();
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(() -> acceptLoop(server), "rounds-server");
         acceptor.setDaemon(true);
@@ -89,7 +92,7 @@ public final class ProxyRounds {
                     }
                 }
                 for (int p = 1; p < paths; p++) {
-                    report("transfer " + (size / 1024) + " KB, MB/s, " + proxies.get(p - 1), v[0], v[p], rounds);
+                    report("transfer " + (size / 1024) + " KB, MB/s, " + labels.get(p - 1), v[0], v[p], rounds);
                 }
             }
             // Round trips: p50 and p99 of each path's samples over all rounds.
@@ -119,7 +122,7 @@ public final class ProxyRounds {
                 double p50p = rt[p][rt[p].length / 2] / 1e3;
                 double p99p = rt[p][rt[p].length * 99 / 100] / 1e3;
                 System.out.printf(Locale.ROOT, "round trip 100 B, %s: p50 direct %.1f us, proxy %.1f us (+%.1f us); p99 %.1f / %.1f us%n",
-                        proxies.get(p - 1), p50d, p50p, p50p - p50d, p99d, p99p);
+                        labels.get(p - 1), p50d, p50p, p50p - p50d, p99d, p99p);
             }
             System.out.printf(Locale.ROOT, "load average after: %s (%s)%n", load(), Instant.now());
             for (Client c : clients) {
@@ -136,9 +139,12 @@ public final class ProxyRounds {
      * A proxy from another build's benchmark jar, in a class loader of its own, so that two
      * builds of the proxy (before and after a change) are measured in the same rounds.
      */
-    private static int isolatedProxy(String jar, int upstreamPort, List<AutoCloseable> open) throws Exception {
-        URLClassLoader loader = new URLClassLoader(new URL[] {Path.of(jar).toUri().toURL()},
-                ClassLoader.getPlatformClassLoader());
+    private static int isolatedProxy(String classPath, int upstreamPort, List<AutoCloseable> open) throws Exception {
+        List<URL> urls = new ArrayList<>();
+        for (String entry : classPath.split(File.pathSeparator)) {
+            urls.add(Path.of(entry).toUri().toURL());
+        }
+        URLClassLoader loader = new URLClassLoader(urls.toArray(new URL[0]), ClassLoader.getPlatformClassLoader());
         Class<?> labClass = Class.forName("dev.tether.chaos.ChaosLab", true, loader);
         Object lab = labClass.getMethod("create").invoke(null);
         open.add((AutoCloseable) lab);
