@@ -218,6 +218,28 @@ class ToxicsTest {
     }
 
     @Test
+    void limitDataAddedAfterABulkTransferCutsAtTheLimit() throws Exception {
+        try (Socket s = connect(proxy)) {
+            // A bulk transfer both ways first: the pipes move to their larger buffers.
+            byte[] bulk = random(2 * 1024 * 1024);
+            Thread writer = new Thread(() -> {
+                try {
+                    s.getOutputStream().write(bulk);
+                } catch (IOException e) {
+                    // the read below fails too
+                }
+            });
+            writer.start();
+            assertThat(readExactly(s, bulk.length)).isEqualTo(bulk);
+            writer.join();
+            proxy.addToxic(Toxic.limitData(100));
+            byte[] data = random(150);
+            s.getOutputStream().write(data);
+            assertThat(TestSockets.readAll(s)).isEqualTo(java.util.Arrays.copyOf(data, 100));
+        }
+    }
+
+    @Test
     void limitDataUnderTheLimitKeepsTheConnectionOpen() throws IOException {
         proxy.addToxic(Toxic.limitData(100));
         try (Socket s = connect(proxy)) {
