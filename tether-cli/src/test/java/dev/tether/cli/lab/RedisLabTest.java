@@ -10,11 +10,13 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static dev.tether.cli.MainTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Where the lab's Redis comes from: the server named with --redis (the machine's, shared: the lab
@@ -63,13 +65,17 @@ class RedisLabTest {
             assertThat(r.errors()).isZero();
 
             // Nothing of the run is left: no connection of its clients, no key; the server's settings as they were.
-            List<String> left = new ArrayList<>();
-            for (String line : admin.client().send(Command.text("CLIENT", "LIST")).toString().split("\n")) {
-                if (line.contains(" name=tether-lab-" + redis.run() + "-")) {
-                    left.add(line);
+            // The clients have closed their sockets; the server drops them when it reads the FIN, which on a
+            // loaded machine can come a little after the run returns: polled, with a generous deadline.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+                List<String> left = new ArrayList<>();
+                for (String line : admin.client().send(Command.text("CLIENT", "LIST")).toString().split("\n")) {
+                    if (line.contains(" name=tether-lab-" + redis.run() + "-")) {
+                        left.add(line);
+                    }
                 }
-            }
-            assertThat(left).as("connections of the run").isEmpty();
+                assertThat(left).as("connections of the run").isEmpty();
+            });
             assertThat(admin.client().send(Command.text("KEYS", "tether-lab:" + redis.run() + "-*"))).asList().isEmpty();
             assertThat(admin.client().send(Command.text("CONFIG", "GET", "timeout"))).isEqualTo(timeoutBefore);
         }
