@@ -1,8 +1,9 @@
 package dev.tether.bench;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -23,12 +24,25 @@ public final class Rounds {
 
     /** Operations per second of {@code threads} threads running {@code op} for {@code d}. */
     public static double perSecond(int threads, Duration d, Op op) throws InterruptedException {
+        return timed(threads, d, op)[0];
+    }
+
+    /**
+     * {operations per second, CPU time of the calling threads per operation in µs} of
+     * {@code threads} threads running {@code op} for {@code d}. The calling threads' own CPU time
+     * (user and system: the client's Java work and its system calls, not a server's, not a peer's
+     * I/O threads) is disturbed by other processes' load far less than throughput is.
+     */
+    public static double[] timed(int threads, Duration d, Op op) throws InterruptedException {
         LongAdder done = new LongAdder();
-        CountDownLatch finished = new CountDownLatch(threads);
+        LongAdder cpuNanos = new LongAdder();
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Thread[] workers = new Thread[threads];
         long start = System.nanoTime();
         long end = start + d.toNanos();
         for (int t = 0; t < threads; t++) {
-            new Thread(() -> {
+            workers[t] = new Thread(() -> {
+                long cpu0 = mx.getCurrentThreadCpuTime();
                 try {
                     while (System.nanoTime() < end) {
                         op.run();
@@ -37,12 +51,16 @@ public final class Rounds {
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 } finally {
-                    finished.countDown();
+                    cpuNanos.add(mx.getCurrentThreadCpuTime() - cpu0);
                 }
-            }).start();
+            });
+            workers[t].start();
         }
-        finished.await();
-        return done.sum() / ((System.nanoTime() - start) / 1e9);
+        for (Thread w : workers) {
+            w.join();
+        }
+        long n = done.sum();
+        return new double[] {n / ((System.nanoTime() - start) / 1e9), n == 0 ? Double.NaN : cpuNanos.sum() / 1e3 / n};
     }
 
     public static double median(double[] v) {

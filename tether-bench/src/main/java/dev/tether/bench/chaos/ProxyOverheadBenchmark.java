@@ -74,7 +74,16 @@ public class ProxyOverheadBenchmark {
      * length and that many bytes, answered with one byte; 'E' announces 99 bytes to echo with it.
      */
     private void serve() {
-        try (Socket s = server.accept()) {
+        try {
+            serve(server.accept());
+        } catch (IOException e) {
+            // the trial is over
+        }
+    }
+
+    /** Serves one connection with that protocol until it ends (also {@link ProxyRounds}'s server). */
+    static void serve(Socket accepted) {
+        try (Socket s = accepted) {
             s.setTcpNoDelay(true);
             InputStream sin = s.getInputStream();
             OutputStream sout = s.getOutputStream();

@@ -265,43 +265,12 @@ public final class ProxyRounds {
         while (true) {
             try {
                 Socket s = server.accept();
-                Thread t = new Thread(() -> serve(s), "rounds-serve");
+                Thread t = new Thread(() -> ProxyOverheadBenchmark.serve(s), "rounds-serve");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException e) {
                 return;
             }
-        }
-    }
-
-    /** The same protocol as {@link ProxyOverheadBenchmark}'s server. */
-    private static void serve(Socket s) {
-        try (s) {
-            s.setTcpNoDelay(true);
-            InputStream sin = s.getInputStream();
-            OutputStream sout = s.getOutputStream();
-            byte[] buf = new byte[64 * 1024];
-            int kind;
-            while ((kind = sin.read()) >= 0) {
-                if (kind == 'T') {
-                    byte[] len = sin.readNBytes(4);
-                    long left = ((len[0] & 0xffL) << 24) | ((len[1] & 0xff) << 16) | ((len[2] & 0xff) << 8) | (len[3] & 0xff);
-                    while (left > 0) {
-                        int n = sin.read(buf, 0, (int) Math.min(buf.length, left));
-                        if (n < 0) {
-                            return;
-                        }
-                        left -= n;
-                    }
-                    sout.write(1);
-                } else {
-                    buf[0] = (byte) kind;
-                    int got = sin.readNBytes(buf, 1, 99);
-                    sout.write(buf, 0, got + 1);
-                }
-            }
-        } catch (IOException e) {
-            // the run is over
         }
     }
 

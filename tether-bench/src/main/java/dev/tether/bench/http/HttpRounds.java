@@ -106,7 +106,7 @@ public final class HttpRounds {
                     perSecond.get(n)[r] = wrk(url, threads);
                     cpu.get(n)[r] = Double.NaN;
                 } else {
-                    double[] m = timed(threads, Duration.ofSeconds(1), clients.get(n));
+                    double[] m = Rounds.timed(threads, Duration.ofSeconds(1), clients.get(n));
                     perSecond.get(n)[r] = m[0];
                     cpu.get(n)[r] = m[1];
                 }
@@ -138,42 +138,6 @@ public final class HttpRounds {
             System.out.printf(Locale.ROOT, "tether / best peer of each round: median %.2fx (min %.2fx, max %.2fx)%n",
                     Rounds.median(ratio), Rounds.min(ratio), Rounds.max(ratio));
         }
-    }
-
-    /**
-     * {requests per second, CPU time of the calling threads per request in µs} of {@code threads}
-     * threads running {@code op} for {@code d}. The calling threads' own CPU time (user and
-     * system: the client's Java work and its system calls, not nginx's, not a peer's I/O threads)
-     * is disturbed by other processes' load far less than throughput is.
-     */
-    private static double[] timed(int threads, Duration d, Rounds.Op op) throws InterruptedException {
-        java.util.concurrent.atomic.LongAdder done = new java.util.concurrent.atomic.LongAdder();
-        java.util.concurrent.atomic.LongAdder cpuNanos = new java.util.concurrent.atomic.LongAdder();
-        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Thread[] workers = new Thread[threads];
-        long start = System.nanoTime();
-        long end = start + d.toNanos();
-        for (int t = 0; t < threads; t++) {
-            workers[t] = new Thread(() -> {
-                long cpu0 = mx.getCurrentThreadCpuTime();
-                try {
-                    while (System.nanoTime() < end) {
-                        op.run();
-                        done.increment();
-                    }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                } finally {
-                    cpuNanos.add(mx.getCurrentThreadCpuTime() - cpu0);
-                }
-            });
-            workers[t].start();
-        }
-        for (Thread w : workers) {
-            w.join();
-        }
-        long n = done.sum();
-        return new double[] {n / ((System.nanoTime() - start) / 1e9), n == 0 ? Double.NaN : cpuNanos.sum() / 1e3 / n};
     }
 
     /** tether as the baseline jar builds it, through that jar's own {@code Peers} in a loader of its own. */
