@@ -25,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A Redis client on a pool of connections to one server. Build one per server and share it; it is
- * thread-safe. Each command leases a connection, runs, and gives it back:
+ * thread-safe. Each command (or each shared round trip, see below) leases a connection, runs, and
+ * gives it back:
  *
  * <ol>
  *   <li>A new connection is opened by tether-net within the connect timeout and set up by the
@@ -48,7 +49,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * Pipelines and transactions ({@link #pipeline()}, {@link #transaction()}) use one connection for
  * one round trip; {@link #session()} keeps one connection for WATCH and hand-written MULTI;
  * {@link #subscribe} gives pub/sub a connection and a thread of its own that resubscribe after a
- * reconnect. Time comes from the config's {@link Ticker} only.
+ * reconnect. Single commands of concurrent callers share round trips
+ * ({@link RedisClientConfig#autoPipelining()}): what arrives while a round trip is in flight goes
+ * together in the next one, each command still judged on its own by the rules above. Time comes
+ * from the config's {@link Ticker} only.
  */
 public final class RedisClient implements RedisCommands, Inspectable, AutoCloseable {
 

@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * How a command, a pipeline or a transaction travels: on a pooled connection with one retry, or
- * on a session's pinned connection without one.
+ * on a session's pinned connection without one. A single command that may share
+ * ({@link CommandTable#shareable}) goes through the {@link Combiner} when auto-pipelining is on:
+ * {@link #roundTrip} does steps 1 to 3 below for every command of a shared round trip, and each
+ * caller takes step 4 for its own command.
  *
  * <ol>
  *   <li>Lease a connection from the pool: an idle one that the idle watcher and the lease-time
