@@ -4,6 +4,10 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -61,6 +65,46 @@ public final class Rounds {
         }
         long n = done.sum();
         return new double[] {n / ((System.nanoTime() - start) / 1e9), n == 0 ? Double.NaN : cpuNanos.sum() / 1e3 / n};
+    }
+
+    /** One figure (operations per second) of one participant for one round. */
+    @FunctionalInterface
+    public interface Measure {
+        double of(String name) throws InterruptedException;
+    }
+
+    /**
+     * {@code rounds} rounds in which every one of {@code names} is measured once, in an order that
+     * rotates from round to round, so neighbours in time share the load; each name's figures by round.
+     */
+    public static Map<String, double[]> alternate(List<String> names, int rounds, Measure measure) throws InterruptedException {
+        Map<String, double[]> perRound = new LinkedHashMap<>();
+        names.forEach(n -> perRound.put(n, new double[rounds]));
+        for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < names.size(); i++) {
+                String n = names.get((i + r) % names.size());
+                perRound.get(n)[r] = measure.of(n);
+            }
+        }
+        return perRound;
+    }
+
+    /**
+     * Prints {@code perRound} as a table: each name's median, min and max, and the median of each
+     * round's ratio to {@code reference} (shown as {@code referenceLabel}).
+     */
+    public static void printTable(String nameColumn, String unit, Map<String, double[]> perRound, String reference, String referenceLabel) {
+        System.out.println("| " + nameColumn + " | median " + unit + " | min | max | median of the rounds' ratios to " + referenceLabel + " |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: |");
+        double[] ref = perRound.get(reference);
+        for (Map.Entry<String, double[]> e : perRound.entrySet()) {
+            double[] v = e.getValue();
+            double[] ratio = new double[v.length];
+            for (int r = 0; r < v.length; r++) {
+                ratio[r] = v[r] / ref[r];
+            }
+            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2fx |%n", e.getKey(), median(v), min(v), max(v), median(ratio));
+        }
     }
 
     public static double median(double[] v) {

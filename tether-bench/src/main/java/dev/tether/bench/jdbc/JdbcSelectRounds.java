@@ -39,26 +39,9 @@ public final class JdbcSelectRounds {
         for (String n : names) {
             select1(pools.get(n), threads, Duration.ofSeconds(3)); // warm-up
         }
-        Map<String, double[]> perSecond = new LinkedHashMap<>();
-        names.forEach(n -> perSecond.put(n, new double[rounds]));
-        for (int r = 0; r < rounds; r++) {
-            for (int i = 0; i < names.size(); i++) {
-                String n = names.get((i + r) % names.size());
-                perSecond.get(n)[r] = select1(pools.get(n), threads, Duration.ofSeconds(1));
-            }
-        }
+        Map<String, double[]> perSecond = Rounds.alternate(names, rounds, n -> select1(pools.get(n), threads, Duration.ofSeconds(1)));
         System.out.printf(Locale.ROOT, "select 1, %d thread(s), %d rounds of 1 s per pool:%n", threads, rounds);
-        System.out.println("| pool | median queries/s | min | max | median of the rounds' ratios to HikariCP |");
-        System.out.println("| --- | ---: | ---: | ---: | ---: |");
-        double[] hikari = perSecond.get("hikari");
-        for (String n : names) {
-            double[] v = perSecond.get(n);
-            double[] ratio = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                ratio[r] = v[r] / hikari[r];
-            }
-            System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2fx |%n", n, Rounds.median(v), Rounds.min(v), Rounds.max(v), Rounds.median(ratio));
-        }
+        Rounds.printTable("pool", "queries/s", perSecond, "hikari", "HikariCP");
         for (DataSource ds : pools.values()) {
             ((AutoCloseable) ds).close();
         }

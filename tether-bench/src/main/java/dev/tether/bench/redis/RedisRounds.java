@@ -38,26 +38,10 @@ public final class RedisRounds {
             for (String n : names) {
                 send(clients.get(n), op, threads, Duration.ofSeconds(2)); // warm-up
             }
-            Map<String, double[]> perSecond = new LinkedHashMap<>();
-            names.forEach(n -> perSecond.put(n, new double[rounds]));
-            for (int r = 0; r < rounds; r++) {
-                for (int i = 0; i < names.size(); i++) {
-                    String n = names.get((i + r) % names.size());
-                    perSecond.get(n)[r] = send(clients.get(n), op, threads, Duration.ofSeconds(1));
-                }
-            }
+            Map<String, double[]> perSecond = Rounds.alternate(names, rounds,
+                    n -> send(clients.get(n), op, threads, Duration.ofSeconds(1)));
             System.out.printf(Locale.ROOT, "%s, %d thread(s), %d rounds of 1 s per client:%n", op, threads, rounds);
-            System.out.println("| client | median commands/s | min | max | median of the rounds' ratios to jedis |");
-            System.out.println("| --- | ---: | ---: | ---: | ---: |");
-            double[] jedis = perSecond.get("jedis");
-            for (String n : names) {
-                double[] v = perSecond.get(n);
-                double[] ratio = new double[rounds];
-                for (int r = 0; r < rounds; r++) {
-                    ratio[r] = v[r] / jedis[r];
-                }
-                System.out.printf(Locale.ROOT, "| %s | %,.0f | %,.0f | %,.0f | %.2fx |%n", n, Rounds.median(v), Rounds.min(v), Rounds.max(v), Rounds.median(ratio));
-            }
+            Rounds.printTable("client", "commands/s", perSecond, "jedis", "jedis");
         }
         for (RedisPeers.Client c : clients.values()) {
             c.close();
