@@ -8,6 +8,7 @@ import dev.tether.pool.Reason;
 import dev.tether.pool.Ticker;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -24,7 +25,8 @@ import java.util.Objects;
  *   <li>{@code onLease}: take it back from the watcher (which has let go when this returns), make
  *       the zero-wait check (one non-blocking read: no byte and no EOF means alive; a plain TCP
  *       channel is non-blocking for good, so no mode switch either way, and a TLS one is left in
- *       blocking mode); {@code isReusable} reports that verdict.</li>
+ *       blocking mode), unless it came back less than {@link Builder#leaseCheckAfterIdle} ago;
+ *       {@code isReusable} reports that verdict.</li>
  *   <li>{@code close}: the one place a connection is closed, with the pool's reason.</li>
  * </ol>
  *
@@ -32,12 +34,19 @@ import java.util.Objects;
  */
 public final class TcpConnector implements Connector<Endpoint, Connection> {
 
+    /**
+     * The longest {@link Builder#leaseCheckAfterIdle}: a millisecond, below the idle watcher's
+     * registration delay, so a connection the watcher has taken over is always checked.
+     */
+    public static final Duration MAX_LEASE_CHECK_AFTER_IDLE = Duration.ofMillis(1);
+
     private final SocketConfig socketConfig;
     private final Ticker ticker;
     private final SettingNames names;
     private final IdleCloseListener listener;
     private final boolean watchIdle;
     private final IdleWatcher watcher;
+    private final long leaseCheckAfterIdleNanos;
     private final Dialer dialer;
 
     private TcpConnector(Builder b) {
@@ -47,6 +56,7 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
         this.listener = b.listener;
         this.watchIdle = b.watchIdle;
         this.watcher = b.watcher;
+        this.leaseCheckAfterIdleNanos = b.leaseCheckAfterIdle.toNanos();
         this.dialer = new Dialer(b.socketConfig, b.resolver, b.ticker, b.names);
     }
 
@@ -143,7 +153,7 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
             return;
         }
         try {
-            c.leaseCheckPassed = c.leaseCheckPassed && watcher.release(c.watch);
+            c.leaseCheckPassed = c.leaseCheckPassed && watcher.release(c.watch, leaseCheckAfterIdleNanos);
         } catch (IOException e) {
             c.leaseCheckPassed = false;
         }
@@ -171,6 +181,7 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
         private IdleCloseListener listener = IdleCloseListener.NONE;
         private boolean watchIdle = true;
         private IdleWatcher watcher = IdleWatcher.shared();
+        private Duration leaseCheckAfterIdle = Duration.ZERO;
 
         private Builder() {
         }
@@ -230,6 +241,28 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
          * @return this builder
          */
         public Builder watchIdle(boolean on) { watchIdle = on; return this; }
+
+        /**
+         * How long a connection must have been back in the pool for its lease to make the
+         * zero-wait check (default ZERO: every lease does). A protocol whose server closes a
+         * connection only when told to or after an idle timeout of its own (Redis) may skip the
+         * check, one system call, for a connection returned a moment ago: a close within that
+         * moment is then found by the request, as a close during it would be. At most
+         * {@link #MAX_LEASE_CHECK_AFTER_IDLE}, far below any server's idle timeout.
+         *
+         * @param d the idle time from which leases are checked
+         * @return this builder
+         * @throws IllegalArgumentException if {@code d} is negative or above the maximum
+         */
+        public Builder leaseCheckAfterIdle(Duration d) {
+            Objects.requireNonNull(d, "leaseCheckAfterIdle");
+            if (d.isNegative() || d.compareTo(MAX_LEASE_CHECK_AFTER_IDLE) > 0) {
+                throw new IllegalArgumentException("leaseCheckAfterIdle: " + d + " (expected: >= 0 and <= "
+                        + MAX_LEASE_CHECK_AFTER_IDLE + ")");
+            }
+            leaseCheckAfterIdle = d;
+            return this;
+        }
 
         /** Tests only: a watcher of their own (another registration delay) instead of the shared one. */
         Builder idleWatcher(IdleWatcher w) { watcher = Objects.requireNonNull(w, "idleWatcher"); return this; }

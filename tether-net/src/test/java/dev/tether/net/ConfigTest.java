@@ -32,6 +32,10 @@ class ConfigTest {
         assertThatThrownBy(() -> Endpoint.of("localhost", 0)).hasMessage("port: 0 (expected: 1..65535)");
         assertThatThrownBy(() -> Endpoint.of(" ", 80)).hasMessageStartingWith("host: \" \"");
         assertThatThrownBy(() -> TlsSettings.builder().serverName("").build()).hasMessageStartingWith("serverName: \"\"");
+        assertThatThrownBy(() -> TcpConnector.builder().leaseCheckAfterIdle(Duration.ofMillis(2)))
+                .hasMessage("leaseCheckAfterIdle: PT0.002S (expected: >= 0 and <= PT0.001S)");
+        assertThatThrownBy(() -> TcpConnector.builder().leaseCheckAfterIdle(Duration.ofNanos(-1)))
+                .hasMessageStartingWith("leaseCheckAfterIdle: PT-0.000000001S");
     }
 
     @Test

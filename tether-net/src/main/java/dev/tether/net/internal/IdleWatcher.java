@@ -27,7 +27,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Registration is deferred by a short {@link #DEFAULT_DELAY delay}: a keep-alive connection
  * is usually leased again within microseconds of its return, and for it a registration, two mode
- * switches, a wake-up and a key cancel would all be wasted. The lease-time check covers the delay.
+ * switches, a wake-up and a key cancel would all be wasted. The lease-time check covers the delay
+ * (a client may skip it for a connection returned less than a millisecond ago: see
+ * {@code TcpConnector.Builder.leaseCheckAfterIdle}).
  *
  * <ol>
  *   <li>{@link #watch} (the pool's onIdle): the owner sets the handle and the connection's due
@@ -36,11 +38,12 @@ import java.util.concurrent.locks.LockSupport;
  *       is woken only if the watcher sleeps with no deadline (nothing pending), since otherwise it
  *       wakes at a due time no later than this one.</li>
  *   <li>The thread loops: move the pushed entries, oldest first, to its own FIFO (due times rise
- *       along it, the delay being constant); for each entry now due whose connection is still
- *       PENDING and whose due time has passed (a later due time means it was leased and returned
- *       since, and a later entry speaks for it), move it PENDING -> REGISTERING, switch it to
+ *       along it, the delay being constant); drop at once every entry whose connection was leased
+ *       since or has a later due time (it was leased and returned since, and a later entry speaks
+ *       for it); for each other entry now due, move it PENDING -> REGISTERING, switch it to
  *       non-blocking, register it for OP_READ, mark it WATCHED. Then select until the next due
- *       time, or with no deadline if no entry is left. (A channel that is non-blocking for good,
+ *       time; if no entry is left, for one delay when entries arrived in this pass (more are
+ *       likely, and none can be due sooner), else with no deadline. (A channel that is non-blocking for good,
  *       {@link Watch#nonBlocking}, as plain TCP connections are, switches no mode here or at a
  *       lease; its owner drops its private selector once registered, {@link Watch.Owner#watchedByWatcher}.) Only this thread registers channels: the
  *       JDK refuses to register a channel again while its previous key (cancelled at a lease)
@@ -179,6 +182,15 @@ public final class IdleWatcher {
      * Returns true if it may be used: the peer has shown no sign since it went idle.
      */
     public boolean release(Watch w) throws IOException {
+        return release(w, 0);
+    }
+
+    /**
+     * As {@link #release(Watch)}, but a connection returned less than {@code checkAfterNanos}
+     * ago and not yet registered is trusted without the check (see
+     * {@code TcpConnector.Builder.leaseCheckAfterIdle}).
+     */
+    public boolean release(Watch w, long checkAfterNanos) throws IOException {
         int spins = 0;
         int from;
         while (true) {
@@ -206,6 +218,9 @@ public final class IdleWatcher {
             if (k != null) {
                 k.cancel();
             }
+        } else if (from == Watch.PENDING && checkAfterNanos > 0
+                && CLOCK.nanoTime() - (w.dueNanos - delayNanos) < checkAfterNanos) {
+            return true; // back a moment ago, never registered: its channel is as the owner left it
         }
         boolean alive = check(w);
         if (alive && !w.nonBlocking) {
@@ -310,6 +325,7 @@ public final class IdleWatcher {
      */
     private long registerDue() {
         Entry taken = pushed.getAndSet(null);
+        boolean arrived = taken != null;
         if (taken != null) {
             // The stack is newest first: reverse it so that due times rise along the FIFO.
             Entry newest = taken;
@@ -330,7 +346,13 @@ public final class IdleWatcher {
         long now = CLOCK.nanoTime();
         Entry e;
         while ((e = first) != null) {
-            if (e.dueNanos - now > 0) {
+            // An entry whose connection was leased since, or leased and returned (a later entry
+            // speaks for it), is dropped at once rather than at its due time: a busy connection
+            // pushes an entry per use, and waiting for each would wake this thread every
+            // millisecond (it shares the cores with the client and often with its server).
+            Watch w = e.watch;
+            boolean stale = w.state() != Watch.PENDING || w.dueNanos - e.dueNanos > 0;
+            if (!stale && e.dueNanos - now > 0) {
                 now = CLOCK.nanoTime();
                 if (e.dueNanos - now > 0) {
                     return e.dueNanos - now;
@@ -341,9 +363,14 @@ public final class IdleWatcher {
                 last = null;
             }
             e.next = null;
-            register(e);
+            if (!stale) {
+                register(e);
+            }
         }
-        return 0;
+        // Connections came and went since the last pass: wake again one delay from now rather
+        // than sleeping with no deadline, which would make every next return wake this thread
+        // with a system call. Whatever is pushed meanwhile is due no earlier than that.
+        return arrived ? delayNanos : 0;
     }
 
     private void register(Entry e) {

@@ -21,6 +21,11 @@ public final class TestWatchers {
         w.stop();
     }
 
+    /** The lease-time release with a given trust window, beyond what a connector's builder allows. */
+    public static boolean release(IdleWatcher watcher, Watch w, long checkAfterNanos) throws IOException {
+        return watcher.release(w, checkAfterNanos);
+    }
+
     public static boolean isPending(Watch w) {
         return w.isPending();
     }
