@@ -55,17 +55,18 @@ public final class Connection {
     private final InetSocketAddress local;
     private final SocketChannel channel;
     private final SSLSocket ssl;
-    private final SocketConfig config;
-    private final Ticker ticker;
-    private final SettingNames names;
+    /**
+     * The connector that opened it: its clock, its users' names for settings, its listener and
+     * write timeout are the same for all its connections, so each keeps one reference to them
+     * rather than copies (an idle connection should cost little heap).
+     */
+    private final TcpConnector from;
     /** When it opened, as an Instant's two fields (an idle connection should cost little heap). */
     private final long openedEpochSecond;
     private final int openedNano;
     private final long openedNanos;
     private final Input in;
     private final Output out;
-    /** Whether the channel is plain TCP, non-blocking for good (TLS: blocking under the TLS socket). */
-    private final boolean plain;
     /**
      * Plain TCP: waits for readiness of the non-blocking channel. Made at the first wait of a
      * lease and dropped when the watcher takes the idle connection (an idle connection should
@@ -73,7 +74,6 @@ public final class Connection {
      */
     private volatile Waiter waiter;
     final Watch watch;
-    private final IdleCloseListener listener;
 
     // Written by the owner (or the watcher while it owns the connection); read by anyone.
     // Times are on the connector's Ticker.
@@ -95,7 +95,6 @@ public final class Connection {
     /** Write deadlines: see {@link WriteGuard}. */
     private static final int WRITE_PIECE = 64 * 1024;
     private static final long NO_WRITE = Long.MIN_VALUE;
-    private final long writeTimeoutNanos;
     /** When the write under way must have finished (ticker nanos), or NO_WRITE; read by the guard. */
     private volatile long writeDeadline = NO_WRITE;
     /** The caller's deadline that also bounds writes (a request deadline), or none. */
@@ -109,36 +108,35 @@ public final class Connection {
         return IDS.incrementAndGet();
     }
 
-    Connection(long id, Endpoint endpoint, SocketConfig config, Ticker ticker, SettingNames names, SocketChannel channel,
-               SSLSocket ssl, InetSocketAddress remote, IdleCloseListener listener) throws IOException {
+    Connection(long id, Endpoint endpoint, TcpConnector from, SocketChannel channel, SSLSocket ssl,
+               InetSocketAddress remote) throws IOException {
         this.id = id;
         this.endpoint = endpoint;
-        this.config = config;
-        this.ticker = ticker;
-        this.names = names;
+        this.from = from;
         this.channel = channel;
         this.ssl = ssl;
         this.remote = remote;
         this.local = (InetSocketAddress) channel.getLocalAddress();
-        this.listener = listener;
         Instant now = Instant.now();
         this.openedEpochSecond = now.getEpochSecond();
         this.openedNano = now.getNano();
-        this.openedNanos = ticker.nanoTime();
+        this.openedNanos = from.ticker.nanoTime();
         this.lastUsedNanos = openedNanos;
-        this.readTimeout = config.readTimeout();
-        this.writeTimeoutNanos = config.writeTimeout().toNanos();
+        this.readTimeout = from.socketConfig.readTimeout();
         // Plain TCP reads and writes the channel itself: no stream of the JDK's socket adaptor.
         InputStream rawIn = ssl != null ? ssl.getInputStream() : null;
         OutputStream rawOut = ssl != null ? ssl.getOutputStream() : null;
-        this.plain = ssl == null;
-        if (plain) {
+        if (ssl == null) {
             channel.configureBlocking(false); // for good: see the class comment
         }
         this.in = new Input(rawIn);
         this.out = new Output(rawOut);
-        this.watch = new Watch(channel, out, plain);
-        WriteGuard.shared().register(out);
+        this.watch = new Watch(channel, out, ssl == null);
+        if (ssl != null) {
+            // Only a TLS write blocks (under the JDK's socket); a plain TCP write waits for room
+            // itself and ends when overdue, so it needs no guard thread looking at it.
+            WriteGuard.shared().register(out);
+        }
     }
 
     /**
@@ -183,7 +181,7 @@ public final class Connection {
      *
      * @return the age
      */
-    public Duration age() { return Duration.ofNanos(ticker.nanoTime() - openedNanos); }
+    public Duration age() { return Duration.ofNanos(from.ticker.nanoTime() - openedNanos); }
 
     /**
      * When a byte was last read or written (the opening, if none yet).
@@ -200,7 +198,7 @@ public final class Connection {
      * @return the idle time, never negative
      */
     public Duration idleTime() {
-        return Duration.ofNanos(Math.max(0, ticker.nanoTime() - lastUsedNanos));
+        return Duration.ofNanos(Math.max(0, from.ticker.nanoTime() - lastUsedNanos));
     }
 
     /**
@@ -297,7 +295,7 @@ public final class Connection {
      * connection sat unused before it, and resets the request/response facts.
      */
     public void beginExchange() {
-        long now = ticker.nanoTime();
+        long now = from.ticker.nanoTime();
         idleBeforeUseNanos = now - lastUsedNanos;
         useCount++;
         bytesWritten = 0;
@@ -315,13 +313,13 @@ public final class Connection {
     }
 
     private void armWrite() {
-        long now = ticker.nanoTime();
-        long d = now + writeTimeoutNanos;
+        long now = from.ticker.nanoTime();
+        long d = now + from.writeTimeoutNanos;
         boolean byCaller = false;
         Deadline caller = callerWriteDeadline;
         if (!caller.isNone()) {
             long left = Math.max(0, caller.remainingNanos());
-            if (left < writeTimeoutNanos) {
+            if (left < from.writeTimeoutNanos) {
                 d = now + left;
                 byCaller = true;
             }
@@ -336,7 +334,7 @@ public final class Connection {
             String detail = writeStoppedByCaller ? "the caller's deadline passed" : null;
             ConnectionFacts f = facts();
             return new ConnectionFailure(Kind.WRITE_TIMEOUT, Messages.describe(Kind.WRITE_TIMEOUT, f, detail,
-                    writeStoppedByCaller ? null : Duration.ofNanos(writeTimeoutNanos), names), f, e);
+                    writeStoppedByCaller ? null : Duration.ofNanos(from.writeTimeoutNanos), from.names), f, e);
         }
         return failure(e, true);
     }
@@ -387,7 +385,7 @@ public final class Connection {
     public ConnectionFailure failure(Kind kind, String detail, Throwable cause) {
         ConnectionFacts f = facts();
         Duration timeout = kind == Kind.READ_TIMEOUT ? readTimeout : null;
-        return new ConnectionFailure(kind, Messages.describe(kind, f, detail, timeout, names), f, cause);
+        return new ConnectionFailure(kind, Messages.describe(kind, f, detail, timeout, from.names), f, cause);
     }
 
     /**
@@ -411,7 +409,9 @@ public final class Connection {
             return;
         }
         closeReason = reason;
-        WriteGuard.shared().unregister(out);
+        if (ssl != null) {
+            WriteGuard.shared().unregister(out);
+        }
         watcher.forget(watch);
         // No TLS close_notify: sending it can block on a full send buffer, and a close must not.
         try {
@@ -529,7 +529,7 @@ public final class Connection {
         public int read(byte[] b, int off, int len) throws IOException {
             int n;
             try {
-                n = plain ? readPlain(b, off, len) : raw.read(b, off, len);
+                n = raw == null ? readPlain(b, off, len) : raw.read(b, off, len);
             } catch (IOException e) {
                 throw failure(e, false);
             }
@@ -537,7 +537,7 @@ public final class Connection {
                 responseStarted = true;
                 everRead = true;
             }
-            lastUsedNanos = ticker.nanoTime();
+            lastUsedNanos = from.ticker.nanoTime();
             return n;
         }
 
@@ -631,7 +631,7 @@ public final class Connection {
                 throw writeFailure(e);
             } finally {
                 writeDeadline = NO_WRITE;
-                lastUsedNanos = ticker.nanoTime();
+                lastUsedNanos = from.ticker.nanoTime();
             }
         }
 
@@ -663,7 +663,7 @@ public final class Connection {
 
         @Override
         public long idleNanos() {
-            return ticker.nanoTime() - lastUsedNanos;
+            return from.ticker.nanoTime() - lastUsedNanos;
         }
 
         @Override
@@ -671,7 +671,7 @@ public final class Connection {
             IdleClose c = new IdleClose(signal, Duration.ofNanos(Math.max(0, idleNanos)), error, atLease);
             idleClose = c;
             try {
-                listener.peerClosedIdle(Connection.this, c);
+                from.listener.peerClosedIdle(Connection.this, c);
             } catch (RuntimeException e) {
                 org.slf4j.LoggerFactory.getLogger(Connection.class).warn("IdleCloseListener failed for {}", Connection.this, e);
             }
@@ -695,7 +695,7 @@ public final class Connection {
         @Override
         public void watchedByWatcher() {
             Waiter w = waiter;
-            if (plain) {
+            if (ssl == null) {
                 // Idle for a while: no selector of its own, nor wrappers of the caller's buffers,
                 // until it is used again.
                 if (w != null) {
@@ -710,7 +710,7 @@ public final class Connection {
         @Override
         public boolean writeOverdue() {
             long d = writeDeadline;
-            return d != NO_WRITE && ticker.nanoTime() - d >= 0;
+            return d != NO_WRITE && from.ticker.nanoTime() - d >= 0;
         }
 
         @Override

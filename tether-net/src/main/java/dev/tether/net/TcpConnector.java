@@ -40,10 +40,12 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
      */
     public static final Duration MAX_LEASE_CHECK_AFTER_IDLE = Duration.ofMillis(1);
 
-    private final SocketConfig socketConfig;
-    private final Ticker ticker;
-    private final SettingNames names;
-    private final IdleCloseListener listener;
+    // Read by each Connection it opens, which keeps a reference to its connector instead of copies.
+    final SocketConfig socketConfig;
+    final Ticker ticker;
+    final SettingNames names;
+    final IdleCloseListener listener;
+    final long writeTimeoutNanos;
     private final boolean watchIdle;
     private final IdleWatcher watcher;
     private final long leaseCheckAfterIdleNanos;
@@ -54,6 +56,7 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
         this.ticker = b.ticker;
         this.names = b.names;
         this.listener = b.listener;
+        this.writeTimeoutNanos = b.socketConfig.writeTimeout().toNanos();
         this.watchIdle = b.watchIdle;
         this.watcher = b.watcher;
         this.leaseCheckAfterIdleNanos = b.leaseCheckAfterIdle.toNanos();
@@ -122,7 +125,7 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
         long id = Connection.nextId();
         Dialer.Dialed d = dialer.dial(endpoint, deadline, id);
         try {
-            return new Connection(id, endpoint, socketConfig, ticker, names, d.channel(), d.ssl(), d.remote(), listener);
+            return new Connection(id, endpoint, this, d.channel(), d.ssl(), d.remote());
         } catch (IOException e) {
             try {
                 d.channel().close();

@@ -10,9 +10,12 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Bounds blocking writes. The JDK has no write timeout: a write to a peer that stopped reading
  * blocks once the send buffers are full, for ever. One daemon thread for the JVM ends such writes.
+ * Only TLS connections write in blocking mode (under the JDK's TLS socket); a plain TCP
+ * connection's non-blocking write waits for room in slices of {@link #TICK_NANOS} and ends itself
+ * when overdue, so it is not registered here.
  *
  * <ol>
- *   <li>A connection registers when it opens and leaves when it closes (not per write: the hot
+ *   <li>A TLS connection registers when it opens and leaves when it closes (not per write: the hot
  *       path only stores a deadline in a volatile field before a write and clears it after).</li>
  *   <li>Every {@value #TICK_MILLIS} ms, while any connection is registered, the thread looks at
  *       each one's write deadline; one that has passed, with the write still blocked, is stopped:
