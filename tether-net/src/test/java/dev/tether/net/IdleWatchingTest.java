@@ -228,25 +228,31 @@ class IdleWatchingTest {
         }
     }
 
-    @Test
-    void leaseCheckSeesACloseWhileTheConnectionWasPending() throws Exception {
-        // The deferral window: the watcher has not registered the connection (its delay is an
-        // hour here), the peer closed it, and the lease-time check alone must refuse it.
+    /** What a test does with a connection that is PENDING (never registered) and whose peer closed it. */
+    private interface PendingClosed {
+        void run(TcpConnector connector, IdleWatcher watcher, Connection c) throws Exception;
+    }
+
+    /**
+     * The deferral window: a connection returned to a watcher whose delay is an hour (so it stays
+     * PENDING), the peer closed it, and our side has the FIN; then {@code then} runs.
+     */
+    private void pendingAndClosedByThePeer(Duration leaseCheckAfterIdle, PendingClosed then) throws Exception {
         IdleWatcher slow = TestWatchers.start("slow-watcher", Duration.ofHours(1));
         try (EchoServer server = EchoServer.start()) {
-            TcpConnector slowConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(slow).build();
+            TcpConnector slowConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(slow)
+                    .leaseCheckAfterIdle(leaseCheckAfterIdle).build();
             Connection c = slowConnector.open(Endpoint.of("localhost", server.port()));
             int localPort = c.localAddress().getPort();
             try {
                 exchange(c);
+                long returnedAt = System.nanoTime();
                 slowConnector.onIdle(c, reason -> false);
                 server.next().close();
-                await().atMost(PATIENCE).until(() -> inCloseWait(localPort)); // our side has the FIN
+                await().atMost(PATIENCE).until(() -> inCloseWait(localPort) // our side has the FIN
+                        && System.nanoTime() - returnedAt > 2 * leaseCheckAfterIdle.toNanos());
                 assertThat(TestWatchers.isPending(c.watch)).isTrue();
-                slowConnector.onLease(c);
-                assertThat(slowConnector.isReusable(c, 0)).isFalse();
-                assertThat(c.idleClose().signal()).isEqualTo(PeerSignal.FIN);
-                assertThat(c.idleClose().atLease()).isTrue();
+                then.run(slowConnector, slow, c);
             } finally {
                 slowConnector.close(c, Reason.NOT_REUSABLE);
             }
@@ -257,65 +263,43 @@ class IdleWatchingTest {
     }
 
     @Test
-    void aConnectionBackForLessThanTheTrustWindowIsLeasedUncheckedAndItsRequestFindsTheClose() throws Exception {
-        // leaseCheckAfterIdle: a connection returned a moment ago is not checked. The window is
-        // real time and at most a millisecond through the builder; here it is an hour, through the
-        // watcher itself, so that the test does not race it.
-        IdleWatcher slow = TestWatchers.start("slow-watcher", Duration.ofHours(1));
-        try (EchoServer server = EchoServer.start()) {
-            TcpConnector slowConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(slow).build();
-            Connection c = slowConnector.open(Endpoint.of("localhost", server.port()));
-            int localPort = c.localAddress().getPort();
-            try {
-                exchange(c);
-                slowConnector.onIdle(c, reason -> false);
-                server.next().close();
-                await().atMost(PATIENCE).until(() -> inCloseWait(localPort));
-                assertThat(TestWatchers.release(slow, c.watch, Duration.ofHours(1).toNanos())).as("trusted").isTrue();
-                assertThat(c.idleClose()).as("nothing read at lease").isNull();
-                c.beginExchange();
-                c.output().write("ping".getBytes(StandardCharsets.US_ASCII));
-                // The end of the stream, or the reset that answered the write: either way no
-                // reply byte, which is what lets a client retry a command that is safe to repeat.
-                try {
-                    assertThat(c.input().read()).isEqualTo(-1);
-                } catch (ConnectionFailure f) {
-                    assertThat(f.kind()).isIn(ConnectionFailure.Kind.RESET, ConnectionFailure.Kind.PEER_CLOSED);
-                    assertThat(f.responseStarted()).isFalse();
-                }
-            } finally {
-                slowConnector.close(c, Reason.NOT_REUSABLE);
-            }
-        } finally {
-            TestWatchers.stop(slow);
-        }
+    void leaseCheckSeesACloseWhileTheConnectionWasPending() throws Exception {
+        pendingAndClosedByThePeer(Duration.ZERO, (connector, watcher, c) -> {
+            connector.onLease(c);
+            assertThat(connector.isReusable(c, 0)).isFalse();
+            assertThat(c.idleClose().signal()).isEqualTo(PeerSignal.FIN);
+            assertThat(c.idleClose().atLease()).isTrue();
+        });
     }
 
     @Test
     void aConnectionBackForLongerThanTheTrustWindowIsChecked() throws Exception {
-        IdleWatcher slow = TestWatchers.start("slow-watcher", Duration.ofHours(1));
-        try (EchoServer server = EchoServer.start()) {
-            TcpConnector slowConnector = TcpConnector.builder().resolver(LOOPBACK).idleWatcher(slow)
-                    .leaseCheckAfterIdle(TcpConnector.MAX_LEASE_CHECK_AFTER_IDLE).build();
-            Connection c = slowConnector.open(Endpoint.of("localhost", server.port()));
-            int localPort = c.localAddress().getPort();
+        pendingAndClosedByThePeer(TcpConnector.MAX_LEASE_CHECK_AFTER_IDLE, (connector, watcher, c) -> {
+            connector.onLease(c);
+            assertThat(connector.isReusable(c, 0)).isFalse();
+            assertThat(c.idleClose().atLease()).isTrue();
+        });
+    }
+
+    @Test
+    void aConnectionBackForLessThanTheTrustWindowIsLeasedUncheckedAndItsRequestFindsTheClose() throws Exception {
+        // leaseCheckAfterIdle: a connection returned a moment ago is not checked. The window is
+        // real time and at most a millisecond through the builder; here it is an hour, given to
+        // the watcher itself, so that the test does not race it.
+        pendingAndClosedByThePeer(Duration.ZERO, (connector, watcher, c) -> {
+            assertThat(TestWatchers.release(watcher, c.watch, Duration.ofHours(1).toNanos())).as("trusted").isTrue();
+            assertThat(c.idleClose()).as("nothing read at lease").isNull();
+            c.beginExchange();
+            c.output().write("ping".getBytes(StandardCharsets.US_ASCII));
+            // The end of the stream, or the reset that answered the write: either way no reply
+            // byte, which is what lets a client retry a command that is safe to repeat.
             try {
-                exchange(c);
-                long returnedAt = System.nanoTime();
-                slowConnector.onIdle(c, reason -> false);
-                server.next().close();
-                await().atMost(PATIENCE).until(() -> inCloseWait(localPort)
-                        && System.nanoTime() - returnedAt > 2 * TcpConnector.MAX_LEASE_CHECK_AFTER_IDLE.toNanos());
-                slowConnector.onLease(c);
-                assertThat(slowConnector.isReusable(c, 0)).isFalse();
-                assertThat(c.idleClose().signal()).isEqualTo(PeerSignal.FIN);
-                assertThat(c.idleClose().atLease()).isTrue();
-            } finally {
-                slowConnector.close(c, Reason.NOT_REUSABLE);
+                assertThat(c.input().read()).isEqualTo(-1);
+            } catch (ConnectionFailure f) {
+                assertThat(f.kind()).isIn(ConnectionFailure.Kind.RESET, ConnectionFailure.Kind.PEER_CLOSED);
+                assertThat(f.responseStarted()).isFalse();
             }
-        } finally {
-            TestWatchers.stop(slow);
-        }
+        });
     }
 
     @Test
