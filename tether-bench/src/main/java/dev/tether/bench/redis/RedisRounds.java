@@ -3,6 +3,10 @@ package dev.tether.bench.redis;
 import dev.tether.bench.Rounds;
 import dev.tether.redis.RedisAdmin;
 
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,7 +21,10 @@ import java.util.Map;
  * rotating order, and the table reports each client's median and the median of each round's ratio
  * to Jedis (neighbours in time share the load). Run:
  * {@code java [-Dclients=tether,jedis,...] -cp tether-bench/target/benchmarks.jar dev.tether.bench.redis.RedisRounds [threads] [rounds]}
- * (clients as {@link RedisPeers#create} names them; jedis must be among them).
+ * (clients as {@link RedisPeers#create} names them; jedis must be among them). With
+ * {@code -Dbaseline=path/to/benchmarks.jar} a second tether, {@code tether@base}, runs in the same
+ * rounds as that jar builds it (its own classes, in a class loader of their own): a before/after
+ * comparison in one sitting.
  */
 public final class RedisRounds {
     private static final String[] CLIENTS = System.getProperty("clients", "tether,tether-solo,jedis,jedis-32,lettuce").split(",");
@@ -31,6 +38,10 @@ public final class RedisRounds {
         Map<String, RedisPeers.Client> clients = new LinkedHashMap<>();
         for (String c : CLIENTS) {
             clients.put(c, RedisPeers.create(c, RedisAdmin.URL, "tether-bench-" + c, 32));
+        }
+        String baseline = System.getProperty("baseline");
+        if (baseline != null) {
+            clients.put("tether@base", baselineTether(baseline));
         }
         clients.get("jedis").set(RedisClientBenchmark.KEY, RedisClientBenchmark.VALUE);
         for (String op : List.of("GET", "SET")) {
@@ -46,6 +57,48 @@ public final class RedisRounds {
         for (RedisPeers.Client c : clients.values()) {
             c.close();
         }
+    }
+
+    /** tether as the baseline jar builds it, through that jar's own {@code RedisPeers} in a loader of its own. */
+    private static RedisPeers.Client baselineTether(String jar) throws Exception {
+        URLClassLoader loader = new URLClassLoader(new URL[] {Path.of(jar).toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+        Class<?> peers = Class.forName("dev.tether.bench.redis.RedisPeers", true, loader);
+        Method create = peers.getDeclaredMethod("create", String.class, String.class, String.class, int.class);
+        create.setAccessible(true);
+        Object client = create.invoke(null, "tether", RedisAdmin.URL, "tether-bench-base", 32);
+        Class<?> api = Class.forName("dev.tether.bench.redis.RedisPeers$Client", true, loader);
+        Method get = api.getDeclaredMethod("get", String.class);
+        Method set = api.getDeclaredMethod("set", String.class, String.class);
+        Method close = api.getDeclaredMethod("close");
+        for (Method m : new Method[] {get, set, close}) {
+            m.setAccessible(true);
+        }
+        return new RedisPeers.Client() {
+            public String get(String key) { return (String) call(get, key); }
+            public void set(String key, String value) { call(set, key, value); }
+            public long incr(String key) { throw new UnsupportedOperationException("the baseline runs GET and SET only"); }
+            public String pipelinedGets(String key, int n) { throw new UnsupportedOperationException("GET and SET only"); }
+            public void pipelinedSets(String key, String value, int n) { throw new UnsupportedOperationException("GET and SET only"); }
+
+            public void close() {
+                call(close);
+                try {
+                    loader.close();
+                } catch (java.io.IOException ignored) {
+                    // the JVM ends right after
+                }
+            }
+
+            private Object call(Method m, Object... args) {
+                try {
+                    return m.invoke(client, args);
+                } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        };
     }
 
     /** Commands per second of {@code threads} threads sending {@code op} for {@code d}. */
