@@ -36,6 +36,7 @@ public final class RespReader {
     /** Bulk strings up to this size are allocated at once; larger ones grow as their bytes arrive. */
     private static final int EAGER_BULK = 1024 * 1024;
     private static final int QUOTE = 40;
+    private static final byte[] QUEUED = {'Q', 'U', 'E', 'U', 'E', 'D'};
 
     /** What the reader needs from its connection: failures that carry the connection's history. */
     public interface Hooks {
@@ -112,7 +113,7 @@ public final class RespReader {
         byte type = next();
         switch (type) {
             case '+':
-                return line("simple string");
+                return simpleString();
             case '-':
                 return new RedisServerException(command, line("error"));
             case ':':
@@ -311,6 +312,25 @@ public final class RespReader {
                 }
                 return Double.parseDouble(s);
         }
+    }
+
+    /**
+     * A simple string; the ones that answer most commands are shared rather than made per reply:
+     * a pipeline of 100 SETs is 100 OKs, a transaction a QUEUED per command.
+     */
+    private String simpleString() throws IOException {
+        int end = lineEnd("simple string");
+        int len = end - pos;
+        String s;
+        if (len == 2 && buf[pos] == 'O' && buf[pos + 1] == 'K') {
+            s = "OK";
+        } else if (len == 6 && Arrays.equals(buf, pos, end, QUEUED, 0, 6)) {
+            s = "QUEUED";
+        } else {
+            s = latin1OrUtf8(buf, pos, len);
+        }
+        pos = end + 2;
+        return s;
     }
 
     /** A line's text (ISO-8859-1 for ASCII speed, UTF-8 when a byte is not ASCII), its CR LF consumed. */
