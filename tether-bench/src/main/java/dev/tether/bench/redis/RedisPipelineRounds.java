@@ -4,6 +4,7 @@ import dev.tether.bench.Rounds;
 import dev.tether.redis.RedisAdmin;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +27,9 @@ import java.util.Map;
  * round's ratio to redis-benchmark is the figure the issue asks about) and the CPU time of the
  * calling thread per command in ns (redis-benchmark's: its whole process, start-up included, from
  * this process's reaped children's times, 10 ms ticks), which a loaded machine disturbs far less
- * than throughput. Run:
+ * than throughput, and then the heap the calling thread allocates per command. Each client decodes
+ * replies its default way (tether: GET's as {@code byte[]}, the last one also as a String; Jedis:
+ * every one as a String). Run:
  * {@code java [-Dclients=tether,jedis,lettuce] -cp tether-bench/target/benchmarks.jar dev.tether.bench.redis.RedisPipelineRounds [rounds] [batch]}
  */
 public final class RedisPipelineRounds {
@@ -75,6 +78,13 @@ public final class RedisPipelineRounds {
             System.out.printf(Locale.ROOT, "%s, CPU time of the calling thread per command in ns (redis-benchmark: its whole process):%n", op);
             Rounds.printTable("participant", "CPU ns/command", cpu, BENCHMARK, BENCHMARK);
             System.out.println();
+            System.out.printf(Locale.ROOT, "%s, heap allocated by the calling thread per command (Lettuce allocates in its own threads too):%n", op);
+            System.out.println("| participant | bytes/command |");
+            System.out.println("| --- | ---: |");
+            for (Map.Entry<String, RedisPeers.Client> e : clients.entrySet()) {
+                System.out.printf(Locale.ROOT, "| %s | %.1f |%n", e.getKey(), allocatedPerCommand(e.getValue(), op, batch));
+            }
+            System.out.println();
         }
         for (RedisPeers.Client c : clients.values()) {
             c.close();
@@ -100,6 +110,21 @@ public final class RedisPipelineRounds {
                 ? () -> c.pipelinedGets(RedisClientBenchmark.KEY, batch)
                 : () -> c.pipelinedSets(RedisClientBenchmark.KEY, RedisClientBenchmark.VALUE, batch));
         return new double[] {r[0] * batch, r[1] * 1000 / batch};
+    }
+
+    /** Bytes this thread allocates per command over 2,000 batches (after the rounds: compiled code). */
+    private static double allocatedPerCommand(RedisPeers.Client c, String op, int batch) {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        int batches = 2_000;
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < batches; i++) {
+            if (op.equals("GET")) {
+                c.pipelinedGets(RedisClientBenchmark.KEY, batch);
+            } else {
+                c.pipelinedSets(RedisClientBenchmark.KEY, RedisClientBenchmark.VALUE, batch);
+            }
+        }
+        return (mx.getCurrentThreadAllocatedBytes() - before) / (double) batches / batch;
     }
 
     private static double[] redisBenchmark(String op, int batch, long requests) throws InterruptedException {
