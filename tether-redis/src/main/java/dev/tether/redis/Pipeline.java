@@ -3,6 +3,7 @@ package dev.tether.redis;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -52,13 +53,14 @@ public final class Pipeline {
      *
      * @param command the command
      * @return this pipeline
+     * @throws NullPointerException  if {@code command} is null
      * @throws IllegalStateException if the pipeline has run
      */
     public Pipeline add(Command command) {
         if (executed) {
             throw new IllegalStateException("this pipeline has run already; start another one");
         }
-        commands.add(command);
+        commands.add(Objects.requireNonNull(command, "command"));
         return this;
     }
 
@@ -98,6 +100,7 @@ public final class Pipeline {
         if (commands.isEmpty()) {
             return Replies.EMPTY;
         }
-        return run.apply(List.copyOf(commands));
+        // Handed over as it is, not copied: nothing can be added to a pipeline that has run.
+        return run.apply(Collections.unmodifiableList(commands));
     }
 }

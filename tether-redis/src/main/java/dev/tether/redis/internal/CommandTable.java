@@ -154,6 +154,12 @@ public final class CommandTable {
      * not block (or its timeout argument is not a number; the server will refuse it anyway).
      */
     public static long blockingTimeoutMillis(Command c) {
+        // Every command of a pipeline passes here: the names that block start with B, W or X, so
+        // the rest are answered without upper-casing the name.
+        char first = (char) (c.name().charAt(0) | 0x20);
+        if (first != 'b' && first != 'w' && first != 'x') {
+            return -1;
+        }
         String name = upper(c.name());
         int n = c.argCount();
         switch (name) {

@@ -143,12 +143,19 @@ public final class Dispatch {
      * or null when a WATCHed key changed).
      */
     public Replies batch(List<Command> commands, boolean transaction) {
-        String what = describe(commands, transaction);
+        // Its description is made only for a failure's message: a batch that goes well needs none.
         Duration timeout = batchTimeout(commands, transaction);
         ConnectionFailure first = null;
         while (true) {
-            Lease<RedisConnection> lease = first == null ? lease(what) : null;
-            RedisConnection rc = lease != null ? lease.get() : fresh(what, first);
+            Lease<RedisConnection> lease = null;
+            if (first == null) {
+                try {
+                    lease = pool.acquire();
+                } catch (PoolException e) {
+                    throw leaseFailure(describe(commands, transaction), e);
+                }
+            }
+            RedisConnection rc = lease != null ? lease.get() : fresh(describe(commands, transaction), first);
             List<Object> received = new ArrayList<>(commands.size());
             Object result;
             try {
@@ -157,6 +164,7 @@ public final class Dispatch {
                 discard(lease, rc);
                 int answered = transaction ? -1 : received.size();
                 RetryPolicy.Decision d = RetryPolicy.decide(commands, answered, false, f, first);
+                String what = describe(commands, transaction);
                 if (!d.retry()) {
                     counted(first, false);
                     throw RetryPolicy.explain(what, f, d, first, new Replies(transaction ? List.of() : received));
@@ -166,7 +174,7 @@ public final class Dispatch {
                 continue;
             } catch (IOException | RuntimeException | Error e) {
                 discard(lease, rc);
-                throw unexpected(what, e);
+                throw unexpected(describe(commands, transaction), e);
             }
             release(lease, rc);
             counted(first, true);
@@ -278,7 +286,6 @@ public final class Dispatch {
 
     /** A pipeline or transaction on a session's connection: no retry. */
     public Replies batchPinned(RedisConnection rc, List<Command> commands, boolean transaction) {
-        String what = describe(commands, transaction);
         List<Object> received = new ArrayList<>(commands.size());
         try {
             Object result = many(rc, commands, transaction, batchTimeout(commands, transaction), received);
@@ -286,10 +293,10 @@ public final class Dispatch {
             return batchResult(result, received, transaction);
         } catch (ConnectionFailure f) {
             int answered = transaction ? -1 : received.size();
-            throw RetryPolicy.explain(what, f, RetryPolicy.decide(commands, answered, true, f, null), null,
+            throw RetryPolicy.explain(describe(commands, transaction), f, RetryPolicy.decide(commands, answered, true, f, null), null,
                     new Replies(transaction ? List.of() : received));
         } catch (IOException e) {
-            throw unexpected(what, e);
+            throw unexpected(describe(commands, transaction), e);
         }
     }
 
@@ -308,8 +315,12 @@ public final class Dispatch {
         if (transaction) {
             rc.out.command("MULTI");
         }
+        // Indexed: the iterator of a pipeline's unmodifiable list is an allocation per batch that
+        // escape analysis does not always remove. Pipelines hand over random-access lists.
+        int size = commands.size();
         boolean text = true;
-        for (Command c : commands) {
+        for (int i = 0; i < size; i++) {
+            Command c = commands.get(i);
             rc.write(c);
             text &= c.textReplies();
         }
@@ -324,7 +335,8 @@ public final class Dispatch {
                 throw (RedisServerException) multi;
             }
         }
-        for (Command c : commands) {
+        for (int i = 0; i < size; i++) {
+            Command c = commands.get(i);
             received.add(rc.read(c.textReplies(), c.name()));
         }
         return transaction ? rc.read(text, "EXEC") : null;
@@ -370,7 +382,8 @@ public final class Dispatch {
 
     private Duration batchTimeout(List<Command> commands, boolean transaction) {
         Duration t = null;
-        for (Command c : commands) {
+        for (int i = 0; i < commands.size(); i++) {
+            Command c = commands.get(i);
             // Inside MULTI a blocking command does not block: it answers at once when EXEC runs.
             t = transaction && c.readTimeout() == null ? t : readTimeout(c, t);
         }

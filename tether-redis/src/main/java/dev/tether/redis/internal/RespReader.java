@@ -36,6 +36,7 @@ public final class RespReader {
     /** Bulk strings up to this size are allocated at once; larger ones grow as their bytes arrive. */
     private static final int EAGER_BULK = 1024 * 1024;
     private static final int QUOTE = 40;
+    private static final byte[] QUEUED = {'Q', 'U', 'E', 'U', 'E', 'D'};
 
     /** What the reader needs from its connection: failures that carry the connection's history. */
     public interface Hooks {
@@ -112,7 +113,7 @@ public final class RespReader {
         byte type = next();
         switch (type) {
             case '+':
-                return line("simple string");
+                return simpleString();
             case '-':
                 return new RedisServerException(command, line("error"));
             case ':':
@@ -252,7 +253,7 @@ public final class RespReader {
         if (peek() == '?') {
             throw hooks.protocol("a streamed " + what + " (length ?), which tether-redis does not accept");
         }
-        long n = number(what + " length", -1);
+        long n = number(what, true, -1);
         if (n > max) {
             throw hooks.protocol("a " + what + " of " + n + (what.contains("string") || what.contains("error") ? " bytes" : " elements")
                     + ", larger than its limit " + max + " (" + (what.contains("string") || what.contains("error") ? "maxBulkBytes" : "maxArrayLength") + ")");
@@ -262,7 +263,16 @@ public final class RespReader {
 
     /** A decimal line, no sign but '-', no leading '+', no spaces, no overflow; at least {@code min}. */
     private long number(String what, long min) throws IOException {
-        int end = lineEnd(what);
+        return number(what, false, min);
+    }
+
+    /**
+     * A decimal line: {@code what} itself, or with {@code ofLength} the length line of a
+     * {@code what}, whose name is made for a message only: a string concatenated per bulk string
+     * was 64 bytes of garbage per reply whenever the compiler did not inline this.
+     */
+    private long number(String what, boolean ofLength, long min) throws IOException {
+        int end = lineEnd(what, ofLength);
         int start = pos;
         pos = end + 2;
         int i = start;
@@ -271,28 +281,28 @@ public final class RespReader {
             i++;
         }
         if (i == end || end - i > 19) {
-            throw hooks.protocol("the " + what + " " + quote(buf, start, end - start) + " is not a decimal integer");
+            throw hooks.protocol("the " + label(what, ofLength) + " " + quote(buf, start, end - start) + " is not a decimal integer");
         }
         // Accumulated as a negative number, whose range reaches Long.MIN_VALUE.
         long v = 0;
         for (; i < end; i++) {
             int d = buf[i] - '0';
             if (d < 0 || d > 9) {
-                throw hooks.protocol("the " + what + " " + quote(buf, start, end - start) + " is not a decimal integer");
+                throw hooks.protocol("the " + label(what, ofLength) + " " + quote(buf, start, end - start) + " is not a decimal integer");
             }
             if (v < (Long.MIN_VALUE + d) / 10) {
-                throw hooks.protocol("the " + what + " " + quote(buf, start, end - start) + " overflows a 64-bit integer");
+                throw hooks.protocol("the " + label(what, ofLength) + " " + quote(buf, start, end - start) + " overflows a 64-bit integer");
             }
             v = v * 10 - d;
         }
         if (!negative) {
             if (v == Long.MIN_VALUE) {
-                throw hooks.protocol("the " + what + " " + quote(buf, start, end - start) + " overflows a 64-bit integer");
+                throw hooks.protocol("the " + label(what, ofLength) + " " + quote(buf, start, end - start) + " overflows a 64-bit integer");
             }
             v = -v;
         }
         if (v < min) {
-            throw hooks.protocol("the " + what + " " + v + " is below " + min);
+            throw hooks.protocol("the " + label(what, ofLength) + " " + v + " is below " + min);
         }
         return v;
     }
@@ -311,6 +321,25 @@ public final class RespReader {
                 }
                 return Double.parseDouble(s);
         }
+    }
+
+    /**
+     * A simple string; the ones that answer most commands are shared rather than made per reply:
+     * a pipeline of 100 SETs is 100 OKs, a transaction a QUEUED per command.
+     */
+    private String simpleString() throws IOException {
+        int end = lineEnd("simple string");
+        int len = end - pos;
+        String s;
+        if (len == 2 && buf[pos] == 'O' && buf[pos + 1] == 'K') {
+            s = "OK";
+        } else if (len == 6 && Arrays.equals(buf, pos, end, QUEUED, 0, 6)) {
+            s = "QUEUED";
+        } else {
+            s = latin1OrUtf8(buf, pos, len);
+        }
+        pos = end + 2;
+        return s;
     }
 
     /** A line's text (ISO-8859-1 for ASCII speed, UTF-8 when a byte is not ASCII), its CR LF consumed. */
@@ -336,17 +365,21 @@ public final class RespReader {
      * line longer than the buffer, is PROTOCOL.
      */
     private int lineEnd(String what) throws IOException {
+        return lineEnd(what, false);
+    }
+
+    private int lineEnd(String what, boolean ofLength) throws IOException {
         int from = pos;
         while (true) {
             for (int i = from; i < limit; i++) {
                 byte b = buf[i];
                 if (b == '\n') {
-                    throw hooks.protocol("a bare LF in the " + what + " line " + quote(buf, pos, i - pos + 1));
+                    throw hooks.protocol("a bare LF in the " + label(what, ofLength) + " line " + quote(buf, pos, i - pos + 1));
                 }
                 if (b == '\r') {
                     if (i + 1 < limit) {
                         if (buf[i + 1] != '\n') {
-                            throw hooks.protocol("a CR not followed by LF in the " + what + " line " + quote(buf, pos, i - pos + 2));
+                            throw hooks.protocol("a CR not followed by LF in the " + label(what, ofLength) + " line " + quote(buf, pos, i - pos + 2));
                         }
                         return i;
                     }
@@ -356,10 +389,14 @@ public final class RespReader {
             from = Math.max(pos, limit - 1);
             int consumed = pos;
             if (!more()) {
-                throw hooks.closed("the stream ended in the " + what + " line " + quote(buf, pos, limit - pos));
+                throw hooks.closed("the stream ended in the " + label(what, ofLength) + " line " + quote(buf, pos, limit - pos));
             }
             from -= consumed - pos;
         }
+    }
+
+    private static String label(String what, boolean ofLength) {
+        return ofLength ? what + " length" : what;
     }
 
     /** After a value: exactly CR LF. */

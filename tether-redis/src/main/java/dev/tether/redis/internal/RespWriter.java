@@ -6,19 +6,27 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The write side of one connection: commands encoded as RESP arrays of bulk strings into a buffer
  * that goes to the socket in one write per flush (a command, or a whole pipeline, in as few TCP
  * segments as its size allows). Strings are encoded as UTF-8 and numbers in decimal straight into
- * the buffer, so encoding a command allocates nothing.
+ * the buffer, so encoding a command allocates nothing but, on a name's first use on this
+ * connection (or after another name took its place), that name's encoding.
  */
 public final class RespWriter {
-    private static final byte[] DIGITS_MIN_LONG = "-9223372036854775808".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] DIGITS_MIN_LONG = "-9223372036854775808".getBytes(StandardCharsets.US_ASCII);
+    /** Room for a bulk string's header ({@code $} and up to 20 digits, CR LF) and its CR LF after. */
+    private static final int BULK_FRAME = 25;
+    private static final int NAME_SLOTS = 16;
 
     private final OutputStream raw;
     private final byte[] buf;
     private int n;
+    /** Recent command names by the low bits of their hash, and their bulk strings ({@link #name}). */
+    private final String[] names = new String[NAME_SLOTS];
+    private final byte[][] encodedNames = new byte[NAME_SLOTS][];
 
     public RespWriter(OutputStream raw, int size) {
         this.raw = raw;
@@ -29,7 +37,7 @@ public final class RespWriter {
     public void command(Command command) throws IOException {
         int count = command.argCount();
         header('*', count + 1);
-        string(command.name());
+        name(command.name());
         for (int i = 0; i < count; i++) {
             arg(command.arg(i));
         }
@@ -38,10 +46,26 @@ public final class RespWriter {
     /** Appends a command given as a name and arguments (byte[], String or Number). */
     public void command(String name, Object... args) throws IOException {
         header('*', args.length + 1);
-        string(name);
+        name(name);
         for (Object a : args) {
             arg(a);
         }
+    }
+
+    /**
+     * A command's name as a bulk string, copied from its encoding when a recent command had the
+     * same name: a pipeline repeats a few names many times, and its names are the one part of a
+     * command known before it is sent.
+     */
+    private void name(String name) throws IOException {
+        int slot = name.hashCode() & (NAME_SLOTS - 1);
+        byte[] encoded = encodedNames[slot];
+        if (encoded == null || !name.equals(names[slot])) {
+            encoded = ("$" + name.getBytes(StandardCharsets.UTF_8).length + "\r\n" + name + "\r\n").getBytes(StandardCharsets.UTF_8);
+            names[slot] = name;
+            encodedNames[slot] = encoded;
+        }
+        write(encoded, 0, encoded.length);
     }
 
     private void arg(Object a) throws IOException {
@@ -81,6 +105,28 @@ public final class RespWriter {
     /** A bulk string of {@code s} in UTF-8 (a lone surrogate becomes '?', as String.getBytes does). */
     private void string(String s) throws IOException {
         int len = s.length();
+        if (len <= buf.length - BULK_FRAME) {
+            // Most arguments are ASCII, whose length is their size: written in one pass, and
+            // written again below, measured first, only when a character turns out not to be.
+            if (buf.length - n < len + BULK_FRAME) {
+                flushBuffer();
+            }
+            int start = n;
+            header('$', len);
+            int i = 0;
+            for (; i < len; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                buf[n++] = (byte) c;
+            }
+            if (i == len) {
+                crlf();
+                return;
+            }
+            n = start;
+        }
         int bytes = 0;
         boolean ascii = true;
         for (int i = 0; i < len; i++) {

@@ -68,6 +68,14 @@ class CommandTableTest {
         assertThat(CommandTable.blockingTimeoutMillis(Command.of("XREAD", "STREAMS", "BLOCK", "$"))).isEqualTo(-1);
         assertThat(CommandTable.blockingTimeoutMillis(Command.of("WAIT", 1, 700))).isEqualTo(700);
         assertThat(CommandTable.blockingTimeoutMillis(Command.of("GET", "k"))).isEqualTo(-1);
+        // Names in any case; the first letter alone sends most commands away.
+        assertThat(CommandTable.blockingTimeoutMillis(Command.of("blpop", "a", 3))).isEqualTo(3000);
+        assertThat(CommandTable.blockingTimeoutMillis(Command.of("Wait", 1, 40))).isEqualTo(40);
+        assertThat(CommandTable.blockingTimeoutMillis(Command.of("xReadGroup", "GROUP", "g", "c", "BLOCK", 9, "STREAMS", "s", ">")))
+                .isEqualTo(9);
+        assertThat(CommandTable.blockingTimeoutMillis(Command.of("BITCOUNT", "k"))).isEqualTo(-1);
+        assertThat(CommandTable.blockingTimeoutMillis(Command.of("XADD", "s", "*", "f", "v"))).isEqualTo(-1);
+        assertThat(CommandTable.blockingTimeoutMillis(Command.of("\"BLPOP", "a", 1))).isEqualTo(-1);
     }
 
     private static ConnectionFailure failure(Kind kind, boolean opened, int uses, long written, boolean replyStarted) {

@@ -96,7 +96,12 @@ class RespReaderTest {
                 Arguments.of("%2\r\n+a\r\n:1\r\n$1\r\nb\r\n*1\r\n$1\r\nx\r\n", map),
                 Arguments.of("~2\r\n+a\r\n+b\r\n", List.of("a", "b")),
                 Arguments.of("|1\r\n+key-popularity\r\n%0\r\n:7\r\n", 7L),
-                Arguments.of("+caf\u00c3\u00a9\r\n", "café"));
+                Arguments.of("+caf\u00c3\u00a9\r\n", "café"),
+                Arguments.of("+QUEUED\r\n", "QUEUED"),
+                Arguments.of("+OKAY\r\n", "OKAY"),
+                Arguments.of("+O\r\n", "O"),
+                Arguments.of("+QUEUES\r\n", "QUEUES"),
+                Arguments.of("+\r\n", ""));
     }
 
     @ParameterizedTest
@@ -104,6 +109,64 @@ class RespReaderTest {
     void readsEveryReplyType(String wire, Object expected) throws IOException {
         assertThat(reader(wire, 64, 1024, 64, 8).read(true, "T")).isEqualTo(expected);
         assertThat(reader(trickle(wire), 64, 1024, 64, 8).read(true, "T")).as("byte by byte").isEqualTo(expected);
+    }
+
+    /**
+     * A pipeline's replies (shared simple strings among them) cut into two reads at every byte,
+     * and into reads of every size: each reply whole, whatever the cut.
+     */
+    @Test
+    void pipelineRepliesSplitAcrossReads() throws IOException {
+        StringBuilder wire = new StringBuilder();
+        List<Object> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            wire.append("+OK\r\n$3\r\nxxx\r\n:-").append(i).append("\r\n$0\r\n\r\n$-1\r\n+QUEUED\r\n$2\r\n\r\n\r\n");
+            expected.addAll(Arrays.asList("OK", "xxx", (long) -i, "", null, "QUEUED", "\r\n"));
+        }
+        byte[] b = wire.toString().getBytes(StandardCharsets.ISO_8859_1);
+        for (int cut = 0; cut <= b.length; cut++) {
+            assertThat(readAll(chunks(b, cut, b.length), expected.size())).as("cut at %d", cut).isEqualTo(expected);
+        }
+        for (int size = 1; size <= 40; size++) {
+            assertThat(readAll(chunks(b, -1, size), expected.size())).as("reads of %d bytes", size).isEqualTo(expected);
+        }
+    }
+
+    private static List<Object> readAll(InputStream in, int n) throws IOException {
+        RespReader r = reader(in, 32, 1024, 64, 8);
+        List<Object> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(r.read(true, "T"));
+        }
+        assertThat(r.awaitReply()).as("nothing after the last reply").isFalse();
+        return out;
+    }
+
+    /** {@code b} in reads that end at {@code cut} (if not -1) and are at most {@code size} bytes. */
+    private static InputStream chunks(byte[] b, int cut, int size) {
+        return new InputStream() {
+            int i;
+
+            @Override
+            public int read() {
+                return i < b.length ? b[i++] & 0xff : -1;
+            }
+
+            @Override
+            public int read(byte[] out, int off, int len) {
+                if (i >= b.length) {
+                    return -1;
+                }
+                int end = Math.min(b.length, i + Math.min(len, size));
+                if (i < cut && cut < end) {
+                    end = cut;
+                }
+                System.arraycopy(b, i, out, off, end - i);
+                int n = end - i;
+                i = end;
+                return n;
+            }
+        };
     }
 
     @Test
@@ -137,7 +200,11 @@ class RespReaderTest {
                 Arguments.of(": 5\r\n", "is not a decimal integer"),
                 Arguments.of(":99999999999999999999\r\n", "is not a decimal integer"),
                 Arguments.of(":9999999999999999999\r\n", "overflows a 64-bit integer"),
-                Arguments.of("$-2\r\n", "is below -1"),
+                Arguments.of("$-2\r\n", "the bulk string length -2 is below -1"),
+                Arguments.of("$3\nabc\r\n", "a bare LF in the bulk string length line"),
+                Arguments.of("*2\rX", "a CR not followed by LF in the array length line"),
+                Arguments.of("%x\r\n", "the map length \"x\" is not a decimal integer"),
+                Arguments.of(":1\n", "a bare LF in the integer line"),
                 Arguments.of("$3\r\nabcd\r\n", "instead of CR LF"),
                 Arguments.of("$2000\r\n", "larger than its limit 1024 (maxBulkBytes)"),
                 Arguments.of("*100\r\n", "larger than its limit 64 (maxArrayLength)"),
