@@ -50,24 +50,7 @@ class RespReaderTest {
 
     /** Feeds one byte per read, so every value crosses read boundaries. */
     static InputStream trickle(String wire) {
-        byte[] b = wire.getBytes(StandardCharsets.ISO_8859_1);
-        return new InputStream() {
-            int i;
-
-            @Override
-            public int read() {
-                return i < b.length ? b[i++] & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] out, int off, int len) {
-                if (i >= b.length) {
-                    return -1;
-                }
-                out[off] = b[i++];
-                return 1;
-            }
-        };
+        return chunks(wire.getBytes(StandardCharsets.ISO_8859_1), -1, 1);
     }
 
     static Stream<Arguments> wellFormed() {
