@@ -175,6 +175,25 @@ public final class SocketTable {
     }
 
     /**
+     * The states of the sockets from {@code localPort} to {@code remotePort}: one connection's
+     * own side, which another process's socket on the same ephemeral port number (towards another
+     * peer) cannot be mistaken for.
+     *
+     * @param localPort  the socket's local port
+     * @param remotePort its peer's port
+     * @return the states; empty where not {@link #available()}
+     */
+    public static List<State> statesOf(int localPort, int remotePort) {
+        List<State> states = new ArrayList<>();
+        for (Entry e : read()) {
+            if (e.local().getPort() == localPort && e.remote().getPort() == remotePort) {
+                states.add(e.state());
+            }
+        }
+        return states;
+    }
+
+    /**
      * {@code 0100007F:1F90} (IPv4) or 32 hex digits and a port (IPv6). The kernel prints each
      * 32-bit word of the address as the number its bytes make in this machine's byte order.
      */

@@ -31,6 +31,8 @@ class SocketTableTest {
                 assertThat(e.remote()).isEqualTo(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
                 assertThat(e).hasToString("127.0.0.1:" + client.getLocalPort() + " -> 127.0.0.1:" + port + " CLOSE_WAIT");
                 assertThat(SocketTable.statesOf(client.getLocalPort())).contains(State.CLOSE_WAIT);
+                assertThat(SocketTable.statesOf(client.getLocalPort(), port)).containsExactly(State.CLOSE_WAIT);
+                assertThat(SocketTable.statesOf(client.getLocalPort(), port + 1)).isEmpty();
             } finally {
                 client.close();
             }

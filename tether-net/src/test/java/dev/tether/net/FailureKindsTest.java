@@ -161,7 +161,7 @@ class FailureKindsTest {
             // below then fails at once.
             int local = c.localAddress().getPort();
             await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
-                    .until(() -> !SocketTable.statesOf(local).contains(SocketTable.State.ESTABLISHED));
+                    .until(() -> !SocketTable.statesOf(local, server.port()).contains(SocketTable.State.ESTABLISHED));
             c.beginExchange();
             ConnectionFailure f = failure(() -> c.input().read());
             assertThat(f.kind()).isEqualTo(Kind.RESET);
