@@ -1,5 +1,6 @@
 package dev.tether.http;
 
+import dev.tether.http.internal.FieldList;
 import dev.tether.pool.Redact;
 
 import java.util.ArrayList;
@@ -167,19 +168,12 @@ public final class Headers {
                     }
                     continue;
                 }
-                // The comma-separated parts, each trimmed, compared in place (no split, no copies).
+                // The comma-separated parts, each trimmed, compared in place.
                 int at = 0;
                 while (at <= v.length()) {
-                    int comma = v.indexOf(',', at);
-                    int stop = comma < 0 ? v.length() : comma;
-                    int a = at;
-                    int z = stop;
-                    while (a < z && v.charAt(a) <= ' ') {
-                        a++;
-                    }
-                    while (z > a && v.charAt(z - 1) <= ' ') {
-                        z--;
-                    }
+                    int stop = FieldList.stop(v, at);
+                    int a = FieldList.trimmedStart(v, at, stop);
+                    int z = FieldList.trimmedEnd(v, a, stop);
                     if (z - a == token.length() && v.regionMatches(true, a, token, 0, z - a)) {
                         return true;
                     }

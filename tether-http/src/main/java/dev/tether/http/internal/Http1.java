@@ -211,19 +211,12 @@ public final class Http1 {
 
     /** The length one Content-Length field states, which must equal {@code length} unless that is -1 (none yet). */
     private static long contentLength(Wire w, Headers h, String field, long length) throws IOException {
-        // Comma-separated members, each trimmed (scanned in place: no split, no copies).
+        // Comma-separated members, each trimmed.
         int at = 0;
         while (at <= field.length()) {
-            int comma = field.indexOf(',', at);
-            int stop = comma < 0 ? field.length() : comma;
-            int a = at;
-            int z = stop;
-            while (a < z && field.charAt(a) <= ' ') {
-                a++;
-            }
-            while (z > a && field.charAt(z - 1) <= ' ') {
-                z--;
-            }
+            int stop = FieldList.stop(field, at);
+            int a = FieldList.trimmedStart(field, at, stop);
+            int z = FieldList.trimmedEnd(field, a, stop);
             if (a == z || z - a > 18) {
                 throw w.hooks().protocol("an invalid Content-Length: " + Escape.quote(field));
             }
