@@ -40,6 +40,14 @@ class ReadAfterWriteTest {
         return c;
     }
 
+    /** Writes "ping" on {@code c} (a request: the next read waits first); gives the server's side. */
+    private static Socket pingAndAccept(Connection c, TestServer server) throws Exception {
+        Socket peer = server.next();
+        c.beginExchange();
+        c.output().write(ascii("ping"));
+        return peer;
+    }
+
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
@@ -48,9 +56,7 @@ class ReadAfterWriteTest {
     void anAnswerAlreadyThereWhenTheReadComesIsReadAtOnce() throws Exception {
         try (TestServer server = TestServer.silent()) {
             Connection c = open(server);
-            Socket peer = server.next();
-            c.beginExchange();
-            c.output().write(ascii("ping"));
+            Socket peer = pingAndAccept(c, server);
             assertThat(peer.getInputStream().readNBytes(4)).isEqualTo(ascii("ping"));
             peer.getOutputStream().write(ascii("pong"));
             await().atMost(Duration.ofSeconds(10)).until(() -> c.input().available() >= 4);
@@ -100,9 +106,7 @@ class ReadAfterWriteTest {
     void theEndOfTheStreamAfterARequestIsSeen() throws Exception {
         try (TestServer server = TestServer.silent()) {
             Connection c = open(server);
-            Socket peer = server.next();
-            c.beginExchange();
-            c.output().write(ascii("ping"));
+            Socket peer = pingAndAccept(c, server);
             peer.getInputStream().readNBytes(4);
             peer.shutdownOutput(); // FIN, and still reading
             assertThat(c.input().read()).isEqualTo(-1);
