@@ -1,6 +1,7 @@
 package dev.tether.net;
 
 import dev.tether.net.ConnectionFailure.Kind;
+import dev.tether.net.internal.BusyPoll;
 import dev.tether.net.internal.Classifier;
 import dev.tether.net.internal.IdleWatcher;
 import dev.tether.net.internal.Messages;
@@ -48,6 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Connection {
     private static final AtomicLong IDS = new AtomicLong();
+    /** Answers in a row later than the busy-poll budget after which a connection stops polling. */
+    static final int MISSES_BEFORE_BACKOFF = 2;
+    /** A connection that stopped polling tries again on every this many requests (a power of two). */
+    static final int REPROBE_EVERY = 64;
 
     private final long id;
     private final Endpoint endpoint;
@@ -459,6 +464,16 @@ public final class Connection {
         }
     }
 
+    /** For tests: answers in a row that came later than the busy-poll budget (0 to {@link #MISSES_BEFORE_BACKOFF}). */
+    int pollMisses() {
+        return in.pollMisses;
+    }
+
+    /** For tests: whether a read or write of this lease has slept on the connection's selector. */
+    boolean hasWaiter() {
+        return waiter != null;
+    }
+
     /** The owner's waiter, made on first need (owner thread only). */
     private Waiter waiter() {
         Waiter w = waiter;
@@ -485,6 +500,13 @@ public final class Connection {
          * for an answer that has not arrived yet; it waits for readiness before reading.
          */
         private boolean answerAwaited;
+        /**
+         * Owner only: how many answers in a row came later than the busy-poll budget (at most
+         * {@link #MISSES_BEFORE_BACKOFF}), and the requests since this connection stopped polling.
+         * Bytes: they fit in the object's padding, so an idle connection costs nothing more.
+         */
+        private byte pollMisses;
+        private byte sincePoll;
 
         Input(InputStream raw) {
             this.raw = raw;
@@ -505,16 +527,23 @@ public final class Connection {
             ByteBuffer buf = buffer;
             buf.limit(off + len).position(off);
             int n;
+            long start;
             if (answerAwaited) {
                 // Right after a request the answer is still on its way (measured: the first read
-                // found nothing 85 % of the time against a Redis on the same host): wait first,
-                // which saves that read's system call; a wait for what is there returns at once.
+                // found nothing 85 % of the time against a Redis on the same host). Poll for it a
+                // little while (busyPoll), or wait first, which saves that read's system call; a
+                // wait for what is there returns at once. The poll counts toward the read timeout.
                 answerAwaited = false;
+                start = Waiter.CLOCK.nanoTime();
+                if (from.busyPollNanos > 0 && (n = poll(buf, start)) != 0) {
+                    return n;
+                }
             } else if ((n = channel.read(buf)) != 0) {
                 return n;
+            } else {
+                start = Waiter.CLOCK.nanoTime();
             }
             long budget = readTimeout.toNanos();
-            long start = Waiter.CLOCK.nanoTime();
             while (true) {
                 long left = budget - (Waiter.CLOCK.nanoTime() - start);
                 if (left <= 0) {
@@ -526,6 +555,38 @@ public final class Connection {
                     return n;
                 }
             }
+        }
+
+        /**
+         * Polls the channel for up to {@code busyPollNanos} from {@code start} instead of sleeping
+         * (see {@link SocketConfig#busyPoll()}): what a read returned, or 0 when nothing came in
+         * time, no polling slot was free, or this connection's answers have been coming later.
+         */
+        private int poll(ByteBuffer buf, long start) throws IOException {
+            if (pollMisses >= MISSES_BEFORE_BACKOFF && (++sincePoll & (REPROBE_EVERY - 1)) != 0) {
+                return 0; // this server answers later than the budget: sleep, and try again now and then
+            }
+            BusyPoll slots = BusyPoll.SHARED;
+            if (!slots.enter()) {
+                return 0;
+            }
+            try {
+                long until = start + from.busyPollNanos;
+                do {
+                    int n = channel.read(buf);
+                    if (n != 0) {
+                        pollMisses = 0;
+                        return n;
+                    }
+                    Thread.onSpinWait();
+                } while (Waiter.CLOCK.nanoTime() - until < 0);
+            } finally {
+                slots.exit();
+            }
+            if (pollMisses < MISSES_BEFORE_BACKOFF) {
+                pollMisses++;
+            }
+            return 0;
         }
 
         @Override

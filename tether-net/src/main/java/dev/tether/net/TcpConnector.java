@@ -1,5 +1,6 @@
 package dev.tether.net;
 
+import dev.tether.net.internal.BusyPoll;
 import dev.tether.net.internal.Dialer;
 import dev.tether.net.internal.IdleWatcher;
 import dev.tether.pool.Connector;
@@ -46,6 +47,8 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
     final SettingNames names;
     final IdleCloseListener listener;
     final long writeTimeoutNanos;
+    /** SocketConfig.busyPoll in nanoseconds; 0 when it is off or the machine has one CPU. */
+    final long busyPollNanos;
     private final boolean watchIdle;
     private final IdleWatcher watcher;
     private final long leaseCheckAfterIdleNanos;
@@ -57,6 +60,7 @@ public final class TcpConnector implements Connector<Endpoint, Connection> {
         this.names = b.names;
         this.listener = b.listener;
         this.writeTimeoutNanos = b.socketConfig.writeTimeout().toNanos();
+        this.busyPollNanos = BusyPoll.SHARED == null ? 0 : b.socketConfig.busyPoll().toNanos();
         this.watchIdle = b.watchIdle;
         this.watcher = b.watcher;
         this.leaseCheckAfterIdleNanos = b.leaseCheckAfterIdle.toNanos();

@@ -17,6 +17,9 @@ class ConfigTest {
         assertThat(c.keepAlive()).isTrue();
         assertThat(c.keepAliveDetection()).isLessThan(Duration.ofMinutes(1));
         assertThat(c.toBuilder().build()).isEqualTo(c);
+        assertThat(c.busyPoll()).isEqualTo(Duration.ofNanos(30_000));
+        assertThat(c.toBuilder().busyPoll(Duration.ZERO).build()).isNotEqualTo(c);
+        assertThat(c.toString()).contains("busyPoll=PT0.00003S");
     }
 
     @Test
@@ -29,6 +32,10 @@ class ConfigTest {
                 .hasMessage("keepAliveCount: 0 (expected: 1..127)");
         assertThatThrownBy(() -> SocketConfig.builder().sendBufferSize(-1).build())
                 .hasMessageStartingWith("sendBufferSize: -1 (expected: >= 0");
+        assertThatThrownBy(() -> SocketConfig.builder().busyPoll(Duration.ofMillis(2)).build())
+                .hasMessageStartingWith("busyPoll: PT0.002S (expected: 0 (off) to PT0.001S;");
+        assertThatThrownBy(() -> SocketConfig.builder().busyPoll(Duration.ofNanos(-1)).build())
+                .hasMessageStartingWith("busyPoll: PT-0.000000001S (expected: 0 (off) to PT0.001S;");
         assertThatThrownBy(() -> Endpoint.of("localhost", 0)).hasMessage("port: 0 (expected: 1..65535)");
         assertThatThrownBy(() -> Endpoint.of(" ", 80)).hasMessageStartingWith("host: \" \"");
         assertThatThrownBy(() -> TlsSettings.builder().serverName("").build()).hasMessageStartingWith("serverName: \"\"");
