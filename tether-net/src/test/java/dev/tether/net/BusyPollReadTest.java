@@ -63,6 +63,8 @@ class BusyPollReadTest {
                         return;
                     }
                     long d = delayNanos.get();
+                    // A server slower than the budget: real time, since polling reads the real
+                    // clock. A sleep never ends early, so the answer is always late enough.
                     if (d > 0) {
                         Thread.sleep(d / 1_000_000, (int) (d % 1_000_000));
                     }
