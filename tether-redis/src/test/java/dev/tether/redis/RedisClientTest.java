@@ -18,6 +18,7 @@ import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** The commands against the machine's Redis, in RESP2 and RESP3; keys are unique to the run. */
 class RedisClientTest {
@@ -287,7 +288,10 @@ class RedisClientTest {
                 assertThat(c.send(Command.text("CLIENT", "GETNAME"))).isEqualTo(name);
                 assertThat(c.send(Command.text("CLIENT", "INFO")).toString()).contains(" db=3 ");
                 admin.kill(name);
-                // A new connection: the handshake is replayed.
+                // Once the client has seen the close (ACL WHOAMI is not in the retry table, so a
+                // send racing the kill would fail instead of being retried), a new connection:
+                // the handshake is replayed.
+                await().atMost(Duration.ofSeconds(10)).until(() -> c.poolStats().idle() == 0);
                 assertThat(c.send(Command.text("ACL", "WHOAMI"))).isEqualTo(user);
                 assertThat(c.send(Command.text("CLIENT", "INFO")).toString()).contains(" db=3 ").contains("name=" + name);
             }
