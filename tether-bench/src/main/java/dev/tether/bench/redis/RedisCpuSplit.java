@@ -6,6 +6,7 @@ import dev.tether.redis.RedisAdmin;
 import dev.tether.redis.RedisClient;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,14 +63,14 @@ public final class RedisCpuSplit {
                 for (String n : names) {
                     get(clients.get(n), threads, Duration.ofSeconds(2)); // warm-up
                 }
+                // Each name's windows in round order: the i-th of every list is round i.
                 Map<String, List<Window>> seen = new LinkedHashMap<>();
                 names.forEach(n -> seen.put(n, new ArrayList<>()));
-                for (int r = 0; r < rounds; r++) {
-                    for (int i = 0; i < names.size(); i++) {
-                        String n = names.get((i + r) % names.size());
-                        seen.get(n).add(measure(admin, clients.get(n), threads, window));
-                    }
-                }
+                Rounds.alternate(names, rounds, n -> {
+                    Window w = measure(admin, clients.get(n), threads, window);
+                    seen.get(n).add(w);
+                    return w.perSecond();
+                });
                 print(threads, rounds, seen);
             }
         } finally {
@@ -79,7 +80,7 @@ public final class RedisCpuSplit {
         }
     }
 
-    private static Window measure(RedisClient admin, RedisPeers.Client c, int threads, Duration window) throws Exception {
+    private static Window measure(RedisClient admin, RedisPeers.Client c, int threads, Duration window) throws InterruptedException {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long[] stat0 = procStat();
         double redis0 = redisCpuSeconds(admin);
@@ -110,14 +111,20 @@ public final class RedisCpuSplit {
     }
 
     /** {all CPU ticks, idle and iowait ticks, context switches} of the machine, or null off Linux. */
-    private static long[] procStat() throws IOException {
+    private static long[] procStat() {
         if (!Files.isReadable(PROC_STAT)) {
             return null;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(PROC_STAT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         long total = 0;
         long idle = 0;
         long switches = 0;
-        for (String line : Files.readAllLines(PROC_STAT)) {
+        for (String line : lines) {
             if (line.startsWith("cpu ")) {
                 String[] f = line.trim().split("\\s+");
                 for (int i = 1; i < f.length; i++) {

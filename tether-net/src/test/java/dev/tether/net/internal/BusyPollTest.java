@@ -35,6 +35,10 @@ class BusyPollTest {
         }
         // The tests of a module run one at a time: no connection holds a slot meanwhile.
         assertThat(taken).isBetween(1, Math.max(1, cpus / 2));
+    }
+
+    @Test
+    void atLeastOneSlot() {
         assertThatThrownBy(() -> new BusyPoll(0)).hasMessage("slots: 0 (expected: >= 1)");
     }
 }
