@@ -63,17 +63,30 @@ final class RedisPeers {
             case "lettuce":
                 return lettuce(u, name);
             default:
+                if (peer.startsWith("tether-bp")) {
+                    // SocketConfig.busyPoll in microseconds: what another budget would do to the shared round trips.
+                    return tether(url, name, connections, RedisClientConfig.DEFAULT.autoPipelining(),
+                            Duration.ofNanos(1000L * Integer.parseInt(peer.substring("tether-bp".length()))));
+                }
                 if (peer.startsWith("tether-ap")) {
                     return tether(url, name, connections, Integer.parseInt(peer.substring("tether-ap".length())));
                 }
                 throw new IllegalArgumentException("peer: " + peer + " (expected: tether, tether-solo (no auto-pipelining),"
-                        + " tether-apN (auto-pipelining on N connections), jedis, jedis-32 or lettuce)");
+                        + " tether-apN (auto-pipelining on N connections), tether-bpN (busy polling for N us), jedis, jedis-32 or lettuce)");
         }
     }
 
     private static Client tether(String url, String name, int connections, int autoPipelining) {
-        RedisClient c = RedisClient.create(RedisClientConfig.builder(url).clientName(name)
-                .pool(p -> p.maxPerKey(connections).maxTotal(connections)).autoPipelining(autoPipelining).build());
+        return tether(url, name, connections, autoPipelining, null);
+    }
+
+    private static Client tether(String url, String name, int connections, int autoPipelining, Duration busyPoll) {
+        RedisClientConfig.Builder b = RedisClientConfig.builder(url).clientName(name)
+                .pool(p -> p.maxPerKey(connections).maxTotal(connections)).autoPipelining(autoPipelining);
+        if (busyPoll != null) {
+            b.socket(s -> s.busyPoll(busyPoll));
+        }
+        RedisClient c = RedisClient.create(b.build());
         return new Client() {
             public String get(String key) { return c.get(key); }
             public void set(String key, String value) { c.set(key, value); }

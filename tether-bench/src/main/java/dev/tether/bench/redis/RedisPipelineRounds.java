@@ -5,7 +5,6 @@ import dev.tether.redis.RedisAdmin;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,10 +33,7 @@ import java.util.Map;
  */
 public final class RedisPipelineRounds {
     private static final String[] CLIENTS = System.getProperty("clients", "tether,jedis,lettuce").split(",");
-    private static final String BENCHMARK = "redis-benchmark";
-    private static final String BENCHMARK_PATH = System.getProperty("redisBenchmark", "/usr/bin/redis-benchmark");
-    /** redis-benchmark's key when no -r is given; its GETs read it, so it holds a 3-byte value as ours does. */
-    private static final String BENCHMARK_KEY = "key:__rand_int__";
+    private static final String BENCHMARK = RedisBenchmarkTool.NAME;
 
     private RedisPipelineRounds() {
     }
@@ -45,28 +41,25 @@ public final class RedisPipelineRounds {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 100;
-        if (RedisClientBenchmark.KEY.length() != BENCHMARK_KEY.length()) {
-            throw new IllegalStateException("the key's size differs from redis-benchmark's");
-        }
         Map<String, RedisPeers.Client> clients = new LinkedHashMap<>();
         for (String c : CLIENTS) {
             clients.put(c, RedisPeers.create(c, RedisAdmin.URL, "tether-bench-" + c, 1));
         }
         RedisPeers.Client any = clients.values().iterator().next();
         any.set(RedisClientBenchmark.KEY, RedisClientBenchmark.VALUE);
-        any.set(BENCHMARK_KEY, RedisClientBenchmark.VALUE);
+        any.set(RedisBenchmarkTool.KEY, RedisClientBenchmark.VALUE);
         List<String> names = new ArrayList<>(clients.keySet());
         names.add(BENCHMARK);
         for (String op : List.of("GET", "SET")) {
             Map<String, double[]> cpu = new LinkedHashMap<>();
             Map<String, Integer> done = new HashMap<>();
             names.forEach(n -> cpu.put(n, new double[rounds]));
-            Sizer sizer = new Sizer();
+            RedisBenchmarkTool tool = new RedisBenchmarkTool();
             for (String n : names) {
-                measure(n, clients, op, batch, Duration.ofSeconds(2), sizer); // warm-up (and redis-benchmark's -n)
+                measure(n, clients, op, batch, Duration.ofSeconds(2), tool); // warm-up (and redis-benchmark's -n)
             }
             Map<String, double[]> perSecond = Rounds.alternate(names, rounds, n -> {
-                double[] r = measure(n, clients, op, batch, Duration.ofSeconds(1), sizer);
+                double[] r = measure(n, clients, op, batch, Duration.ofSeconds(1), tool);
                 int round = done.merge(n, 1, Integer::sum) - 1;
                 cpu.get(n)[round] = r[1];
                 return r[0];
@@ -91,19 +84,11 @@ public final class RedisPipelineRounds {
         }
     }
 
-    /** How many requests redis-benchmark's next run makes: about one second's worth at its last rate. */
-    private static final class Sizer {
-        long requests = 1_000_000;
-    }
-
     /** {commands per second, CPU ns per command} of one participant for about {@code d}. */
     private static double[] measure(String name, Map<String, RedisPeers.Client> clients, String op, int batch, Duration d,
-                                    Sizer sizer) throws InterruptedException {
+                                    RedisBenchmarkTool tool) throws InterruptedException {
         if (name.equals(BENCHMARK)) {
-            long n = Math.max(batch, sizer.requests * d.toMillis() / 1000 / batch * batch);
-            double[] r = redisBenchmark(op, batch, n);
-            sizer.requests = Math.max(batch, (long) r[0]);
-            return r;
+            return tool.run(op, 1, batch, d);
         }
         RedisPeers.Client c = clients.get(name);
         double[] r = Rounds.timed(1, d, op.equals("GET")
@@ -125,42 +110,6 @@ public final class RedisPipelineRounds {
             }
         }
         return (mx.getCurrentThreadAllocatedBytes() - before) / (double) batches / batch;
-    }
-
-    private static double[] redisBenchmark(String op, int batch, long requests) throws InterruptedException {
-        try {
-            long cpu0 = childrenCpuTicks();
-            Process p = new ProcessBuilder(BENCHMARK_PATH, "-h", "127.0.0.1", "-p", "6379", "-c", "1", "-P", Integer.toString(batch),
-                    "-t", op.toLowerCase(Locale.ROOT), "-n", Long.toString(requests), "--csv")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("redis-benchmark exited with " + p.exitValue() + ": " + out);
-            }
-            long cpuTicks = childrenCpuTicks() - cpu0;
-            // --csv: a header line, then "GET","1466275.75",...
-            for (String line : out.split("\n")) {
-                String[] f = line.split(",");
-                if (f.length > 1 && f[0].equals("\"" + op + "\"")) {
-                    double rps = Double.parseDouble(f[1].replace("\"", ""));
-                    return new double[] {rps, cpuTicks * 10_000_000.0 / requests};
-                }
-            }
-            throw new IllegalStateException("no \"" + op + "\" line in redis-benchmark's output: " + out);
-        } catch (IOException e) {
-            throw new IllegalStateException("redis-benchmark at " + BENCHMARK_PATH + " could not run: " + e, e);
-        }
-    }
-
-    /**
-     * User and system time of this process's reaped children, in clock ticks ({@code cutime} and
-     * {@code cstime} of /proc/self/stat; 100 per second on Linux).
-     */
-    private static long childrenCpuTicks() throws IOException {
-        String stat = Files.readString(Path.of("/proc/self/stat"));
-        // Fields after the command's name (which may hold spaces) start at field 3.
-        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(f[13]) + Long.parseLong(f[14]);
     }
 
     private static String loadAverage() {

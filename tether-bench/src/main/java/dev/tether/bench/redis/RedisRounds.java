@@ -21,7 +21,11 @@ import java.util.Map;
  * rotating order, and the table reports each client's median and the median of each round's ratio
  * to Jedis (neighbours in time share the load). Run:
  * {@code java [-Dclients=tether,jedis,...] -cp tether-bench/target/benchmarks.jar dev.tether.bench.redis.RedisRounds [threads] [rounds]}
- * (clients as {@link RedisPeers#create} names them; jedis must be among them). With
+ * (clients as {@link RedisPeers#create} names them; jedis must be among them). The machine's
+ * {@code redis-benchmark -c threads} takes its turn in the same rounds when it is installed
+ * ({@code -Dceiling=false} leaves it out): the server's own C client on as many connections as
+ * there are threads, one command per round trip each, beside which a client's figure reads as a
+ * share of what the connections alone allow. With
  * {@code -Dbaseline=path/to/benchmarks.jar} a second tether, {@code tether@base}, runs in the same
  * rounds as that jar builds it (its own classes, in a class loader of their own): a before/after
  * comparison in one sitting.
@@ -44,13 +48,25 @@ public final class RedisRounds {
             clients.put("tether@base", baselineTether(baseline));
         }
         clients.get("jedis").set(RedisClientBenchmark.KEY, RedisClientBenchmark.VALUE);
+        boolean ceiling = !"false".equals(System.getProperty("ceiling"));
+        if (ceiling && !RedisBenchmarkTool.available()) {
+            System.out.println("(redis-benchmark is not installed: its row is left out; it comes with the redis-tools package)");
+            ceiling = false;
+        }
+        if (ceiling) {
+            clients.get("jedis").set(RedisBenchmarkTool.KEY, RedisClientBenchmark.VALUE);
+        }
         for (String op : List.of("GET", "SET")) {
             List<String> names = new ArrayList<>(clients.keySet());
+            RedisBenchmarkTool tool = ceiling ? new RedisBenchmarkTool() : null;
+            if (ceiling) {
+                names.add(RedisBenchmarkTool.NAME);
+            }
             for (String n : names) {
-                send(clients.get(n), op, threads, Duration.ofSeconds(2)); // warm-up
+                send(clients, tool, n, op, threads, Duration.ofSeconds(2)); // warm-up (and redis-benchmark's request count)
             }
             Map<String, double[]> perSecond = Rounds.alternate(names, rounds,
-                    n -> send(clients.get(n), op, threads, Duration.ofSeconds(1)));
+                    n -> send(clients, tool, n, op, threads, Duration.ofSeconds(1)));
             System.out.printf(Locale.ROOT, "%s, %d thread(s), %d rounds of 1 s per client:%n", op, threads, rounds);
             Rounds.printTable("client", "commands/s", perSecond, "jedis", "jedis");
         }
@@ -101,8 +117,13 @@ public final class RedisRounds {
         };
     }
 
-    /** Commands per second of {@code threads} threads sending {@code op} for {@code d}. */
-    private static double send(RedisPeers.Client c, String op, int threads, Duration d) throws InterruptedException {
+    /** Commands per second of {@code threads} threads (redis-benchmark: connections) sending {@code op} for about {@code d}. */
+    private static double send(Map<String, RedisPeers.Client> clients, RedisBenchmarkTool tool, String name, String op, int threads,
+                               Duration d) throws InterruptedException {
+        if (name.equals(RedisBenchmarkTool.NAME)) {
+            return tool.run(op, threads, 1, d)[0];
+        }
+        RedisPeers.Client c = clients.get(name);
         return Rounds.perSecond(threads, d, op.equals("GET")
                 ? () -> c.get(RedisClientBenchmark.KEY)
                 : () -> c.set(RedisClientBenchmark.KEY, RedisClientBenchmark.VALUE));
