@@ -1,5 +1,8 @@
 package dev.tether.bench.redis;
 
+import dev.tether.redis.RedisAdmin;
+import dev.tether.redis.RedisUri;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,12 +16,15 @@ import java.util.Locale;
  * as it made in the wanted time the run before, so that it takes about as long as the clients'
  * turns, and its "requests per second" is its figure. Its GETs read {@link #KEY}, which the caller
  * fills with the same 3-byte value as {@link RedisClientBenchmark#KEY}; both keys are 16 bytes.
+ * It talks to the clients' server ({@link RedisAdmin#URL}), which must not ask for a password:
+ * redis-benchmark would take it on its command line, where any process on the machine can read it.
  */
 final class RedisBenchmarkTool {
     static final String NAME = "redis-benchmark";
     /** redis-benchmark's key when no -r is given. */
     static final String KEY = "key:__rand_int__";
     private static final String PATH = System.getProperty("redisBenchmark", "/usr/bin/redis-benchmark");
+    private static final RedisUri SERVER = RedisUri.parse(RedisAdmin.URL);
 
     /** Requests the next run makes: about the wanted time's worth at the last run's rate. */
     private long rate = 100_000;
@@ -29,9 +35,15 @@ final class RedisBenchmarkTool {
         }
     }
 
-    /** Whether the binary is there (tether-bench's runs say how to get it when it is not). */
-    static boolean available() {
-        return Files.isExecutable(Path.of(PATH));
+    /** Why it cannot take part here, or null when it can. */
+    static String unavailable() {
+        if (!Files.isExecutable(Path.of(PATH))) {
+            return "redis-benchmark is not at " + PATH + " (it comes with the redis-tools package; -DredisBenchmark=path names another)";
+        }
+        if (SERVER.tls() || SERVER.password() != null || SERVER.database() != 0) {
+            return "the server's URL asks for TLS, a password or a database, which redis-benchmark would not be given";
+        }
+        return null;
     }
 
     /**
@@ -43,7 +55,7 @@ final class RedisBenchmarkTool {
         long requests = Math.max((long) connections * pipeline, rate * d.toMillis() / 1000 / pipeline * pipeline);
         try {
             long cpu0 = childrenCpuTicks();
-            Process p = new ProcessBuilder(PATH, "-h", "127.0.0.1", "-p", "6379", "-c", Integer.toString(connections),
+            Process p = new ProcessBuilder(PATH, "-h", SERVER.host(), "-p", Integer.toString(SERVER.port()), "-c", Integer.toString(connections),
                     "-P", Integer.toString(pipeline), "-t", op.toLowerCase(Locale.ROOT), "-n", Long.toString(requests), "--csv")
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

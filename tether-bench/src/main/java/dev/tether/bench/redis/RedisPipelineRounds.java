@@ -41,6 +41,10 @@ public final class RedisPipelineRounds {
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        String without = RedisBenchmarkTool.unavailable();
+        if (without != null) {
+            throw new IllegalStateException("the pipelines are measured against redis-benchmark, and " + without);
+        }
         Map<String, RedisPeers.Client> clients = new LinkedHashMap<>();
         for (String c : CLIENTS) {
             clients.put(c, RedisPeers.create(c, RedisAdmin.URL, "tether-bench-" + c, 1));

@@ -49,8 +49,9 @@ public final class RedisRounds {
         }
         clients.get("jedis").set(RedisClientBenchmark.KEY, RedisClientBenchmark.VALUE);
         boolean ceiling = !"false".equals(System.getProperty("ceiling"));
-        if (ceiling && !RedisBenchmarkTool.available()) {
-            System.out.println("(redis-benchmark is not installed: its row is left out; it comes with the redis-tools package)");
+        String without = ceiling ? RedisBenchmarkTool.unavailable() : null;
+        if (without != null) {
+            System.out.println("(no redis-benchmark row: " + without + ")");
             ceiling = false;
         }
         if (ceiling) {
