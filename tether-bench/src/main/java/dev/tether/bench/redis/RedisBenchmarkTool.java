@@ -26,14 +26,14 @@ final class RedisBenchmarkTool {
     private static final String PATH = System.getProperty("redisBenchmark", "/usr/bin/redis-benchmark");
     private static final RedisUri SERVER = RedisUri.parse(RedisAdmin.URL);
 
-    /** Requests the next run makes: about the wanted time's worth at the last run's rate. */
-    private long rate = 100_000;
-
     static {
         if (RedisClientBenchmark.KEY.length() != KEY.length()) {
             throw new IllegalStateException("the key's size differs from redis-benchmark's");
         }
     }
+
+    /** The last run's commands per second (a first guess before any run): it sizes the next run. */
+    private long rate = 100_000;
 
     /** Why it cannot take part here, or null when it can. */
     static String unavailable() {
