@@ -140,6 +140,53 @@ public final class Redact {
     }
 
     /**
+     * A text a server sent back ({@code -ERR unknown command 'HELLO', with args beginning with:
+     * '3' 'AUTH' 'default' 'hunter2'}) with each of {@code secrets} masked wherever it appears. A
+     * server may echo what it was sent, and may cut an echoed argument short (Redis keeps 128
+     * characters of them), so a piece of a secret that ends the text or a quoted word is masked
+     * too when it is four characters or more: too short a piece says nothing, and masking it would
+     * mangle ordinary words.
+     *
+     * @param text    the server's text, or null
+     * @param secrets the secrets it may echo; null and empty ones are ignored
+     * @return the text to show; {@code "null"} for null
+     */
+    public static String echoed(String text, String... secrets) {
+        if (text == null) {
+            return "null";
+        }
+        String s = text;
+        for (String secret : secrets) {
+            if (secret == null || secret.isEmpty()) {
+                continue;
+            }
+            s = s.replace(secret, MASK);
+            for (int k = secret.length() - 1; k >= 4; k--) {
+                s = maskCutShort(s, secret.substring(0, k));
+            }
+        }
+        return s;
+    }
+
+    /** {@code s} with each {@code piece} that ends it, or is followed by a quote, masked. */
+    private static String maskCutShort(String s, String piece) {
+        StringBuilder sb = null;
+        int from = 0;
+        for (int at = s.indexOf(piece); at >= 0; at = s.indexOf(piece, at + 1)) {
+            int end = at + piece.length();
+            if (end == s.length() || s.charAt(end) == '\'' || s.charAt(end) == '"') {
+                if (sb == null) {
+                    sb = new StringBuilder(s.length());
+                }
+                sb.append(s, from, at).append(MASK);
+                from = end;
+                at = end - 1;
+            }
+        }
+        return sb == null ? s : sb.append(s, from, s.length()).toString();
+    }
+
+    /**
      * Whether a setting or driver property of this name holds a secret (password, token, credential...).
      *
      * @param name the name, or null

@@ -28,4 +28,19 @@ class RedactTest {
         }
         assertThat(Redact.headerValue("Accept", "text/plain")).isEqualTo("text/plain");
     }
+
+    @Test
+    void anEchoedSecretIsMaskedWholeOrCutShort() {
+        assertThat(Redact.echoed("ERR unknown command 'HELLO', with args beginning with: '3' 'AUTH' 'default' 'hunter2' ",
+                "hunter2", "default")).isEqualTo("ERR unknown command 'HELLO', with args beginning with: '3' 'AUTH' '***' '***' ");
+        // Redis keeps 128 characters of the arguments: a long password may be cut short.
+        assertThat(Redact.echoed("ERR unknown command 'AUTH', with args beginning with: 'correct-horse-bat' ",
+                "correct-horse-battery-staple")).isEqualTo("ERR unknown command 'AUTH', with args beginning with: '***' ");
+        assertThat(Redact.echoed("ends with correct-hor", "correct-horse-battery-staple")).isEqualTo("ends with ***");
+        // A short piece inside ordinary words is left alone; a short secret is masked only whole.
+        assertThat(Redact.echoed("correct answer, 'cor", "correct-horse")).isEqualTo("correct answer, 'cor");
+        assertThat(Redact.echoed("a pw 'ab' here", "ab")).isEqualTo("a pw '***' here");
+        assertThat(Redact.echoed("nothing to hide", (String) null, "")).isEqualTo("nothing to hide");
+        assertThat(Redact.echoed(null, "x")).isEqualTo("null");
+    }
 }

@@ -121,4 +121,32 @@ class ServerRepliesTest {
             assertThat(seen.get(0)).containsExactly("AUTH", "u", "hunter2");
         }
     }
+
+    @Test
+    void aServerThatEchoesTheHandshakeNeverShowsThePassword() throws Exception {
+        // A server without HELLO (Redis 5, or HELLO renamed away) echoes the arguments it refused,
+        // the password among them; an older one without ACL users echoes AUTH's, cut at 128 characters.
+        String password = "correct-horse-battery-staple-" + "x".repeat(100);
+        try (FakeRedis server = new FakeRedis(cmd -> switch (cmd.get(0)) {
+            case "HELLO" -> "-ERR unknown command 'HELLO', with args beginning with: '3' 'AUTH' 'alice' '" + cmd.get(4) + "' \r\n";
+            case "AUTH" -> "-ERR unknown command 'AUTH', with args beginning with: '" + cmd.get(1) + "' '"
+                    + cmd.get(2).substring(0, 40) + "' \r\n";
+            default -> "+OK\r\n";
+        })) {
+            for (Protocol p : Protocol.values()) {
+                RedisClientConfig config = RedisClientConfig.builder().port(server.port()).user("alice").password(password)
+                        .protocol(p).build();
+                try (RedisClient c = RedisClient.create(config)) {
+                    assertThatThrownBy(c::ping).as("%s", p).isInstanceOfSatisfying(RedisConnectionException.class, e -> {
+                        assertThat(e.getMessage()).contains("failed its handshake", "unknown command", "***");
+                        for (Throwable t = e; t != null; t = t.getCause()) {
+                            assertThat(t.getMessage()).as("%s", t).doesNotContain("correct-horse").doesNotContain("alice");
+                            assertThat(t.toString()).doesNotContain("correct-horse");
+                        }
+                    });
+                    assertThat(c.toString()).doesNotContain("correct-horse");
+                }
+            }
+        }
+    }
 }

@@ -75,16 +75,11 @@ public record RedisUrl(ProbeTarget target, String user, String password, int dat
 
     /**
      * {@code text} (a server's reply, an exception's message) with this URL's user name and password
-     * masked wherever they appear: a server may echo what it was sent, and output must not.
+     * masked wherever they appear, whole or cut short: a server may echo what it was sent, and output
+     * must not.
      */
     public String mask(String text) {
-        String s = text;
-        for (String secret : new String[] {password, user}) {
-            if (secret != null && !secret.isEmpty()) {
-                s = s.replace(secret, Redact.MASK);
-            }
-        }
-        return s;
+        return Redact.echoed(text, password, user);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.tether.net.TcpConnector;
 import dev.tether.pool.Connector;
 import dev.tether.pool.Deadline;
 import dev.tether.pool.Reason;
+import dev.tether.pool.Redact;
 import dev.tether.redis.Command;
 import dev.tether.redis.RedisServerException;
 
@@ -22,17 +23,26 @@ import java.util.List;
  * config asks) is written in one go and its replies read within the open's deadline, so a
  * connection reaches the pool, or a subscriber, only in the state the config describes; a refused
  * step (a wrong password) fails the open with the server's error, and the connection is closed.
+ * That error is shown with the credentials masked: a server that does not know a step's command
+ * echoes its arguments ({@code unknown command 'HELLO', with args beginning with: '3' 'AUTH' ...}).
  * The handshake is not an exchange: the connection's first command is its first use.
  */
 public final class RedisConnector implements Connector<Endpoint, RedisConnection> {
     private final TcpConnector tcp;
     private final RespLimits limits;
     private final List<Command> handshake;
+    /** The user name and password the handshake sends, masked in what a refusal says. */
+    private final String[] secrets;
 
-    public RedisConnector(TcpConnector tcp, RespLimits limits, List<Command> handshake) {
+    /**
+     * @param handshake the commands every new connection starts with
+     * @param secrets   what of them must never be shown (the user name and password; nulls ignored)
+     */
+    public RedisConnector(TcpConnector tcp, RespLimits limits, List<Command> handshake, String... secrets) {
         this.tcp = tcp;
         this.limits = limits;
         this.handshake = List.copyOf(handshake);
+        this.secrets = secrets.clone();
     }
 
     @Override
@@ -70,7 +80,8 @@ public final class RedisConnector implements Connector<Endpoint, RedisConnection
             throw rc.protocol("the server sent more than the handshake's replies");
         }
         if (refused != null) {
-            throw refused;
+            String shown = Redact.echoed(refused.serverMessage(), secrets);
+            throw shown.equals(refused.serverMessage()) ? refused : new RedisServerException(refused.command(), shown);
         }
     }
 
