@@ -23,8 +23,8 @@ import java.util.Set;
  *   <li>{@link Safety#UNSAFE}: everything else, with the reason a repeat would hurt: counters,
  *       pushes and pops apply twice; a relative expiry ({@code EXPIRE}, {@code SET ... EX}) moves
  *       its deadline when repeated late; a conditional write ({@code SETNX}, {@code SET ... NX})
- *       would report that it did nothing; a script may do anything. A command the table does not
- *       know is unsafe.</li>
+ *       would report that it did nothing; a script may do anything; {@code WAIT} on a fresh
+ *       connection would find no writes to wait for. A command the table does not know is unsafe.</li>
  * </ol>
  */
 public final class CommandTable {
@@ -52,7 +52,7 @@ public final class CommandTable {
             "XRANGE", "XREVRANGE", "XLEN", "XREAD", "XINFO", "XPENDING",
             "GETBIT", "BITCOUNT", "BITPOS", "PFCOUNT", "GEOPOS", "GEODIST", "GEOHASH", "GEOSEARCH",
             "SORT_RO", "EVAL_RO", "EVALSHA_RO", "FCALL_RO",
-            "PING", "ECHO", "INFO", "TIME", "LASTSAVE", "ROLE", "WAIT", "WAITAOF");
+            "PING", "ECHO", "INFO", "TIME", "LASTSAVE", "ROLE");
     public static final List<String> IDEMPOTENT_WRITES = List.of(
             "SET", "MSET", "SETRANGE", "DEL", "UNLINK", "EXPIREAT", "PEXPIREAT", "PERSIST",
             "HSET", "HMSET", "HDEL", "LSET", "SADD", "SREM", "ZADD", "ZREM", "PFADD", "GEOADD", "XACK",
@@ -78,6 +78,10 @@ public final class CommandTable {
         unsafe(CONDITIONAL, "SETNX", "HSETNX", "MSETNX", "RENAMENX", "COPY");
         unsafe(SCRIPT, "EVAL", "EVALSHA", "FCALL");
         unsafe("a repeat would return what the first attempt wrote", "GETSET");
+        // WAIT reads nothing: it waits for the writes sent before it on its own connection, and a
+        // fresh connection has sent none, so a repeat there would report them replicated at once.
+        unsafe("it waits for the writes sent before it on its connection, and a fresh connection has none: a repeat would"
+                + " report them replicated at once", "WAIT", "WAITAOF");
     }
 
     private static void unsafe(String why, String... names) {

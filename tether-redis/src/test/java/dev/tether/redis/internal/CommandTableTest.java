@@ -42,6 +42,8 @@ class CommandTableTest {
             assertThat(CommandTable.safety(Command.of(c, "k"))).as(c).isEqualTo(UNSAFE);
         }
         assertThat(CommandTable.whyUnsafe(Command.of("INCR", "k"))).isEqualTo("a repeat would apply it twice");
+        assertThat(CommandTable.safety(Command.of("WAIT", 1, 100))).isEqualTo(UNSAFE);
+        assertThat(CommandTable.whyUnsafe(Command.of("WAITAOF", 1, 0, 100))).contains("a fresh connection has none");
         assertThat(CommandTable.whyUnsafe(Command.of("MYMODULE.DO", "k"))).contains("not in tether's table");
     }
 
@@ -56,6 +58,30 @@ class CommandTableTest {
             assertThat(CommandTable.safety(Command.of(c, "k"))).as(c + " is in a never-re-sent row").isEqualTo(UNSAFE);
             assertThat(readme).contains(c + ",");
         }
+    }
+
+    @Test
+    void everyCommandTheReadmesRetryTableNamesIsWhereTheTableSays() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of(System.getProperty("user.dir")).getParent().resolve("README.md"));
+        List<String> rows = readme.lines().dropWhile(l -> !l.startsWith("| commands | after such a failure |")).skip(2)
+                .takeWhile(l -> l.startsWith("| ")).toList();
+        assertThat(rows).hasSizeGreaterThanOrEqualTo(7);
+        int named = 0;
+        for (String row : rows) {
+            String[] cells = row.split("\\|");
+            // The commands of a row, without its options: "SET (without NX, GET, EX, PX)", "SET ... EX/PX".
+            String commands = cells[1].replaceAll("\\([^)]*\\)", "").replaceAll("SET \\.\\.\\. [A-Z/]+", "");
+            CommandTable.Safety expected = row.startsWith("| reads") ? READ
+                    : row.startsWith("| writes whose repetition changes nothing") ? IDEMPOTENT : UNSAFE;
+            assertThat(cells[2]).as(row).contains(expected == UNSAFE ? "never re-sent" : "sent again once");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b[A-Z][A-Z_]+\\b").matcher(commands);
+            while (m.find()) {
+                assertThat(CommandTable.safety(Command.of(m.group(), "k", "v"))).as(m.group() + " in the README row: " + row)
+                        .isEqualTo(expected);
+                named++;
+            }
+        }
+        assertThat(named).as("commands the README names").isGreaterThan(60);
     }
 
     @Test
