@@ -174,13 +174,23 @@ public final class RespReader {
                 return new Push(items);
             }
             case '|': {
-                // Attributes describe the reply that follows; nothing here uses them.
-                int n = length("attribute", maxArray / 2);
-                checkDepth(depth, "attribute");
-                for (int i = 0; i < 2 * n; i++) {
-                    value(text, depth + 1);
+                // Attributes describe the reply that follows; nothing here uses them. Those in a row
+                // are skipped in a loop, not by recursion, and only so many: a server that sends
+                // nothing but empty attributes must meet a limit, not exhaust the stack.
+                for (int seen = 1; ; seen++) {
+                    int n = length("attribute", maxArray / 2);
+                    checkDepth(depth, "attribute");
+                    for (int i = 0; i < 2 * n; i++) {
+                        value(text, depth + 1);
+                    }
+                    if (peek() != '|') {
+                        return value(text, depth);
+                    }
+                    if (seen == maxDepth) {
+                        throw hooks.protocol("more than " + maxDepth + " attributes in a row before a reply (maxNestingDepth)");
+                    }
+                    next();
                 }
-                return value(text, depth);
             }
             default:
                 pos--;

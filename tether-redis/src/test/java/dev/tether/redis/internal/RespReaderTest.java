@@ -8,6 +8,7 @@ import dev.tether.redis.RedisServerException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -79,6 +80,8 @@ class RespReaderTest {
                 Arguments.of("%2\r\n+a\r\n:1\r\n$1\r\nb\r\n*1\r\n$1\r\nx\r\n", map),
                 Arguments.of("~2\r\n+a\r\n+b\r\n", List.of("a", "b")),
                 Arguments.of("|1\r\n+key-popularity\r\n%0\r\n:7\r\n", 7L),
+                Arguments.of("|0\r\n".repeat(8) + ":7\r\n", 7L),
+                Arguments.of("*2\r\n|0\r\n:1\r\n|1\r\n+a\r\n+b\r\n:2\r\n", List.of(1L, 2L)),
                 Arguments.of("+caf\u00c3\u00a9\r\n", "café"),
                 Arguments.of("+QUEUED\r\n", "QUEUED"),
                 Arguments.of("+OKAY\r\n", "OKAY"),
@@ -200,6 +203,8 @@ class RespReaderTest {
                 Arguments.of("$?\r\n;3\r\nabc\r\n;0\r\n", "streamed bulk string"),
                 Arguments.of("*?\r\n:1\r\n.\r\n", "streamed array"),
                 Arguments.of("!-1\r\n", "a bulk error of length -1"),
+                Arguments.of(Named.of("100,000 empty attributes", "|0\r\n".repeat(100_000) + ":1\r\n"), "attributes in a row before a reply"),
+                Arguments.of("|0\r\n".repeat(9) + ":1\r\n", "more than 8 attributes in a row"),
                 Arguments.of("=-1\r\n", "a verbatim string of length -1"),
                 Arguments.of(":-9223372036854775809\r\n", "overflows a 64-bit integer"),
                 Arguments.of(">-1\r\n", "only an array may be -1"),
