@@ -266,7 +266,10 @@ class RedisClientTest {
             assertThat(c.get(k)).isEqualTo("19");
             try (RedisSession s = c.session()) {
                 s.multi();
-                assertThat(s.send("INCR", k)).isEqualTo("QUEUED"); // typed calls expect replies, not QUEUED: use send in MULTI
+                assertThat(s.send("INCR", k)).isEqualTo("QUEUED");
+                // A typed call gets QUEUED, not its reply: it says so, and that the command will run.
+                assertThatThrownBy(() -> s.incr(k)).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("queued by the session's open MULTI and runs at EXEC");
             }
             assertThat(c.get(k)).isEqualTo("19");
             assertThat(c.poolStats().closed()).isZero();

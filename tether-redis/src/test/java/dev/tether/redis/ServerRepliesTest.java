@@ -75,6 +75,30 @@ class ServerRepliesTest {
     }
 
     @Test
+    void bytesBeyondAReplyInASessionEndTheSession() throws Exception {
+        try (FakeRedis server = new FakeRedis(cmd -> cmd.get(0).equals("GET") ? "$1\r\nx\r\n+SURPRISE\r\n" : "+OK\r\n");
+             RedisClient c = client(server)) {
+            try (RedisSession s = c.session()) {
+                s.set("a", "1");
+                assertThatThrownBy(() -> s.get("a")).isInstanceOfSatisfying(RedisConnectionException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(Kind.PROTOCOL);
+                    assertThat(e.getMessage()).contains("the server sent more than its reply to GET");
+                });
+                // The surprise must never be read as the next command's reply.
+                assertThatThrownBy(() -> s.get("a")).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("this session's connection failed");
+            }
+            assertThat(c.poolStats().closed(Reason.BROKEN)).isEqualTo(1);
+            try (RedisSession s = c.session()) {
+                assertThatThrownBy(() -> s.pipeline().add("GET", "a").execute())
+                        .isInstanceOfSatisfying(RedisConnectionException.class,
+                                e -> assertThat(e.getMessage()).contains("the server sent more than the replies to"));
+            }
+            assertThat(c.poolStats().closed(Reason.BROKEN)).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aReplyOverTheLimitIsRefused() throws Exception {
         String big = "$5000\r\n" + "x".repeat(5000) + "\r\n";
         try (FakeRedis server = new FakeRedis(cmd -> big);

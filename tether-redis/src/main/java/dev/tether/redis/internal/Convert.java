@@ -146,6 +146,13 @@ public final class Convert {
     }
 
     private static IllegalStateException unexpected(Object v, String expected) {
+        if ("QUEUED".equals(v)) {
+            // A typed call in a session's MULTI: the command is queued, and saying only "a String"
+            // would read as a failure of a command that will run.
+            return new IllegalStateException("the server answered QUEUED where " + expected + " was expected: the command"
+                    + " was queued by the session's open MULTI and runs at EXEC; inside MULTI use send(...), which returns"
+                    + " \"QUEUED\", and read the results from exec()");
+        }
         return new IllegalStateException("the server answered " + (v == null ? "null" : v.getClass().getSimpleName())
                 + " where " + expected + " was expected");
     }

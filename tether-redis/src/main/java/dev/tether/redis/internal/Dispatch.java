@@ -272,7 +272,11 @@ public final class Dispatch {
     public Object callPinned(RedisConnection rc, Command c) {
         try {
             Object reply = one(rc, c, readTimeout(c, null));
-            rc.end();
+            if (!rc.end()) {
+                // A pooled call gives such a connection up after it; a session cannot, so its reply
+                // is in doubt too (the bytes may have been an earlier reply's) and the session ends.
+                throw rc.protocol("the server sent more than its reply to " + c.name() + ": the connection's framing is in doubt");
+            }
             if (reply instanceof RedisServerException) {
                 throw (RedisServerException) reply;
             }
@@ -289,7 +293,10 @@ public final class Dispatch {
         List<Object> received = new ArrayList<>(commands.size());
         try {
             Object result = many(rc, commands, transaction, batchTimeout(commands, transaction), received);
-            rc.end();
+            if (!rc.end()) {
+                throw rc.protocol("the server sent more than the replies to " + describe(commands, transaction)
+                        + ": the connection's framing is in doubt");
+            }
             return batchResult(result, received, transaction);
         } catch (ConnectionFailure f) {
             int answered = transaction ? -1 : received.size();
