@@ -90,7 +90,7 @@ public final class RedisClient implements RedisCommands, Inspectable, AutoClosea
                 .leaseCheckAfterIdle(LEASE_CHECK_AFTER_IDLE)
                 .build();
         this.connector = new RedisConnector(tcp, new RespLimits(config.maxBulkBytes(), config.maxArrayLength(),
-                config.maxNestingDepth()), handshake(config), config.user(), config.password());
+                config.maxNestingDepth(), config.maxReplyBytes()), handshake(config), config.user(), config.password());
         this.pool = Pool.builder(endpoint, connector).config(config.pool()).ticker(config.ticker())
                 .describedAs("redis", this::withFigures).build();
         this.dispatch = new Dispatch(pool, connector, endpoint, config.ticker(), config.pool().openTimeout(),

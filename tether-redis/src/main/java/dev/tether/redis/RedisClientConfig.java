@@ -83,6 +83,7 @@ public final class RedisClientConfig {
     private final int maxBulkBytes;
     private final int maxArrayLength;
     private final int maxNestingDepth;
+    private final long maxReplyBytes;
     private final Duration blockingMargin;
     private final int autoPipelining;
 
@@ -102,6 +103,7 @@ public final class RedisClientConfig {
         maxBulkBytes = b.maxBulkBytes;
         maxArrayLength = b.maxArrayLength;
         maxNestingDepth = b.maxNestingDepth;
+        maxReplyBytes = b.maxReplyBytes;
         blockingMargin = b.blockingMargin;
         autoPipelining = b.autoPipelining;
     }
@@ -227,6 +229,15 @@ public final class RedisClientConfig {
      */
     public int maxNestingDepth() { return maxNestingDepth; }
     /**
+     * The most bytes one reply may take on the wire, all of its parts together; more is a PROTOCOL
+     * failure. {@link #maxBulkBytes()} and {@link #maxArrayLength()} bound one value and one
+     * aggregate, this bounds their product: without it a server could send an array of millions of
+     * large strings within both. A reply of small values costs several times its wire size in the heap.
+     *
+     * @return the size in bytes, at least 1,024 (default 256 MiB)
+     */
+    public long maxReplyBytes() { return maxReplyBytes; }
+    /**
      * Added to a blocking command's own timeout (BLPOP, XREAD BLOCK, WAIT...) to get its read
      * timeout: the server answers at its timeout, the margin covers the way back.
      *
@@ -255,7 +266,7 @@ public final class RedisClientConfig {
                 + ":" + port + (database != 0 ? "/" + database : "") + ", user=" + user + ", password=" + (password != null ? Redact.MASK : "none")
                 + ", clientName=" + clientName + ", protocol=" + protocol + ", pool=" + pool + ", socket=" + socket
                 + ", maxBulkBytes=" + maxBulkBytes + ", maxArrayLength=" + maxArrayLength + ", maxNestingDepth=" + maxNestingDepth
-                + ", blockingMargin=" + blockingMargin + ", autoPipelining=" + autoPipelining + (tls != null ? ", tls=" + tls : "") + '}';
+                + ", maxReplyBytes=" + maxReplyBytes + ", blockingMargin=" + blockingMargin + ", autoPipelining=" + autoPipelining + (tls != null ? ", tls=" + tls : "") + '}';
     }
 
     /** Collects values; {@link #build()} checks them. Not thread-safe. */
@@ -275,6 +286,7 @@ public final class RedisClientConfig {
         private int maxBulkBytes = 64 * 1024 * 1024;
         private int maxArrayLength = 4 * 1024 * 1024;
         private int maxNestingDepth = 32;
+        private long maxReplyBytes = 256L * 1024 * 1024;
         private Duration blockingMargin = Duration.ofSeconds(2);
         private int autoPipelining = 1;
 
@@ -297,6 +309,7 @@ public final class RedisClientConfig {
             maxBulkBytes = c.maxBulkBytes;
             maxArrayLength = c.maxArrayLength;
             maxNestingDepth = c.maxNestingDepth;
+            maxReplyBytes = c.maxReplyBytes;
             blockingMargin = c.blockingMargin;
             autoPipelining = c.autoPipelining;
         }
@@ -461,6 +474,13 @@ public final class RedisClientConfig {
          */
         public Builder maxNestingDepth(int v) { maxNestingDepth = v; return this; }
         /**
+         * See {@link RedisClientConfig#maxReplyBytes()}.
+         *
+         * @param v bytes, at least 1,024 (default 256 MiB)
+         * @return this builder
+         */
+        public Builder maxReplyBytes(long v) { maxReplyBytes = v; return this; }
+        /**
          * See {@link RedisClientConfig#blockingMargin()}.
          *
          * @param v 1 ms to 1 h (default 2 s)
@@ -513,6 +533,9 @@ public final class RedisClientConfig {
             }
             if (maxArrayLength < 16) {
                 throw new IllegalArgumentException("maxArrayLength: " + maxArrayLength + " (expected: >= 16)");
+            }
+            if (maxReplyBytes < 1024) {
+                throw new IllegalArgumentException("maxReplyBytes: " + maxReplyBytes + " (expected: >= 1024)");
             }
             if (maxNestingDepth < 2 || maxNestingDepth > 1000) {
                 throw new IllegalArgumentException("maxNestingDepth: " + maxNestingDepth + " (expected: 2..1000)");

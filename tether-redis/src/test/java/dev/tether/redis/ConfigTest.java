@@ -65,6 +65,7 @@ class ConfigTest {
         assertThatThrownBy(() -> RedisClientConfig.builder().user("u").build()).hasMessageContaining("AUTH needs one");
         assertThatThrownBy(() -> RedisClientConfig.builder().database(-1).build()).hasMessage("database: -1 (expected: >= 0)");
         assertThatThrownBy(() -> RedisClientConfig.builder().maxBulkBytes(10).build()).hasMessage("maxBulkBytes: 10 (expected: >= 1024)");
+        assertThatThrownBy(() -> RedisClientConfig.builder().maxReplyBytes(0).build()).hasMessage("maxReplyBytes: 0 (expected: >= 1024)");
         assertThatThrownBy(() -> RedisClientConfig.builder().maxNestingDepth(1).build()).hasMessage("maxNestingDepth: 1 (expected: 2..1000)");
         assertThatThrownBy(() -> RedisClientConfig.builder().blockingMargin(Duration.ZERO).build())
                 .hasMessageStartingWith("blockingMargin: PT0S");

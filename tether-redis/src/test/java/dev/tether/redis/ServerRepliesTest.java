@@ -117,6 +117,24 @@ class ServerRepliesTest {
     }
 
     @Test
+    void aReplyWithinEachPartsLimitButLargerAsAWholeIsRefused() throws Exception {
+        // 12 strings of 3,000 bytes: each under maxBulkBytes, the array under maxArrayLength, 36 KB in all.
+        String element = "$3000\r\n" + "y".repeat(3000) + "\r\n";
+        try (FakeRedis server = new FakeRedis(cmd -> cmd.get(0).equals("LRANGE") ? "*12\r\n" + element.repeat(12)
+                : cmd.get(0).equals("MGET") ? "*5\r\n" + element.repeat(5) : "+OK\r\n");
+             RedisClient c = RedisClient.create(RedisClientConfig.builder().port(server.port()).maxBulkBytes(4096).maxArrayLength(16)
+                     .maxReplyBytes(16 * 1024).build())) {
+            assertThat(c.mget("a", "b", "c", "d", "e")).hasSize(5).allMatch(v -> v.length() == 3000);
+            assertThatThrownBy(() -> c.lrange("k", 0, -1)).isInstanceOfSatisfying(RedisConnectionException.class, e -> {
+                assertThat(e.kind()).isEqualTo(Kind.PROTOCOL);
+                assertThat(e.getMessage()).contains("a reply to LRANGE of more than 16384 bytes (maxReplyBytes)");
+            });
+            assertThat(c.poolStats().closed(Reason.BROKEN)).isEqualTo(1);
+            assertThat(c.ping()).isEqualTo("OK");
+        }
+    }
+
+    @Test
     void aServerThatClosesBeforeReplyingToAFirstCommandIsNotRetried() throws Exception {
         try (FakeRedis server = new FakeRedis(cmd -> null); RedisClient c = client(server)) {
             assertThatThrownBy(() -> c.get("k")).isInstanceOfSatisfying(RedisConnectionException.class, e -> {

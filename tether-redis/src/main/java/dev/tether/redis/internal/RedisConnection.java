@@ -26,7 +26,8 @@ public final class RedisConnection implements RespReader.Hooks {
 
     public RedisConnection(Connection conn, RespLimits limits) {
         this.conn = conn;
-        this.in = new RespReader(conn.input(), this, READ_BUFFER, limits.maxBulkBytes(), limits.maxArrayLength(), limits.maxNestingDepth());
+        this.in = new RespReader(conn.input(), this, READ_BUFFER, limits.maxBulkBytes(), limits.maxArrayLength(), limits.maxNestingDepth(),
+                limits.maxReplyBytes());
         this.out = new RespWriter(conn.output(), WRITE_BUFFER);
         this.normalReadTimeout = conn.readTimeout();
     }

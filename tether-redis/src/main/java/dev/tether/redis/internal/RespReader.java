@@ -27,7 +27,9 @@ import java.util.Map;
  * not ended by CR LF, a length that is not a decimal, a bulk string not followed by CR LF, or an
  * unsupported streamed aggregate is a PROTOCOL failure quoting the bytes; so is a bulk string
  * larger than {@code maxBulkBytes}, an aggregate longer than {@code maxArrayLength}, nesting
- * deeper than {@code maxNestingDepth}, or a line longer than the read buffer. Large bulk strings
+ * deeper than {@code maxNestingDepth}, a reply of more than {@code maxReplyBytes} on the wire
+ * (checked before each value and before a bulk string's bytes are read, so the limits of its parts
+ * cannot multiply), or a line longer than the read buffer. Large bulk strings
  * are read into an array that grows with what actually arrives, so a length the server announces
  * and never sends costs no memory. The end of the stream where a reply was expected is
  * {@link Hooks#closed}.
@@ -57,19 +59,24 @@ public final class RespReader {
     private final int maxBulk;
     private final int maxArray;
     private final int maxDepth;
+    private final long maxReply;
     private int pos;
     private int limit;
     /** Bytes taken from the socket since the connection opened: tells whether a reply had begun. */
     private long received;
     private String command = "";
+    /** {@link #position()} where the reply being read started. */
+    private long replyStart;
 
-    public RespReader(InputStream in, Hooks hooks, int bufferSize, int maxBulkBytes, int maxArrayLength, int maxNestingDepth) {
+    public RespReader(InputStream in, Hooks hooks, int bufferSize, int maxBulkBytes, int maxArrayLength, int maxNestingDepth,
+                      long maxReplyBytes) {
         this.in = in;
         this.hooks = hooks;
         this.buf = new byte[bufferSize];
         this.maxBulk = maxBulkBytes;
         this.maxArray = maxArrayLength;
         this.maxDepth = maxNestingDepth;
+        this.maxReply = maxReplyBytes;
     }
 
     /** Bytes read from the socket and not yet consumed: after a whole reply, bytes the server should not have sent. */
@@ -106,10 +113,12 @@ public final class RespReader {
         if (pos == limit && !fill()) {
             throw hooks.closed("the server closed the connection before replying to " + command);
         }
+        replyStart = position();
         return value(text, 0);
     }
 
     private Object value(boolean text, int depth) throws IOException {
+        checkReplySize(0);
         byte type = next();
         switch (type) {
             case '+':
@@ -214,6 +223,15 @@ public final class RespReader {
         return items;
     }
 
+    /** Refuses a reply that, with {@code coming} bytes more, would exceed maxReplyBytes. */
+    private void checkReplySize(long coming) throws ConnectionFailure {
+        long size = position() - replyStart + coming;
+        if (size > maxReply) {
+            throw hooks.protocol("a reply to " + command + " of more than " + maxReply + " bytes (maxReplyBytes): "
+                    + (coming > 0 ? "a bulk string of " + coming + " bytes would end at byte " + size : size + " bytes so far"));
+        }
+    }
+
     private void checkDepth(int depth, String what) throws ConnectionFailure {
         if (depth + 1 > maxDepth) {
             throw hooks.protocol("a " + what + " nested " + (depth + 1) + " deep, deeper than maxNestingDepth " + maxDepth);
@@ -228,6 +246,7 @@ public final class RespReader {
         if (len < 0) {
             throw hooks.protocol("a " + what + " of length " + len);
         }
+        checkReplySize(len);
         Object v;
         if (limit - pos >= len) {
             v = text ? new String(buf, pos, len, StandardCharsets.UTF_8) : Arrays.copyOfRange(buf, pos, pos + len);

@@ -49,7 +49,7 @@ class RespFuzzTest {
                     break;
                 }
             }
-            RespReader r = new RespReader(new ByteArrayInputStream(b), RespReaderTest.HOOKS, 32, 4096, 32, 4);
+            RespReader r = new RespReader(new ByteArrayInputStream(b), RespReaderTest.HOOKS, 32, 4096, 32, 4, 16 * 1024);
             try {
                 // Read every reply in it: a valid prefix followed by garbage must still end cleanly.
                 for (int i = 0; i < 8; i++) {

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** RESP2 and RESP3 replies, well-formed and malformed, from a byte stream (no socket). */
@@ -46,7 +47,7 @@ class RespReaderTest {
     }
 
     static RespReader reader(InputStream in, int buffer, int maxBulk, int maxArray, int maxDepth) {
-        return new RespReader(in, HOOKS, buffer, maxBulk, maxArray, maxDepth);
+        return new RespReader(in, HOOKS, buffer, maxBulk, maxArray, maxDepth, 64 * 1024);
     }
 
     /** Feeds one byte per read, so every value crosses read boundaries. */
@@ -236,11 +237,37 @@ class RespReaderTest {
     @Test
     void aLengthThatNeverArrivesCostsOnlyWhatArrived() throws IOException {
         // 60 MB announced (under the limit), 10 bytes sent: the array grows with what arrives.
-        RespReader r = reader("$60000000\r\n0123456789", 64, 64_000_000, 64, 8);
+        RespReader r = new RespReader(new ByteArrayInputStream("$60000000\r\n0123456789".getBytes(StandardCharsets.ISO_8859_1)),
+                HOOKS, 64, 64_000_000, 64, 8, 64_000_000);
         long before = allocated();
         assertThatThrownBy(() -> r.read(false, "GET")).isInstanceOfSatisfying(ConnectionFailure.class,
                 f -> assertThat(f.getMessage()).contains("after 10 of the 60000000 bytes"));
         assertThat(allocated() - before).isLessThan(8_000_000);
+    }
+
+    @Test
+    void aReplyLargerThanItsLimitIsRefusedBeforeItsBytesAreRead() {
+        // Each part within its own limit; the whole past maxReplyBytes (64 KiB here). The bulk string
+        // that would cross it is refused on its length line: a PROTOCOL failure, not the end of the
+        // stream that reading its bytes would have met.
+        String element = "$30000\r\n" + "z".repeat(30_000) + "\r\n";
+        assertThatThrownBy(() -> reader("*3\r\n" + element + element + "$30000\r\nzz", 64, 1_000_000, 64, 8).read(false, "LRANGE"))
+                .isInstanceOfSatisfying(ConnectionFailure.class, f -> {
+                    assertThat(f.kind()).isEqualTo(Kind.PROTOCOL);
+                    assertThat(f.getMessage()).contains("a reply to LRANGE of more than 65536 bytes (maxReplyBytes): a bulk string of"
+                            + " 30000 bytes would end at byte 90");
+                });
+        // 20,000 small values: the check before each value stops them too.
+        assertThatThrownBy(() -> reader("*20000\r\n" + ":1\r\n".repeat(20_000), 64, 1024, 100_000, 8).read(false, "LRANGE"))
+                .isInstanceOfSatisfying(ConnectionFailure.class,
+                        f -> assertThat(f.getMessage()).contains("of more than 65536 bytes (maxReplyBytes): 65540 bytes so far"));
+        // Each reply is measured from its own start: two of 40 KB in a row are fine.
+        String reply = "$40000\r\n" + "q".repeat(40_000) + "\r\n";
+        RespReader two = reader(reply + reply, 64, 1_000_000, 64, 8);
+        assertThatCode(() -> {
+            two.read(false, "GET");
+            two.read(false, "GET");
+        }).doesNotThrowAnyException();
     }
 
     @Test
