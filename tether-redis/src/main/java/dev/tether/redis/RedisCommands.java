@@ -261,25 +261,29 @@ public interface RedisCommands {
     }
 
     /**
-     * EXPIRE in whole seconds (a fraction is dropped). Relative, so never re-sent once it may have been applied.
+     * EXPIRE in seconds, or PEXPIRE in milliseconds when {@code ttl} has a fraction of a second
+     * (EXPIRE would drop it). Relative, so never re-sent once it may have been applied.
      *
      * @param key the key
-     * @param ttl the time to live
+     * @param ttl the time to live, at least 1 ms; finer parts are dropped
      * @return true if the key exists
+     * @throws IllegalArgumentException if {@code ttl} is null or below 1 ms: Redis would delete the key (use {@link #del(String...)})
      */
     default boolean expire(String key, Duration ttl) {
-        return Convert.bool(send(Command.text("EXPIRE", key, ttl.getSeconds())));
+        return Convert.bool(send(expiry(true, key, ttl)));
     }
 
     /**
-     * PEXPIREAT, in milliseconds. Absolute, so safe to repeat.
+     * PEXPIREAT, in milliseconds. Absolute, so safe to repeat. An instant already past deletes the
+     * key, as in Redis: whether it is past is the server's clock's to say.
      *
      * @param key the key
-     * @param at when the key expires
+     * @param at when the key expires, to the millisecond (finer parts are dropped)
      * @return true if the key exists
+     * @throws IllegalArgumentException if {@code at} is null
      */
     default boolean expireAt(String key, Instant at) {
-        return Convert.bool(send(Command.text("PEXPIREAT", key, at.toEpochMilli())));
+        return Convert.bool(send(Command.text("PEXPIREAT", key, epochMillis(at))));
     }
 
     /**
@@ -758,6 +762,34 @@ public interface RedisCommands {
         System.arraycopy(first, 0, all, 0, first.length);
         System.arraycopy(rest, 0, all, first.length, rest.length);
         return all;
+    }
+
+    /**
+     * EXPIRE in seconds, or PEXPIRE in milliseconds when {@code ttl} has a fraction of a second:
+     * EXPIRE would drop the fraction, and a TTL under 1 s would go out as 0, which deletes the key.
+     * Whole seconds stay EXPIRE, so a server or ACL that knows only EXPIRE still serves them.
+     */
+    private static Command expiry(boolean text, Object key, Duration ttl) {
+        if (ttl == null) {
+            throw new IllegalArgumentException("ttl: null (expected: a Duration >= 1 ms)");
+        }
+        if (ttl.compareTo(Duration.ofMillis(1)) < 0) {
+            throw new IllegalArgumentException("ttl: " + ttl + " (expected: >= 1 ms; Redis deletes a key whose time to live"
+                    + " goes out as 0 or less: to delete it, use del)");
+        }
+        // Below a millisecond is dropped, as SetOptions does; what remains decides the unit.
+        boolean wholeSeconds = ttl.getNano() < 1_000_000;
+        Object[] args = {key, wholeSeconds ? ttl.getSeconds() : ttl.toMillis()};
+        String name = wholeSeconds ? "EXPIRE" : "PEXPIRE";
+        return text ? Command.text(name, args) : Command.of(name, args);
+    }
+
+    /** An expiry instant as PEXPIREAT reads it. */
+    private static long epochMillis(Instant at) {
+        if (at == null) {
+            throw new IllegalArgumentException("at: null (expected: an Instant)");
+        }
+        return at.toEpochMilli();
     }
 
     /** A blocking timeout in seconds as Redis reads it (decimals allowed since Redis 6). */
