@@ -309,7 +309,7 @@ public interface RedisCommands {
      * @return the keys, fetched as the iterator advances
      */
     default Iterable<String> scan(String match, int count) {
-        return () -> new ScanIterator(this::send, "SCAN", new Object[0], match, count);
+        return () -> new ScanIterator<>(this::send, "SCAN", new Object[0], match, count, true, Convert::strings);
     }
 
     // ------------------------------------------------------------------ hashes

@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * Replies turned into the types of the typed commands. RESP2 and RESP3 differ in shape (a hash is
@@ -106,18 +107,18 @@ public final class Convert {
             return Collections.emptyMap();
         }
         Map<String, String> out = new LinkedHashMap<>();
-        if (v instanceof Map) {
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
-                out.put(string(e.getKey()), string(e.getValue()));
-            }
-            return out;
-        }
-        List<?> items = list(v);
-        if (items.size() % 2 != 0) {
-            throw new IllegalStateException("the server answered a hash with an odd number of elements (" + items.size() + ")");
-        }
-        for (int i = 0; i < items.size(); i += 2) {
-            out.put(string(items.get(i)), string(items.get(i + 1)));
+        eachPair(v, (field, value) -> out.put(string(field), string(value)));
+        return out;
+    }
+
+    /**
+     * A hash as field, value entries in the order the server sent them: a {@code byte[]} cannot key
+     * a {@code Map}, whose lookups would compare arrays by identity.
+     */
+    public static List<Map.Entry<byte[], byte[]>> bytePairs(Object v) {
+        List<Map.Entry<byte[], byte[]>> out = new ArrayList<>();
+        if (v != null) {
+            eachPair(v, (field, value) -> out.add(Map.entry(bytes(field), bytes(value))));
         }
         return out;
     }
@@ -125,17 +126,44 @@ public final class Convert {
     /** Members with scores: RESP2's flat member, score, ... or RESP3's pairs. */
     public static Map<String, Double> scored(Object v) {
         Map<String, Double> out = new LinkedHashMap<>();
+        eachScored(v, (member, score) -> out.put(string(member), score));
+        return out;
+    }
+
+    /** Members with scores as entries in rank order, for the reason {@link #bytePairs} gives. */
+    public static List<Map.Entry<byte[], Double>> scoredBytes(Object v) {
+        List<Map.Entry<byte[], Double>> out = new ArrayList<>();
+        eachScored(v, (member, score) -> out.add(Map.entry(bytes(member), score)));
+        return out;
+    }
+
+    private static void eachPair(Object v, BiConsumer<Object, Object> each) {
+        if (v instanceof Map) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
+                each.accept(e.getKey(), e.getValue());
+            }
+            return;
+        }
+        List<?> items = list(v);
+        if (items.size() % 2 != 0) {
+            throw new IllegalStateException("the server answered a hash with an odd number of elements (" + items.size() + ")");
+        }
+        for (int i = 0; i < items.size(); i += 2) {
+            each.accept(items.get(i), items.get(i + 1));
+        }
+    }
+
+    private static void eachScored(Object v, BiConsumer<Object, Double> each) {
         List<?> items = list(v);
         for (int i = 0; i < items.size(); i++) {
             Object o = items.get(i);
             if (o instanceof List) {
                 List<?> pair = (List<?>) o;
-                out.put(string(pair.get(0)), score(pair.get(1)));
+                each.accept(pair.get(0), score(pair.get(1)));
             } else {
-                out.put(string(o), score(items.get(++i)));
+                each.accept(o, score(items.get(++i)));
             }
         }
-        return out;
     }
 
     public static List<?> list(Object v) {
