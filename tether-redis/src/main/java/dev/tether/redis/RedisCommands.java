@@ -165,6 +165,21 @@ public interface RedisCommands {
     }
 
     /**
+     * MSET, binary (safe to repeat): keys and values alternate, as on the wire, because a
+     * {@code Map} keyed by {@code byte[]} compares its keys by identity.
+     *
+     * @param keysAndValues key, value, key, value...
+     * @throws IllegalArgumentException if there is no pair, or a key without its value
+     */
+    default void mset(byte[]... keysAndValues) {
+        if (keysAndValues == null || keysAndValues.length == 0 || keysAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("keysAndValues: " + (keysAndValues == null ? "null" : "length " + keysAndValues.length)
+                    + " (expected: key, value, key, value...: an even length of at least 2)");
+        }
+        send(Command.of("MSET", (Object[]) keysAndValues));
+    }
+
+    /**
      * INCR. Never re-sent once its bytes may have reached the server.
      *
      * @param key the key
@@ -172,6 +187,16 @@ public interface RedisCommands {
      */
     default long incr(String key) {
         return Convert.integer(send(Command.text("INCR", key)));
+    }
+
+    /**
+     * INCR, binary. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @return the new value
+     */
+    default long incr(byte[] key) {
+        return Convert.integer(send(Command.of("INCR", key)));
     }
 
     /**
@@ -186,6 +211,17 @@ public interface RedisCommands {
     }
 
     /**
+     * INCRBY, binary. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param by the amount to add (negative to subtract)
+     * @return the new value
+     */
+    default long incrBy(byte[] key, long by) {
+        return Convert.integer(send(Command.of("INCRBY", key, by)));
+    }
+
+    /**
      * DECR. Never re-sent once its bytes may have reached the server.
      *
      * @param key the key
@@ -193,6 +229,16 @@ public interface RedisCommands {
      */
     default long decr(String key) {
         return Convert.integer(send(Command.text("DECR", key)));
+    }
+
+    /**
+     * DECR, binary. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @return the new value
+     */
+    default long decr(byte[] key) {
+        return Convert.integer(send(Command.of("DECR", key)));
     }
 
     /**
@@ -204,6 +250,17 @@ public interface RedisCommands {
      */
     default long decrBy(String key, long by) {
         return Convert.integer(send(Command.text("DECRBY", key, by)));
+    }
+
+    /**
+     * DECRBY, binary. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param by the amount to subtract
+     * @return the new value
+     */
+    default long decrBy(byte[] key, long by) {
+        return Convert.integer(send(Command.of("DECRBY", key, by)));
     }
 
     /**
@@ -261,6 +318,16 @@ public interface RedisCommands {
     }
 
     /**
+     * EXISTS, binary.
+     *
+     * @param keys the keys
+     * @return how many of the keys exist (a key named twice counts twice)
+     */
+    default long exists(byte[]... keys) {
+        return Convert.integer(send(Command.of("EXISTS", (Object[]) keys)));
+    }
+
+    /**
      * EXPIRE in seconds, or PEXPIRE in milliseconds when {@code ttl} has a fraction of a second
      * (EXPIRE would drop it). Relative, so never re-sent once it may have been applied.
      *
@@ -271,6 +338,19 @@ public interface RedisCommands {
      */
     default boolean expire(String key, Duration ttl) {
         return Convert.bool(send(expiry(true, key, ttl)));
+    }
+
+    /**
+     * EXPIRE or PEXPIRE, binary, as {@link #expire(String, Duration)}. Relative, so never re-sent
+     * once it may have been applied.
+     *
+     * @param key the key
+     * @param ttl the time to live, at least 1 ms; finer parts are dropped
+     * @return true if the key exists
+     * @throws IllegalArgumentException if {@code ttl} is null or below 1 ms: Redis would delete the key (use {@link #del(byte[]...)})
+     */
+    default boolean expire(byte[] key, Duration ttl) {
+        return Convert.bool(send(expiry(false, key, ttl)));
     }
 
     /**
@@ -287,6 +367,19 @@ public interface RedisCommands {
     }
 
     /**
+     * PEXPIREAT, binary, in milliseconds. Absolute, so safe to repeat. An instant already past
+     * deletes the key, as in Redis.
+     *
+     * @param key the key
+     * @param at when the key expires, to the millisecond (finer parts are dropped)
+     * @return true if the key exists
+     * @throws IllegalArgumentException if {@code at} is null
+     */
+    default boolean expireAt(byte[] key, Instant at) {
+        return Convert.bool(send(Command.of("PEXPIREAT", key, epochMillis(at))));
+    }
+
+    /**
      * TTL.
      *
      * @param key the key
@@ -297,6 +390,16 @@ public interface RedisCommands {
     }
 
     /**
+     * TTL, binary.
+     *
+     * @param key the key
+     * @return the time to live in seconds; -1 when the key has no expiry, -2 when it does not exist
+     */
+    default long ttl(byte[] key) {
+        return Convert.integer(send(Command.of("TTL", key)));
+    }
+
+    /**
      * The keys matching {@code match} (null: all), fetched lazily with SCAN, {@code count} keys per
      * call as a hint (0: the server's default). A key may come more than once, as SCAN promises.
      */
@@ -304,12 +407,26 @@ public interface RedisCommands {
      * The keys matching a pattern, fetched lazily with SCAN. A key may come more than once, as SCAN
      * promises; each iteration runs its own scan, one command per batch.
      *
-     * @param match a glob-style pattern, or null for all keys
+     * @param match a glob-style pattern, or null for all keys (written {@code (String) null}: a bare
+     *              null fits {@link #scan(byte[], int)} as well, and the compiler cannot choose)
      * @param count keys per call as a hint; 0: the server's default
      * @return the keys, fetched as the iterator advances
      */
     default Iterable<String> scan(String match, int count) {
         return () -> new ScanIterator<>(this::send, "SCAN", new Object[0], match, count, true, Convert::strings);
+    }
+
+    /**
+     * The keys matching a pattern, binary, fetched lazily with SCAN: keys come as the server holds
+     * them, whatever their bytes. A key may come more than once, as SCAN promises; each iteration
+     * runs its own scan, one command per batch.
+     *
+     * @param match a glob-style pattern, or null for all keys
+     * @param count keys per call as a hint; 0: the server's default
+     * @return the keys, fetched as the iterator advances
+     */
+    default Iterable<byte[]> scan(byte[] match, int count) {
+        return () -> new ScanIterator<>(this::send, "SCAN", new Object[0], match, count, false, Convert::byteList);
     }
 
     // ------------------------------------------------------------------ hashes
@@ -382,6 +499,17 @@ public interface RedisCommands {
     }
 
     /**
+     * HGETALL, binary: entries rather than a {@code Map}, because a {@code Map} keyed by
+     * {@code byte[]} compares its keys by identity and could never be looked up.
+     *
+     * @param key the key
+     * @return every field and value, in the order the server sent them; empty when the key does not exist
+     */
+    default List<Map.Entry<byte[], byte[]>> hgetAll(byte[] key) {
+        return Convert.bytePairs(send(Command.of("HGETALL", key)));
+    }
+
+    /**
      * HDEL (safe to repeat).
      *
      * @param key the key
@@ -393,6 +521,17 @@ public interface RedisCommands {
     }
 
     /**
+     * HDEL, binary (safe to repeat).
+     *
+     * @param key the key
+     * @param fields the hash fields
+     * @return how many of the fields existed
+     */
+    default long hdel(byte[] key, byte[]... fields) {
+        return Convert.integer(send(Command.of("HDEL", keyAnd(key, fields))));
+    }
+
+    /**
      * HEXISTS.
      *
      * @param key the key
@@ -401,6 +540,17 @@ public interface RedisCommands {
      */
     default boolean hexists(String key, String field) {
         return Convert.bool(send(Command.text("HEXISTS", key, field)));
+    }
+
+    /**
+     * HEXISTS, binary.
+     *
+     * @param key the key
+     * @param field the hash field
+     * @return true if the field exists
+     */
+    default boolean hexists(byte[] key, byte[] field) {
+        return Convert.bool(send(Command.of("HEXISTS", key, field)));
     }
 
     /**
@@ -416,6 +566,18 @@ public interface RedisCommands {
     }
 
     /**
+     * HINCRBY, binary. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param field the hash field
+     * @param by the amount to add (negative to subtract)
+     * @return the field's new value
+     */
+    default long hincrBy(byte[] key, byte[] field, long by) {
+        return Convert.integer(send(Command.of("HINCRBY", key, field, by)));
+    }
+
+    /**
      * HLEN.
      *
      * @param key the key
@@ -423,6 +585,16 @@ public interface RedisCommands {
      */
     default long hlen(String key) {
         return Convert.integer(send(Command.text("HLEN", key)));
+    }
+
+    /**
+     * HLEN, binary.
+     *
+     * @param key the key
+     * @return the number of fields; 0 when the key does not exist
+     */
+    default long hlen(byte[] key) {
+        return Convert.integer(send(Command.of("HLEN", key)));
     }
 
     // ------------------------------------------------------------------ lists
@@ -482,6 +654,16 @@ public interface RedisCommands {
     }
 
     /**
+     * LPOP, binary. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @return the first element, or null when the list is empty
+     */
+    default byte[] lpop(byte[] key) {
+        return (byte[]) send(Command.of("LPOP", key));
+    }
+
+    /**
      * RPOP. Never re-sent once its bytes may have reached the server.
      *
      * @param key the key
@@ -489,6 +671,16 @@ public interface RedisCommands {
      */
     default String rpop(String key) {
         return (String) send(Command.text("RPOP", key));
+    }
+
+    /**
+     * RPOP, binary. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @return the last element, or null when the list is empty
+     */
+    default byte[] rpop(byte[] key) {
+        return (byte[]) send(Command.of("RPOP", key));
     }
 
     /**
@@ -526,6 +718,16 @@ public interface RedisCommands {
     }
 
     /**
+     * LLEN, binary.
+     *
+     * @param key the key
+     * @return the list's length; 0 when the key does not exist
+     */
+    default long llen(byte[] key) {
+        return Convert.integer(send(Command.of("LLEN", key)));
+    }
+
+    /**
      * BLPOP: waits up to {@code timeout} (ZERO: for ever) for an element of the first non-empty
      * list; [key, value], or null when the time ran out. Its read timeout is {@code timeout} plus
      * the configured margin, never the socket's default.
@@ -555,6 +757,31 @@ public interface RedisCommands {
         return Convert.strings(send(Command.text("BRPOP", with(keys, new Object[] {seconds(timeout)}))));
     }
 
+    /**
+     * BLPOP, binary, as {@link #blpop(Duration, String...)}. Never re-sent once its bytes may have
+     * reached the server.
+     *
+     * @param timeout how long the server waits; ZERO: for ever; a fraction of a second is kept
+     * @param keys the lists, in the order they are tried
+     * @return [key, value], or null when the time ran out
+     * @throws IllegalArgumentException if the timeout is null or negative
+     */
+    default List<byte[]> blpop(Duration timeout, byte[]... keys) {
+        return Convert.byteList(send(Command.of("BLPOP", with(keys, new Object[] {seconds(timeout)}))));
+    }
+
+    /**
+     * BRPOP, binary, as {@link #blpop(Duration, byte[]...)} from the tail.
+     *
+     * @param timeout how long the server waits; ZERO: for ever
+     * @param keys the lists, in the order they are tried
+     * @return [key, value], or null when the time ran out
+     * @throws IllegalArgumentException if the timeout is null or negative
+     */
+    default List<byte[]> brpop(Duration timeout, byte[]... keys) {
+        return Convert.byteList(send(Command.of("BRPOP", with(keys, new Object[] {seconds(timeout)}))));
+    }
+
     // ------------------------------------------------------------------ sets
 
     /**
@@ -569,6 +796,17 @@ public interface RedisCommands {
     }
 
     /**
+     * SADD, binary (safe to repeat).
+     *
+     * @param key the key
+     * @param members the members
+     * @return how many members were new
+     */
+    default long sadd(byte[] key, byte[]... members) {
+        return Convert.integer(send(Command.of("SADD", keyAnd(key, members))));
+    }
+
+    /**
      * SREM (safe to repeat).
      *
      * @param key the key
@@ -580,6 +818,17 @@ public interface RedisCommands {
     }
 
     /**
+     * SREM, binary (safe to repeat).
+     *
+     * @param key the key
+     * @param members the members
+     * @return how many members were removed
+     */
+    default long srem(byte[] key, byte[]... members) {
+        return Convert.integer(send(Command.of("SREM", keyAnd(key, members))));
+    }
+
+    /**
      * SMEMBERS.
      *
      * @param key the key
@@ -587,6 +836,17 @@ public interface RedisCommands {
      */
     default Set<String> smembers(String key) {
         return Convert.stringSet(send(Command.text("SMEMBERS", key)));
+    }
+
+    /**
+     * SMEMBERS, binary: a {@code List}, because a {@code Set} of {@code byte[]} compares its
+     * elements by identity; the server sends each member once.
+     *
+     * @param key the key
+     * @return the members, in the order the server sent them; empty when the key does not exist
+     */
+    default List<byte[]> smembers(byte[] key) {
+        return Convert.byteList(send(Command.of("SMEMBERS", key)));
     }
 
     /**
@@ -601,6 +861,17 @@ public interface RedisCommands {
     }
 
     /**
+     * SISMEMBER, binary.
+     *
+     * @param key the key
+     * @param member the member
+     * @return true if the member is in the set
+     */
+    default boolean sismember(byte[] key, byte[] member) {
+        return Convert.bool(send(Command.of("SISMEMBER", key, member)));
+    }
+
+    /**
      * SCARD.
      *
      * @param key the key
@@ -608,6 +879,16 @@ public interface RedisCommands {
      */
     default long scard(String key) {
         return Convert.integer(send(Command.text("SCARD", key)));
+    }
+
+    /**
+     * SCARD, binary.
+     *
+     * @param key the key
+     * @return the set's size; 0 when the key does not exist
+     */
+    default long scard(byte[] key) {
+        return Convert.integer(send(Command.of("SCARD", key)));
     }
 
     // ------------------------------------------------------------------ sorted sets
@@ -622,6 +903,18 @@ public interface RedisCommands {
      */
     default long zadd(String key, double score, String member) {
         return Convert.integer(send(Command.text("ZADD", key, score, member)));
+    }
+
+    /**
+     * ZADD of one member, binary (safe to repeat).
+     *
+     * @param key the key
+     * @param score the score
+     * @param member the member
+     * @return 1 if the member is new, 0 if its score was updated
+     */
+    default long zadd(byte[] key, double score, byte[] member) {
+        return Convert.integer(send(Command.of("ZADD", key, score, member)));
     }
 
     /**
@@ -647,6 +940,17 @@ public interface RedisCommands {
     }
 
     /**
+     * ZREM, binary (safe to repeat).
+     *
+     * @param key the key
+     * @param members the members
+     * @return how many members were removed
+     */
+    default long zrem(byte[] key, byte[]... members) {
+        return Convert.integer(send(Command.of("ZREM", keyAnd(key, members))));
+    }
+
+    /**
      * ZSCORE.
      *
      * @param key the key
@@ -655,6 +959,17 @@ public interface RedisCommands {
      */
     default Double zscore(String key, String member) {
         return Convert.score(send(Command.text("ZSCORE", key, member)));
+    }
+
+    /**
+     * ZSCORE, binary.
+     *
+     * @param key the key
+     * @param member the member
+     * @return the member's score, or null when it is not in the set
+     */
+    default Double zscore(byte[] key, byte[] member) {
+        return Convert.score(send(Command.of("ZSCORE", key, member)));
     }
 
     /**
@@ -670,6 +985,18 @@ public interface RedisCommands {
     }
 
     /**
+     * ZINCRBY, binary. Never re-sent once its bytes may have reached the server.
+     *
+     * @param key the key
+     * @param by the amount to add (negative to subtract)
+     * @param member the member
+     * @return the member's new score
+     */
+    default double zincrby(byte[] key, double by, byte[] member) {
+        return Convert.score(send(Command.of("ZINCRBY", key, by, member)));
+    }
+
+    /**
      * ZRANGE by rank, lowest score first.
      *
      * @param key the key
@@ -679,6 +1006,18 @@ public interface RedisCommands {
      */
     default List<String> zrange(String key, long start, long stop) {
         return Convert.strings(send(Command.text("ZRANGE", key, start, stop)));
+    }
+
+    /**
+     * ZRANGE by rank, lowest score first, binary.
+     *
+     * @param key the key
+     * @param start the first rank or index, from 0 (negative counts from the end)
+     * @param stop the last rank or index, inclusive (negative counts from the end)
+     * @return the members in the range
+     */
+    default List<byte[]> zrange(byte[] key, long start, long stop) {
+        return Convert.byteList(send(Command.of("ZRANGE", key, start, stop)));
     }
 
     /**
@@ -694,6 +1033,19 @@ public interface RedisCommands {
     }
 
     /**
+     * ZRANGE by rank WITHSCORES, lowest score first, binary: entries rather than a {@code Map},
+     * because a {@code Map} keyed by {@code byte[]} compares its keys by identity.
+     *
+     * @param key the key
+     * @param start the first rank or index, from 0 (negative counts from the end)
+     * @param stop the last rank or index, inclusive (negative counts from the end)
+     * @return member and score entries, in rank order
+     */
+    default List<Map.Entry<byte[], Double>> zrangeWithScores(byte[] key, long start, long stop) {
+        return Convert.scoredBytes(send(Command.of("ZRANGE", key, start, stop, "WITHSCORES")));
+    }
+
+    /**
      * ZRANK.
      *
      * @param key the key
@@ -705,6 +1057,17 @@ public interface RedisCommands {
     }
 
     /**
+     * ZRANK, binary.
+     *
+     * @param key the key
+     * @param member the member
+     * @return the member's rank from 0, or null when it is not in the set
+     */
+    default Long zrank(byte[] key, byte[] member) {
+        return (Long) send(Command.of("ZRANK", key, member));
+    }
+
+    /**
      * ZCARD.
      *
      * @param key the key
@@ -712,6 +1075,16 @@ public interface RedisCommands {
      */
     default long zcard(String key) {
         return Convert.integer(send(Command.text("ZCARD", key)));
+    }
+
+    /**
+     * ZCARD, binary.
+     *
+     * @param key the key
+     * @return the sorted set's size; 0 when the key does not exist
+     */
+    default long zcard(byte[] key) {
+        return Convert.integer(send(Command.of("ZCARD", key)));
     }
 
     // ------------------------------------------------------------------ pub/sub
