@@ -29,12 +29,6 @@ public interface RedisCommands {
      * for a {@link Command#text} command), {@code String} for a simple string, {@code Long},
      * {@code List} (arrays and RESP3 sets), {@code Map} (RESP3), {@code Double}, {@code Boolean},
      * or null.
-     */
-    /**
-     * Sends one command and returns its reply: {@code byte[]} for a bulk string (or {@code String}
-     * for a {@link Command#text} command), {@code String} for a simple string, {@code Long},
-     * {@code List} (arrays and RESP3 sets), {@code Map} (RESP3), {@code Double}, {@code Boolean},
-     * or null.
      *
      * @param command the command
      * @return the reply, converted as above
@@ -107,10 +101,6 @@ public interface RedisCommands {
         send(Command.of("SET", key, value));
     }
 
-    /**
-     * SET with options: "OK" when set, null when a condition ({@code NX}, {@code XX}) stopped it,
-     * the previous value with {@code GET}. See {@link SetOptions} for which options are retried.
-     */
     /**
      * SET with options. See {@link SetOptions} for which options are retried.
      *
@@ -399,10 +389,6 @@ public interface RedisCommands {
         return Convert.integer(send(Command.of("TTL", key)));
     }
 
-    /**
-     * The keys matching {@code match} (null: all), fetched lazily with SCAN, {@code count} keys per
-     * call as a hint (0: the server's default). A key may come more than once, as SCAN promises.
-     */
     /**
      * The keys matching a pattern, fetched lazily with SCAN. A key may come more than once, as SCAN
      * promises; each iteration runs its own scan, one command per batch.
@@ -727,11 +713,6 @@ public interface RedisCommands {
         return Convert.integer(send(Command.of("LLEN", key)));
     }
 
-    /**
-     * BLPOP: waits up to {@code timeout} (ZERO: for ever) for an element of the first non-empty
-     * list; [key, value], or null when the time ran out. Its read timeout is {@code timeout} plus
-     * the configured margin, never the socket's default.
-     */
     /**
      * BLPOP: waits for an element of the first non-empty list. Its read timeout is {@code timeout}
      * plus the configured margin, never the socket's default. Never re-sent once its bytes may have reached the server.
