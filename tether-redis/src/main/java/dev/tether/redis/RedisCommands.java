@@ -151,7 +151,7 @@ public interface RedisCommands {
      * @param keysAndValues the pairs to set
      */
     default void mset(Map<String, String> keysAndValues) {
-        send(Command.text("MSET", pairs(null, keysAndValues, false)));
+        send(Command.text("MSET", pairs("keysAndValues", null, keysAndValues, false)));
     }
 
     /**
@@ -394,12 +394,22 @@ public interface RedisCommands {
      * promises; each iteration runs its own scan, one command per batch.
      *
      * @param match a glob-style pattern, or null for all keys (written {@code (String) null}: a bare
-     *              null fits {@link #scan(byte[], int)} as well, and the compiler cannot choose)
+     *              null fits {@link #scan(byte[], int)} as well; {@link #scan(int)} says it shorter)
      * @param count keys per call as a hint; 0: the server's default
      * @return the keys, fetched as the iterator advances
      */
     default Iterable<String> scan(String match, int count) {
         return () -> new ScanIterator<>(this::send, "SCAN", new Object[0], match, count, true, Convert::strings);
+    }
+
+    /**
+     * Every key, fetched lazily with SCAN: {@link #scan(String, int)} without a pattern.
+     *
+     * @param count keys per call as a hint; 0: the server's default
+     * @return the keys, fetched as the iterator advances
+     */
+    default Iterable<String> scan(int count) {
+        return scan((String) null, count);
     }
 
     /**
@@ -449,7 +459,7 @@ public interface RedisCommands {
      * @return how many fields were new
      */
     default long hset(String key, Map<String, String> fields) {
-        return Convert.integer(send(Command.text("HSET", pairs(key, fields, false))));
+        return Convert.integer(send(Command.text("HSET", pairs("fields", key, fields, false))));
     }
 
     /**
@@ -906,7 +916,7 @@ public interface RedisCommands {
      * @return how many members were new
      */
     default long zadd(String key, Map<String, Double> scores) {
-        return Convert.integer(send(Command.text("ZADD", pairs(key, scores, true))));
+        return Convert.integer(send(Command.text("ZADD", pairs("scores", key, scores, true))));
     }
 
     /**
@@ -1093,7 +1103,11 @@ public interface RedisCommands {
     }
 
     /** {@code key} (if not null), then each entry as key, value (or value, key when {@code valueFirst}, as ZADD wants). */
-    private static Object[] pairs(Object key, Map<?, ?> entries, boolean valueFirst) {
+    private static Object[] pairs(String what, Object key, Map<?, ?> entries, boolean valueFirst) {
+        if (entries == null || entries.isEmpty()) {
+            // The server would refuse the command for its argument count: say which argument, here.
+            throw new IllegalArgumentException(what + ": " + (entries == null ? "null" : "empty") + " (expected: at least one entry)");
+        }
         int head = key == null ? 0 : 1;
         Object[] args = new Object[head + entries.size() * 2];
         int i = 0;

@@ -81,6 +81,15 @@ public final class RedisSession implements RedisCommands, AutoCloseable {
     }
 
     /**
+     * WATCH, binary: a later transaction of this session is discarded if one of {@code keys} changes first.
+     *
+     * @param keys the keys, as the server holds them
+     */
+    public void watch(byte[]... keys) {
+        send(Command.text("WATCH", (Object[]) keys));
+    }
+
+    /**
      * UNWATCH: forgets every WATCHed key.
      */
     public void unwatch() {

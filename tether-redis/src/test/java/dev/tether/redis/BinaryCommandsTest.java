@@ -133,7 +133,28 @@ class BinaryCommandsTest {
                 .hasMessageStartingWith("keysAndValues: length 0 (expected:");
         assertThatThrownBy(() -> r.mset((byte[][]) null)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("keysAndValues: null (expected:");
+        // The Map forms too: without an entry the server would refuse the argument count.
+        assertThatThrownBy(() -> r.mset(java.util.Map.of())).hasMessage("keysAndValues: empty (expected: at least one entry)");
+        assertThatThrownBy(() -> r.hset("h", java.util.Map.of())).hasMessage("fields: empty (expected: at least one entry)");
+        assertThatThrownBy(() -> r.zadd("z", java.util.Map.of())).hasMessage("scores: empty (expected: at least one entry)");
         assertThat(r.sent).isEmpty();
+        r.scan(10).iterator();
+        assertThat(r.sent).isEmpty(); // lazily: nothing until the iterator advances
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void aBinaryWatchDiscardsTheTransactionWhenItsKeyChanges(Protocol protocol) {
+        try (RedisClient c = client(protocol)) {
+            byte[] k = key(protocol, "watched");
+            c.set(k, RAW);
+            try (RedisSession s = c.session()) {
+                s.watch(k);
+                c.set(k, new byte[] {1}); // another connection changes the key
+                assertThat(s.transaction().add(Command.of("SET", k, RAW)).execute()).isNull();
+            }
+            assertThat(c.get(k)).containsExactly(1);
+        }
     }
 
     @ParameterizedTest
