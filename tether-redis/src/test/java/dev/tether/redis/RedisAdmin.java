@@ -19,8 +19,12 @@ public final class RedisAdmin implements AutoCloseable {
     private final RedisClient client;
 
     public RedisAdmin(String url) {
-        client = RedisClient.create(RedisClientConfig.builder(url).clientName("tether-test-admin")
-                .pool(p -> p.maxPerKey(2).maxTotal(2)).build());
+        this(RedisClientConfig.builder(url));
+    }
+
+    /** The administrator of the server {@code config} names (a TLS one: with its {@code tls} settings). */
+    public RedisAdmin(RedisClientConfig.Builder config) {
+        client = RedisClient.create(config.clientName("tether-test-admin").pool(p -> p.maxPerKey(2).maxTotal(2)).build());
     }
 
     public static RedisAdmin machine() {
