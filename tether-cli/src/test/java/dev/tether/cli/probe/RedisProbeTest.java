@@ -8,10 +8,14 @@ import dev.tether.cli.lab.support.LabServer;
 import dev.tether.redis.Command;
 import dev.tether.redis.RedisAdmin;
 import dev.tether.redis.RedisClient;
+import dev.tether.redis.RedisClientConfig;
 import dev.tether.redis.TestRedis;
+import dev.tether.redis.TlsRedis;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.opentest4j.TestAbortedException;
 import redis.embedded.RedisServer;
 
 import java.net.InetAddress;
@@ -25,8 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code tether probe redis://} as the command runs it: against redis-servers of the test's own
  * (embedded-redis, free loopback ports: one with {@code timeout 3}; one whose CONFIG is renamed
  * away and one whose ACL user may not run it, both with {@code timeout 1}, where the probe measures
- * the idle cut), against the machine's Redis (whose settings it only reads), and against what is
- * not a Redis server. Passwords and user names never appear; exit codes as for every probe.
+ * the idle cut), against the machine's Redis (whose settings it only reads), against a Redis
+ * speaking TLS only ({@link TlsRedis}: the machine's redis-server with a certificate made here,
+ * started by the first test that needs it; its tests skip, each saying what to install, where the
+ * binary has no TLS, and fail in CI), and against what is not a Redis server. Passwords and user
+ * names never appear; exit codes as for every probe.
  */
 class RedisProbeTest {
     private static final String USER = "probe-user";
@@ -35,6 +42,9 @@ class RedisProbeTest {
     private static RedisServer withTimeout;
     private static RedisServer configRenamed;
     private static RedisServer withAcl;
+    private static TlsRedis tls;
+    /** Why {@link #tls} could not start (outside CI, no redis-server with TLS), or null. */
+    private static String tlsSkipped;
 
     @BeforeAll
     static void servers() throws Exception {
@@ -51,6 +61,26 @@ class RedisProbeTest {
                 s.stop();
             }
         }
+        if (tls != null) {
+            tls.close();
+        }
+    }
+
+    /**
+     * The TLS server, started by the first test that asks: TLS only, {@code timeout 7},
+     * {@code tcp-keepalive 11}, {@code maxclients 123} (values no default has) and a password.
+     */
+    private static TlsRedis tls() throws Exception {
+        Assumptions.assumeTrue(tlsSkipped == null, tlsSkipped);
+        if (tls == null) {
+            try {
+                tls = TlsRedis.start("timeout 7", "tcp-keepalive 11", "maxclients 123", "requirepass " + PASSWORD);
+            } catch (TestAbortedException e) {
+                tlsSkipped = e.getMessage();
+                throw e;
+            }
+        }
+        return tls;
     }
 
     private static RedisServer start(String... settings) throws Exception {
@@ -200,6 +230,71 @@ class RedisProbeTest {
         assertThat(query.err()).startsWith("tether: a query in " + url(withTimeout) + "?db=***&password=***, which tether does not read");
         assertThat(probe("redis://127.0.0.1:70000").code()).isEqualTo(2);
         assertThat(probe("redis:///0").err()).startsWith("tether: no host in redis:///0 (expected: a URL such as redis://127.0.0.1:6379)");
+    }
+
+    @Test
+    void overTlsWithTheCertificateAsCacertItReadsTheServersSettings() throws Exception {
+        TlsRedis server = tls();
+        String url = "rediss://:" + PASSWORD + "@127.0.0.1:" + server.port();
+        String shown = "rediss://***@127.0.0.1:" + server.port();
+        String cacert = server.certificate().toString();
+        Result text = probe(url, "--cacert", cacert);
+        assertThat(text.code()).as(text.err()).isZero();
+        assertThat(text.out()).startsWith("tether probe " + shown + " (")
+                .containsPattern("  TLS: +TLSv1\\.[23], certificate verified \\(--cacert server\\.pem\\)")
+                .contains("  idle timeout (timeout):    7 s (the server closes connections idle longer)")
+                .contains("  tcp-keepalive:             11 s")
+                .contains(", maxclients 123")
+                .contains(".pool(p -> p.idleTimeout(Duration.ofMillis(6300)))   // a margin below the server's timeout of 7 s");
+        Result asJson = probe(url, "--cacert", cacert, "--json");
+        assertThat(asJson.code()).as(asJson.err()).isZero();
+        JsonNode json = json(asJson);
+        assertThat(json.get("target").asText()).isEqualTo(shown);
+        assertThat(json.get("tls").asText()).startsWith("TLSv1.").endsWith("certificate verified (--cacert server.pem)");
+        assertThat(json.get("timeoutS").asLong()).isEqualTo(7);
+        assertThat(json.get("tcpKeepaliveS").asLong()).isEqualTo(11);
+        assertThat(json.get("maxClients").asLong()).isEqualTo(123);
+        assertThat(json.get("configRefused").isNull()).isTrue();
+        assertThat(json.get("resp3").asBoolean()).isTrue();
+        assertThat(json.get("connections").asInt()).as("no idle measurement: CONFIG answered").isEqualTo(1);
+        // The version the probe read over TLS is the server's, as tether-redis reads it over TLS too.
+        try (RedisClient c = RedisClient.create(RedisClientConfig.builder(url).tls(server.tls()).build())) {
+            assertThat(c.send(Command.text("INFO", "server")).toString()).contains("redis_version:" + json.get("version").asText());
+        }
+        for (Result r : List.of(text, asJson)) {
+            assertThat(r.out() + r.err()).doesNotContain(PASSWORD);
+        }
+    }
+
+    @Test
+    void overTlsAnUntrustedCertificateNamesCacertAndInsecureSaysItDidNotCheck() throws Exception {
+        TlsRedis server = tls();
+        String url = "rediss://:" + PASSWORD + "@127.0.0.1:" + server.port();
+        // The JDK's trust store does not know the test's self-signed certificate.
+        Result untrusted = probe(url);
+        assertThat(untrusted.code()).isEqualTo(1);
+        assertThat(error(untrusted)).matches("tether probe: connection #\\d+ to 127\\.0\\.0\\.1:" + server.port()
+                        + " failed its TLS handshake .*")
+                .contains("unable to find valid certification path")
+                .endsWith("; with tether probe: --cacert FILE for a self-signed or private-CA certificate, or --insecure to skip the check");
+        assertThat(untrusted.out() + untrusted.err()).doesNotContain(PASSWORD);
+        JsonNode insecure = json(probe(url, "--insecure", "--json"));
+        assertThat(insecure.get("tls").asText()).startsWith("TLSv1.").endsWith("certificate NOT verified (--insecure)");
+        assertThat(insecure.get("timeoutS").asLong()).isEqualTo(7);
+    }
+
+    @Test
+    void overTlsWhereConfigIsRenamedAwayItMeasuresTheIdleCutThroughTheTlsLayer() throws Exception {
+        // A server of its own (timeout 1, as for the plain one); it skips, with the reason, as tls() does.
+        try (TlsRedis renamed = TlsRedis.start("timeout 1", "rename-command CONFIG \"\"")) {
+            JsonNode json = json(probe("rediss://127.0.0.1:" + renamed.port(), "--cacert", renamed.certificate().toString(),
+                    "--max-idle", "4s", "--json"));
+            assertThat(json.get("tls").asText()).startsWith("TLSv1.");
+            assertThat(json.get("configRefused").asText()).startsWith("ERR unknown command");
+            // Closed after 1 to 2 s idle (Redis counts whole seconds), seen through the TLS layer.
+            assertThat(json.get("idleTimeoutMs").asLong()).isBetween(1000L, 2400L);
+            assertThat(json.get("idleCloseSignal").asText()).contains("FIN");
+        }
     }
 
     @Test
