@@ -91,6 +91,12 @@ public record ProbeTarget(String scheme, String host, int port, String requestTa
         return scheme.equals("rediss") ? "redis://" + h + ":" + port + (path.equals("/") ? "" : path) : "http://" + h + ":" + port + path;
     }
 
+    /** The same host and port with TLS ({@code rediss://}), as advice shows it when a plain probe meets a TLS port. */
+    public String asTls() {
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return "rediss://" + h + ":" + port;
+    }
+
     @Override
     public String toString() {
         return shown;

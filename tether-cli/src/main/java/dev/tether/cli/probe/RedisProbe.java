@@ -314,11 +314,31 @@ public final class RedisProbe implements Probe {
                             + " did not answer " + (url.password() != null ? "AUTH" : "PING") + " within " + timeout.toMillis()
                             + " ms: is it a Redis server?", f);
                 }
+                if (!url.target().tls() && speaksTls(f)) {
+                    // A TLS port takes the first plain command for a broken handshake and hangs up,
+                    // or answers with a TLS alert; the reset alone would read as a crashed server.
+                    throw new ProbeFailure(url + ": the server at " + url.target().authority() + " hung up on the first"
+                            + " command without a RESP reply: if this port speaks TLS, probe " + url.target().asTls() + " instead"
+                            + (url.password() != null ? " (the URL's password went out unencrypted: change it if this network is"
+                            + " not yours)" : ""), f);
+                }
                 throw f;
             } catch (IOException | RuntimeException e) {
                 conn.close();
                 throw e;
             }
+        }
+
+        /**
+         * Whether a failure on a fresh connection's first command looks like a TLS server's answer
+         * to plain text: a close or reset before any reply byte, or a reply that starts with a TLS
+         * record (0x15 an alert, 0x16 a handshake).
+         */
+        private static boolean speaksTls(ConnectionFailure f) {
+            if ((f.kind() == Kind.RESET || f.kind() == Kind.PEER_CLOSED) && !f.responseStarted()) {
+                return true;
+            }
+            return f.kind() == Kind.PROTOCOL && (f.getMessage().contains("\"\\x15\\x03") || f.getMessage().contains("\"\\x16\\x03"));
         }
 
         private ProbeFailure refused(String command, MiniResp.Err e) {

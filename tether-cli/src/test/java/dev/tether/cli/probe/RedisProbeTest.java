@@ -284,6 +284,19 @@ class RedisProbeTest {
     }
 
     @Test
+    void aPlainProbeOfATlsPortSuggestsRediss() throws Exception {
+        TlsRedis server = tls();
+        for (String url : List.of("redis://127.0.0.1:" + server.port(), "redis://:" + PASSWORD + "@127.0.0.1:" + server.port())) {
+            Result r = probe(url, "--timeout", "2s");
+            assertThat(r.code()).as(url).isEqualTo(1);
+            assertThat(error(r)).as(url).contains(": the server at 127.0.0.1:" + server.port() + " hung up on the first command"
+                    + " without a RESP reply: if this port speaks TLS, probe rediss://127.0.0.1:" + server.port() + " instead");
+            assertThat(error(r).contains("the URL's password went out unencrypted")).as(url).isEqualTo(url.contains(PASSWORD));
+            assertThat(r.out() + r.err()).doesNotContain(PASSWORD);
+        }
+    }
+
+    @Test
     void overTlsWhereConfigIsRenamedAwayItMeasuresTheIdleCutThroughTheTlsLayer() throws Exception {
         // A server of its own (timeout 1, as for the plain one); it skips, with the reason, as tls() does.
         try (TlsRedis renamed = TlsRedis.start("timeout 1", "rename-command CONFIG \"\"")) {
