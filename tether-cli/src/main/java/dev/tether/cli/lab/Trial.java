@@ -38,8 +38,10 @@ import java.util.function.Supplier;
  * ({@link #fault}, {@link #faultAfter}).
  *
  * <p>A Redis trial names its client's connections {@link #clientName()} (unique to the run), keeps
- * its data under {@link #key}, and counts the INCRs the application made per key: a counter that
- * ends higher than that was incremented twice by one call, and shows as a duplicate.
+ * its data under {@link #key}, and counts the INCRs the application made per key and those it saw
+ * acknowledged: a counter that ends higher than the INCRs made was incremented twice by one call,
+ * and shows as a duplicate; one that ends higher than the INCRs acknowledged applied INCRs whose
+ * failure the application saw.
  */
 public final class Trial {
     private static final AtomicInteger PROXY_IDS = new AtomicInteger();
@@ -65,8 +67,9 @@ public final class Trial {
     private final LabDatabases databases;
     private volatile DbTarget db;
     private volatile DbLabClient dbClient;
-    /** INCRs the application made, by key; the keys the trial wrote (deleted from a user's server). */
+    /** INCRs the application made, and those it saw acknowledged, by key; the keys the trial wrote (deleted from a user's server). */
     private final Map<String, Integer> increments = new LinkedHashMap<>();
+    private final Map<String, Integer> acknowledged = new LinkedHashMap<>();
     private final List<String> keys = new ArrayList<>();
     private volatile int watchedPort = -1;
     private volatile int maxCloseWait;
@@ -213,11 +216,16 @@ public final class Trial {
 
     /** Sends one Redis command through this run's client and records what the application saw. */
     public Outcome command(String... command) {
-        if (command[0].equalsIgnoreCase("INCR")) {
+        boolean incr = command[0].equalsIgnoreCase("INCR");
+        if (incr) {
             increments.merge(command[1], 1, Integer::sum);
         }
-        return record(String.join(" ", command).replace(name.substring("tether-lab-".length()), "…"),
+        Outcome o = record(String.join(" ", command).replace(name.substring("tether-lab-".length()), "…"),
                 () -> redisClient.call(List.of(command)));
+        if (incr && o.ok()) {
+            acknowledged.merge(command[1], 1, Integer::sum);
+        }
+        return o;
     }
 
     /** Sends {@code command} {@code n} times, {@code pauseMs} apart (0: back to back). */
@@ -421,10 +429,18 @@ public final class Trial {
             duplicates += s.duplicates();
         }
         List<String> details = new ArrayList<>();
+        Integer unacknowledged = null;
         if (redis != null) {
             int accepted = redis.accepted();
             opened = accepted < 0 ? -1 : opened + accepted;
-            duplicates += redisDuplicates(details);
+            Counters counted = redisCounters(details);
+            duplicates += counted.duplicates();
+            if (!increments.isEmpty()) {
+                unacknowledged = counted.unacknowledged();
+            }
+            if (unacknowledged != null && unacknowledged > 0) {
+                details.add(Format.count(unacknowledged, "failed INCR") + " applied all the same (the counter says so)");
+            }
         }
         if (dbClient != null) {
             opened = dbClient.opened();
@@ -434,25 +450,38 @@ public final class Trial {
         }
         details.addAll(notes);
         List<Timeline.Event> events = timeline.events();
-        return new ClientResult(kind.label(), sent, failed, duplicates, opened,
+        return new ClientResult(kind.label(), sent, failed, duplicates, unacknowledged, opened,
                 SocketTable.available() ? maxCloseWait : -1, timeWait, recovery(events),
                 details.isEmpty() ? null : String.join("; ", details), firstError, events, timeline.samples());
     }
 
+    /** What a trial's counters say: INCRs applied twice, failed INCRs applied all the same (null: a counter could not be read). */
+    private record Counters(int duplicates, Integer unacknowledged) {
+    }
+
     /**
-     * INCRs applied more than once: how far each counter the application incremented ends above the
-     * number of INCRs it made (a failed INCR may have been applied once, never twice).
+     * What the counters the application incremented say, summed over them: INCRs applied more than
+     * once, how far a counter ends above the INCRs made (a failed INCR may have been applied once,
+     * never twice); failed INCRs applied all the same, how far it ends above the INCRs acknowledged,
+     * up to the INCRs made.
      */
-    private int redisDuplicates(List<String> details) {
+    private Counters redisCounters(List<String> details) {
         int dup = 0;
+        Integer unacknowledged = 0;
         for (Map.Entry<String, Integer> e : increments.entrySet()) {
             try {
-                dup += (int) Math.max(0, redis.counter(e.getKey()) - e.getValue());
+                long counter = redis.counter(e.getKey());
+                int made = e.getValue();
+                dup += (int) Math.max(0, counter - made);
+                if (unacknowledged != null) {
+                    unacknowledged += (int) Math.max(0, Math.min(counter, made) - acknowledged.getOrDefault(e.getKey(), 0));
+                }
             } catch (IOException | RuntimeException ex) {
+                unacknowledged = null;
                 details.add("the counter could not be read to count duplicates (" + ex.getMessage() + ")");
             }
         }
-        return dup;
+        return new Counters(dup, unacknowledged);
     }
 
     /** Sockets towards {@code port} in TIME_WAIT; -1 ("n/a" in the table) where the table cannot be read. */

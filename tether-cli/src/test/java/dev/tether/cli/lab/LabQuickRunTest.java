@@ -257,7 +257,7 @@ class LabQuickRunTest {
                     List<Timeline.Event> events = new ArrayList<>(c.events());
                     events.add(new Timeline.Event(100, 100, "fault", "keepalive part: iptables drops every packet from the server"));
                     events.add(new Timeline.Event(4100, 4100, "notice", "TCP keepalive closed the idle connection 4.0 s after the drop"));
-                    c = new ClientResult(c.client(), c.sent(), c.failed(), c.duplicates(), c.opened(), c.closeWait(), c.timeWait(),
+                    c = new ClientResult(c.client(), c.sent(), c.failed(), c.duplicates(), c.appliedUnacknowledged(), c.opened(), c.closeWait(), c.timeWait(),
                             c.recoverMs(), c.detail(), c.firstError(), events, c.samples());
                 }
                 clients.add(c);

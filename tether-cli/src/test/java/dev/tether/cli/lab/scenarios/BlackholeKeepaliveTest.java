@@ -53,7 +53,7 @@ class BlackholeKeepaliveTest {
 
     @Test
     void withoutRootOrToolsTheScenarioSaysSoAndKeepsTheReadTimeoutPart() {
-        ClientResult none = new ClientResult("x", 5, 1, 0, 2, 0, null, 1000L, null, null, List.of(), List.of());
+        ClientResult none = new ClientResult("x", 5, 1, 0, null, 2, 0, null, 1000L, null, null, List.of(), List.of());
         String text = new Blackhole().explain(Map.of("naive", none, "tether", none), KeepaliveExperiment.SKIPPED + " (not running as root)");
         assertThat(text).contains("tether's read timeout failed the request")
                 .contains("TCP keepalive part skipped: needs root and ip/iptables to drop packets in a private network namespace"
