@@ -21,7 +21,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <ul>
  *   <li>{@link Bare}: one connection, opened at the first command; after its first failure it is
  *       closed for good and every later command fails at once, as the field note's aioredis
- *       {@code create_connection} did after tcpkill.</li>
+ *       {@code create_connection} did after tcpkill. After a hang the lab gave up on, its later
+ *       commands are not sent either: a real application's one socket would still be waiting for the
+ *       reply, and they would wait behind it.</li>
  *   <li>{@link Pool}: JedisPool with its defaults: the most recently returned idle connection is
  *       lent without a check, a new one is opened when none is idle, and one whose command failed
  *       is closed. With {@code retry} it re-sends a failed command once on another connection,
@@ -40,6 +42,7 @@ final class NaiveRedis {
         private final Duration patience;
         private volatile RespSocket socket;
         private volatile String dead;
+        private volatile boolean hung; // the lab gave up on a command that had no answer, and closed the socket
         private volatile boolean inUse;
         private int opened;
 
@@ -52,6 +55,11 @@ final class NaiveRedis {
 
         @Override
         public Outcome call(List<String> command) {
+            if (hung) {
+                return Outcome.failed("not sent: the bare connection's one socket was still waiting for the reply to an earlier"
+                        + " command, with no timeout to end the wait, when the lab gave up on it after " + Format.ms(patience.toMillis())
+                        + "; a real application would still be waiting there, and this command behind it");
+            }
             if (dead != null) {
                 return Outcome.failed("ConnectionClosedError: the connection was closed after an earlier failure (" + dead
                         + ") and a bare connection never reconnects");
@@ -62,7 +70,9 @@ final class NaiveRedis {
                     socket = RespSocket.open("127.0.0.1", port, Duration.ZERO, target.setup(name));
                     opened++;
                 }
-                return NaiveRedis.call(socket, command, patience);
+                Reply r = NaiveRedis.call(socket, command, patience);
+                hung = r.hung();
+                return r.outcome();
             } catch (IOException e) {
                 return Outcome.failed(e.getClass().getSimpleName() + ": " + e.getMessage());
             } finally {
@@ -87,7 +97,8 @@ final class NaiveRedis {
         @Override
         public String detail() {
             return "one connection, opened " + (opened == 1 ? "once" : opened + " times")
-                    + (dead != null ? ", dead since its first failure" : "");
+                    + (hung ? ", closed by the lab after " + Format.ms(patience.toMillis()) + " waiting for a reply"
+                    : dead != null ? ", dead since its first failure" : "");
         }
 
         @Override
@@ -144,7 +155,7 @@ final class NaiveRedis {
                 if (s == null) {
                     s = RespSocket.open("127.0.0.1", port, Duration.ZERO, target.setup(name));
                 }
-                Outcome o = NaiveRedis.call(s, command, patience);
+                Outcome o = NaiveRedis.call(s, command, patience).outcome();
                 if (s.socket().isClosed()) {
                     staleLent += reused && !o.ok() ? 1 : 0;
                 } else {
@@ -197,22 +208,27 @@ final class NaiveRedis {
         }
     }
 
+    /** What one command came to, and whether it hung until the lab gave up on it (then its socket is closed). */
+    private record Reply(Outcome outcome, boolean hung) {
+    }
+
     /**
      * One command on {@code s}, bounded by the lab's patience. A failed socket is closed (the
      * caller sees it closed and drops it); an error reply is the application's error on a good
      * connection.
      */
-    private static Outcome call(RespSocket s, List<String> command, Duration patience) {
+    private static Reply call(RespSocket s, List<String> command, Duration patience) {
         Patience watch = Patience.watch(patience, s::close);
         try {
             Object reply = s.call(command);
             if (reply instanceof MiniResp.Err e) {
-                return Outcome.failed(e.text());
+                return new Reply(Outcome.failed(e.text()), false);
             }
-            return Outcome.replied(RedisLabClient.shown(reply));
+            return new Reply(Outcome.replied(RedisLabClient.shown(reply)), false);
         } catch (IOException | RuntimeException e) {
             s.close();
-            return Outcome.failed(watch.aborted() ? watch.hang() : e.getClass().getSimpleName() + ": " + e.getMessage());
+            boolean hung = watch.aborted();
+            return new Reply(Outcome.failed(hung ? watch.hang() : e.getClass().getSimpleName() + ": " + e.getMessage()), hung);
         } finally {
             watch.done();
         }
