@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * One --quick run of every HTTP and Redis scenario (on redis-server processes the lab starts
@@ -34,6 +36,11 @@ class LabQuickRunTest {
         // The database scenarios are DatabaseLabTest's.
         report = new LabRunner(true, LabRunner.Progress.SILENT)
                 .run(Scenarios.all().stream().filter(s -> !(s instanceof dev.tether.cli.lab.db.DbScenario)).toList());
+    }
+
+    /** The failed requests on a client's timeline, in order, as labelled there (the command, then the error). */
+    private static List<String> failures(ClientResult c) {
+        return c.events().stream().filter(e -> e.kind().equals("fail")).map(Timeline.Event::label).toList();
     }
 
     private static ClientResult result(String scenario, String client) {
@@ -129,22 +136,46 @@ class LabQuickRunTest {
         assertThat(tether.failed()).isZero();
         assertThat(tether.duplicates()).isZero();
         assertThat(tether.detail()).contains("idle watcher dropped " + rounds + " connections");
+        for (ClientResult c : List.of(bare, pool, tether)) {
+            // The server had closed the killed connection: an INCR sent into it never ran.
+            assertThat(c.appliedUnacknowledged()).as("%s: failed INCRs applied", c.client()).isZero();
+        }
+        assertThat(report.scenarios().stream().filter(s -> s.id().equals("redis-idle-kill")).findFirst().orElseThrow().explanation())
+                .contains("bare connection (one socket, like the field note's create_redis) failed 10 of its 11 commands, every one"
+                        + " from its first failure on: it never reconnects");
     }
 
     @Test
     void aRedisCommandInFlightIsRetriedWhenItIsAReadAndNeverWhenItIsAnIncr() {
+        ClientResult bare = result("redis-in-flight", "naive");
         ClientResult pool = result("redis-in-flight", "naive pool");
         ClientResult retrying = result("redis-in-flight", "naive+retry");
         ClientResult tether = result("redis-in-flight", "tether");
-        assertThat(pool.failed()).as("the GET and the INCR in flight").isEqualTo(2);
+        // The bare connection's INCR in flight failed, applied all the same, with an error that does not say so; every
+        // command after it failed too, on the one connection it never reopens.
+        assertThat(failures(bare).get(0)).startsWith("INCR ");
+        assertThat(bare.firstError()).doesNotContain("applied");
+        assertThat(bare.appliedUnacknowledged()).as("the INCR in flight, applied").isEqualTo(1);
+        assertThat(bare.failed()).as("the INCR in flight and the 4 commands after it").isEqualTo(5);
+        assertThat(bare.sent()).isEqualTo(7);
+        assertThat(bare.duplicates()).isZero();
+        assertThat(bare.opened()).isEqualTo(1);
+        assertThat(bare.recoverMs()).as("never").isEqualTo(-1);
+        assertThat(pool.failed()).as("the INCR and the GET in flight").isEqualTo(2);
+        assertThat(pool.appliedUnacknowledged()).isEqualTo(1);
         assertThat(pool.duplicates()).isZero();
         assertThat(retrying.failed()).isZero();
         assertThat(retrying.duplicates()).as("the INCR applied twice").isEqualTo(1);
+        assertThat(retrying.appliedUnacknowledged()).isZero();
         assertThat(tether.failed()).as("the INCR only: the GET was sent again").isEqualTo(1);
+        assertThat(tether.appliedUnacknowledged()).isEqualTo(1);
         assertThat(tether.duplicates()).isZero();
         assertThat(tether.firstError()).startsWith("INCR failed").contains("may have been applied")
                 .contains("INCR is not safe to repeat");
         assertThat(tether.detail()).contains("1 failure said the command may have been applied");
+        assertThat(report.scenarios().stream().filter(s -> s.id().equals("redis-in-flight")).findFirst().orElseThrow().explanation())
+                .contains("saw its INCR in flight fail with \"" + bare.firstError() + "\", which does not say whether it was"
+                        + " applied (1 failed INCR was applied all the same); in all, it failed 5 of its 7 commands");
     }
 
     @Test
@@ -152,6 +183,7 @@ class LabQuickRunTest {
         for (String id : List.of("redis-restart", "redis-server-timeout")) {
             ClientResult bare = result(id, "naive");
             assertThat(bare.failed()).as(id).isPositive();
+            assertThat(bare.opened()).as(id).isEqualTo(1);
             assertThat(bare.recoverMs()).as("%s: the bare connection never recovers", id).isEqualTo(-1);
             assertThat(result(id, "naive pool").failed()).as("%s: the naive pool lends its dead connection once", id).isEqualTo(1);
             assertThat(result(id, "naive pool").recoverMs()).as(id).isNotNegative();
@@ -165,20 +197,68 @@ class LabQuickRunTest {
     }
 
     @Test
-    void aLoadBalancersCutCostsTheNaivePoolOneCommandPerCutAndTetherNone() {
+    void aLoadBalancersCutBreaksTheBareConnectionForGoodCostsTheNaivePoolOneCommandPerCutAndTetherNone() {
+        ClientResult bare = result("redis-load-balancer", "naive");
+        // Two cycles of SET and GET, each then cut, and two GETs: every command from the first cut on fails.
+        assertThat(bare.sent()).isEqualTo(6);
+        assertThat(bare.failed()).isEqualTo(4);
+        assertThat(bare.opened()).isEqualTo(1);
+        assertThat(bare.recoverMs()).as("never").isEqualTo(-1);
+        assertThat(bare.firstError()).startsWith("SocketException");
+        assertThat(failures(bare).subList(1, failures(bare).size()))
+                .allSatisfy(label -> assertThat(label).contains("a bare connection never reconnects"));
         assertThat(result("redis-load-balancer", "naive pool").failed()).isEqualTo(2);
         assertThat(result("redis-load-balancer", "tether").failed()).isZero();
     }
 
     @Test
-    void aVanishedRedisHangsTheNaivePoolUntilTheLabGivesUpAndTetherUntilItsReadTimeout() {
+    void aVanishedRedisHangsTheBareConnectionAndTheNaivePoolUntilTheLabGivesUpAndTetherUntilItsReadTimeout() {
+        ClientResult bare = result("redis-blackhole", "naive");
         ClientResult pool = result("redis-blackhole", "naive pool");
         ClientResult tether = result("redis-blackhole", "tether");
+        // The bare connection's GET into the blackhole was still waiting when the lab gave up; the two commands after it
+        // were not sent: its one socket was still waiting, as a real application's would be.
+        assertThat(bare.sent()).isEqualTo(5);
+        assertThat(bare.failed()).isEqualTo(3);
+        assertThat(bare.firstError()).contains("no timeout to end the wait").contains("a real application would still be waiting");
+        assertThat(failures(bare).subList(1, failures(bare).size())).hasSize(2)
+                .allSatisfy(label -> assertThat(label).contains(": not sent: the bare connection's one socket was still waiting"));
+        assertThat(bare.recoverMs()).as("never").isEqualTo(-1);
+        assertThat(bare.opened()).isEqualTo(1);
+        assertThat(bare.detail()).contains("closed by the lab after 1.5 s waiting for a reply");
+        if (SocketTable.available()) {
+            assertThat(bare.closeWait()).isZero();
+        }
         assertThat(pool.failed()).isEqualTo(1);
         assertThat(pool.firstError()).contains("no timeout to end the wait");
+        assertThat(pool.recoverMs()).isNotNegative();
         assertThat(tether.failed()).isEqualTo(1);
         assertThat(tether.firstError()).contains("read timeout of 500 ms").contains("not retry");
         assertThat(tether.recoverMs()).isNotNegative();
+        assertThat(report.scenarios().stream().filter(s -> s.id().equals("redis-blackhole")).findFirst().orElseThrow().explanation())
+                .contains("the bare connection's GET was still waiting after 1.5 s, when the lab gave up and closed its socket;"
+                        + " its 2 later commands were not sent");
+        // Nothing of the hung clients is left running: the scenario's threads ended with it.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).untilAsserted(() ->
+                assertThat(Thread.getAllStackTraces().keySet()).filteredOn(Thread::isAlive)
+                        .extracting(Thread::getName).noneMatch(n -> n.startsWith("lab-redis-blackhole")));
+    }
+
+    @Test
+    void everyRedisScenarioRunsTheBareConnectionBesideTheNaivePoolAndTether() {
+        String html = HtmlReport.render(report);
+        String table = TextReport.render(report);
+        for (ScenarioResult s : report.scenarios()) {
+            if (s.id().startsWith("redis-")) {
+                assertThat(s.clients()).extracting(ClientResult::client).as(s.id())
+                        .startsWith("naive", "naive pool").endsWith("tether");
+                assertThat(s.explanation()).as(s.id()).containsIgnoringCase("the bare connection");
+                String section = html.substring(html.indexOf("<section id=\"s-" + s.id() + "\">"));
+                assertThat(section.substring(0, section.indexOf("</section>"))).as(s.id()).contains("<tr><td>naive</td>");
+                String block = table.substring(table.indexOf(s.title()));
+                assertThat(block.lines().skip(1).findFirst().orElseThrow()).as(s.id()).startsWith("    naive  ");
+            }
+        }
     }
 
     @Test
@@ -192,6 +272,12 @@ class LabQuickRunTest {
         assertThat(json.get("scenarios")).hasSize(15);
         assertThat(json.get("skipped")).isEmpty();
         assertThat(json.at("/scenarios/0/clients/0/events").size()).isPositive();
+        for (JsonNode s : json.get("scenarios")) {
+            if (s.get("id").asText().equals("redis-in-flight")) {
+                assertThat(s.at("/clients/0/client").asText()).isEqualTo("naive");
+                assertThat(s.at("/clients/0/appliedUnacknowledged").asInt()).isEqualTo(1);
+            }
+        }
     }
 
     @Test

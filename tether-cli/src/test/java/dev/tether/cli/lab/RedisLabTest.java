@@ -46,14 +46,21 @@ class RedisLabTest {
                     .run(Scenarios.select(List.of("redis-idle-kill", "redis-in-flight", "redis-restart", "redis-server-timeout")));
 
             assertThat(r.scenarios()).extracting(ScenarioResult::id).containsExactly("redis-idle-kill", "redis-in-flight");
+            assertThat(client(r, "redis-idle-kill", "naive").failed()).as("every command from the first kill on").isEqualTo(10);
+            assertThat(client(r, "redis-idle-kill", "naive").recoverMs()).isEqualTo(-1);
             assertThat(client(r, "redis-idle-kill", "naive pool").failed()).isEqualTo(5);
             assertThat(client(r, "redis-idle-kill", "tether").failed()).isZero();
+            ClientResult bare = client(r, "redis-in-flight", "naive");
+            assertThat(bare.failed()).as("the INCR in flight and every command after it").isEqualTo(5);
+            assertThat(bare.appliedUnacknowledged()).as("the INCR in flight, applied").isEqualTo(1);
+            assertThat(bare.duplicates()).isZero();
             assertThat(client(r, "redis-in-flight", "naive+retry").duplicates()).isEqualTo(1);
             assertThat(client(r, "redis-in-flight", "tether").duplicates()).isZero();
             assertThat(client(r, "redis-in-flight", "tether").firstError()).contains("may have been applied");
             // Other clients connect to a shared server: what it accepted is not the trial's count.
             assertThat(client(r, "redis-idle-kill", "tether").opened()).isEqualTo(-1);
-            assertThat(TextReport.render(r)).contains("    tether          11       0    0     n/a");
+            assertThat(TextReport.render(r)).contains("    naive           11      10    0     n/a")
+                    .contains("    tether          11       0    0     n/a");
 
             assertThat(r.skipped()).singleElement().satisfies(skip -> {
                 assertThat(skip.scenarios()).containsExactly("redis-restart", "redis-server-timeout");

@@ -14,9 +14,6 @@ import java.util.List;
  */
 public interface RedisScenario extends Scenario {
 
-    /** The field note's pair, a bare connection and a pool, beside tether: where a failure breaks the bare one for good. */
-    List<ClientKind> BARE_POOL_TETHER = List.of(ClientKind.NAIVE, ClientKind.NAIVE_POOL, ClientKind.TETHER);
-
     /** Whether the scenario restarts the server or changes its settings: it never runs on a server named with --redis. */
     default boolean ownServerOnly() {
         return false;
@@ -27,9 +24,13 @@ public interface RedisScenario extends Scenario {
         return null;
     }
 
+    /**
+     * The field note's pair, a bare connection ({@code create_redis}) and a pool that trusts its idle
+     * connections (JedisPool's defaults), beside tether.
+     */
     @Override
     default List<ClientKind> clients() {
-        return List.of(ClientKind.NAIVE_POOL, ClientKind.TETHER);
+        return List.of(ClientKind.NAIVE, ClientKind.NAIVE_POOL, ClientKind.TETHER);
     }
 
     /**

@@ -15,7 +15,9 @@ import java.util.Map;
 /**
  * 15. The server vanishes without a packet (a crashed host, a dropped route, a failover that
  * leaves the old address silent): only a timeout ends the wait for a reply. (The TCP keepalive
- * part of this failure is scenario 4's; it is the same for any protocol.)
+ * part of this failure is scenario 4's; it is the same for any protocol.) A client with no read
+ * timeout, the bare connection or the naive pool, waits until the lab's patience runs out; the lab
+ * then closes its socket, so that no thread or socket of it outlives the scenario, and reports the wait.
  */
 public final class RedisBlackhole implements RedisScenario {
     public String id() { return "redis-blackhole"; }
@@ -49,12 +51,23 @@ public final class RedisBlackhole implements RedisScenario {
     }
 
     public String explain(Map<String, ClientResult> r) {
+        ClientResult bare = r.get("naive");
         ClientResult naive = r.get("naive pool");
         ClientResult tether = r.get("tether");
-        return "Redis answers in microseconds, yet with no timeout the naive pool would wait for ever (here the lab gave up"
-                + " after " + Format.ms(naive.recoverMs()) + "), its caller's thread held all along; tether's read timeout ("
-                + "RedisClientConfig.socket(s -> s.readTimeout(...)): 10 s by default, shorter here) failed the command with"
-                + " READ_TIMEOUT, not retried since the server may still be working on it, and it recovered in "
-                + Format.ms(tether.recoverMs()) + ".";
+        int notSent = RedisSentences.notSent(bare);
+        // Only a command the lab gave up on leaves the bare connection's later commands unsent.
+        String bareSaw = notSent == 0 ? "the bare connection " + RedisSentences.bareFailures(bare)
+                : "the bare connection's " + RedisSentences.firstFailed(bare) + " was still waiting after "
+                + Format.ms(RedisSentences.firstFailureMs(bare)) + ", when the lab gave up and closed its socket; its "
+                + Format.count(notSent, "later command") + (notSent == 1 ? " was" : " were") + " not sent, since in a real"
+                + " application they would still be waiting behind it (" + bare.failed() + " of " + bare.sent() + " failed,"
+                + " recovered: " + Format.ms(bare.recoverMs()) + ")";
+        return "Redis answers in microseconds, yet a client with no read timeout waits as long as the server stays silent, its"
+                + " caller's thread held all along: " + bareSaw + "; the naive pool's " + RedisSentences.firstFailed(naive)
+                + " was still waiting after " + Format.ms(RedisSentences.firstFailureMs(naive)) + " too, and the pool opened a"
+                + " new connection for the next command (recovered in " + Format.ms(naive.recoverMs()) + ", the hang"
+                + " included); tether's read timeout (RedisClientConfig.socket(s -> s.readTimeout(...)): 10 s by default,"
+                + " shorter here) failed the command with READ_TIMEOUT, not retried since the server may still be working on"
+                + " it, and it recovered in " + Format.ms(tether.recoverMs()) + ".";
     }
 }

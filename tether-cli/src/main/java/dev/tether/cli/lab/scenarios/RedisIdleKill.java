@@ -1,6 +1,5 @@
 package dev.tether.cli.lab.scenarios;
 
-import dev.tether.cli.lab.ClientKind;
 import dev.tether.cli.lab.ClientResult;
 import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Trial;
@@ -8,7 +7,6 @@ import dev.tether.cli.lab.redis.RedisScenario;
 import dev.tether.cli.lab.redis.RedisTarget;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,11 +20,6 @@ public final class RedisIdleKill implements RedisScenario {
     public String title() { return "Redis: an idle connection killed (CLIENT KILL, the field note's tcpkill)"; }
 
     public String fault() { return "CLIENT KILL ID of the client's own idle connection, then a command 50 ms later; round after round"; }
-
-    @Override
-    public List<ClientKind> clients() {
-        return BARE_POOL_TETHER;
-    }
 
     public void run(Trial t) throws Exception {
         RedisTarget redis = t.redis();
@@ -49,9 +42,8 @@ public final class RedisIdleKill implements RedisScenario {
         ClientResult bare = r.get("naive");
         ClientResult pool = r.get("naive pool");
         ClientResult tether = r.get("tether");
-        return "The bare connection (one socket, like the field note's create_redis) failed the first command after the"
-                + " first kill and every command after it, " + bare.failed() + " of " + bare.sent() + ": it never reconnects;"
-                + " the naive pool (JedisPool's defaults) lent the killed connection unchecked once per kill, "
+        return "The bare connection (one socket, like the field note's create_redis) " + RedisSentences.bareFailures(bare)
+                + "; the naive pool (JedisPool's defaults) lent the killed connection unchecked once per kill, "
                 + Format.count(pool.failed(), "failure") + " in " + Format.count((pool.sent() - 1) / 2, "round") + ", then opened a"
                 + " new one; tether's idle watcher saw the FIN of each killed connection and dropped it before the next command,"
                 + " so " + tether.failed() + " failed (" + Format.count(tether.duplicates(), "INCR") + " applied twice).";

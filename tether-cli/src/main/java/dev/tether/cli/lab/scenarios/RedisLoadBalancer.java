@@ -47,10 +47,12 @@ public final class RedisLoadBalancer implements RedisScenario {
     }
 
     public String explain(Map<String, ClientResult> r) {
+        ClientResult bare = r.get("naive");
         ClientResult naive = r.get("naive pool");
         ClientResult tether = r.get("tether");
         return "Redis would have kept the connections (timeout 0), but the load balancer in front reset them after a short"
-                + " idle spell: the naive pool lent the reset connection once per cut (" + Format.count(naive.failed(), "failure")
+                + " idle spell: the bare connection " + RedisSentences.bareFailures(bare)
+                + "; the naive pool lent the reset connection once per cut (" + Format.count(naive.failed(), "failure")
                 + "); tether's"
                 + " watcher saw each RST and dropped the connection before the next command, so " + tether.failed() + " failed."
                 + " Where such a cut is silent (no RST), set RedisClientConfig.pool(p -> p.idleTimeout(...)) below it and keep"

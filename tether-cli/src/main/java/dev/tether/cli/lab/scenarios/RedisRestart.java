@@ -1,6 +1,5 @@
 package dev.tether.cli.lab.scenarios;
 
-import dev.tether.cli.lab.ClientKind;
 import dev.tether.cli.lab.ClientResult;
 import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Trial;
@@ -8,7 +7,6 @@ import dev.tether.cli.lab.redis.RedisScenario;
 import dev.tether.cli.lab.redis.RedisTarget;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,11 +28,6 @@ public final class RedisRestart implements RedisScenario {
     @Override
     public String changes() {
         return "stop and start the server";
-    }
-
-    @Override
-    public List<ClientKind> clients() {
-        return BARE_POOL_TETHER;
     }
 
     public void run(Trial t) throws Exception {
@@ -59,8 +52,8 @@ public final class RedisRestart implements RedisScenario {
         ClientResult bare = r.get("naive");
         ClientResult pool = r.get("naive pool");
         ClientResult tether = r.get("tether");
-        return "The server was back before the next command, yet the bare connection failed every command after the restart ("
-                + bare.failed() + " of " + bare.sent() + ": it never reconnects), the naive pool lent its dead connection ("
+        return "The server was back before the next command, yet the bare connection "
+                + RedisSentences.bareFailures(bare) + "; the naive pool lent its dead connection ("
                 + Format.count(pool.failed(), "failure") + ") before opening a new one, and both held a dead socket in CLOSE_WAIT"
                 + " meanwhile (" + bare.closeWait() + " and " + pool.closeWait() + "); tether's watcher had dropped its connection"
                 + " when the server's close arrived, so " + tether.failed() + " failed and nothing sat in CLOSE_WAIT (" + tether.closeWait() + ").";

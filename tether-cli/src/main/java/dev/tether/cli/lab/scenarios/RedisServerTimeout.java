@@ -1,6 +1,5 @@
 package dev.tether.cli.lab.scenarios;
 
-import dev.tether.cli.lab.ClientKind;
 import dev.tether.cli.lab.ClientResult;
 import dev.tether.cli.lab.Format;
 import dev.tether.cli.lab.Trial;
@@ -8,7 +7,6 @@ import dev.tether.cli.lab.redis.RedisScenario;
 import dev.tether.cli.lab.redis.RedisTarget;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,11 +29,6 @@ public final class RedisServerTimeout implements RedisScenario {
     @Override
     public String changes() {
         return "set the server's timeout";
-    }
-
-    @Override
-    public List<ClientKind> clients() {
-        return BARE_POOL_TETHER;
     }
 
     public void run(Trial t) throws Exception {
@@ -78,9 +71,8 @@ public final class RedisServerTimeout implements RedisScenario {
         ClientResult pool = r.get("naive pool");
         ClientResult tether = r.get("tether");
         return "Redis closes a connection idle longer than its timeout with a FIN, as any client would see after a quiet"
-                + " spell: the bare connection failed " + bare.failed() + " of its " + bare.sent() + " commands (it never"
-                + " reconnects), the naive pool lent the closed connection once per close (" + Format.count(pool.failed(), "failure")
-                + "); both held the dead socket in CLOSE_WAIT until they used it (" + bare.closeWait() + " and " + pool.closeWait()
+                + " spell: the bare connection " + RedisSentences.bareFailures(bare) + "; the naive pool lent the closed"
+                + " connection once per close (" + Format.count(pool.failed(), "failure") + "); both held the dead socket in CLOSE_WAIT until they used it (" + bare.closeWait() + " and " + pool.closeWait()
                 + "); tether's watcher saw the FIN and dropped the connection first, so " + tether.failed() + " failed. To"
                 + " retire connections before the server does (no command racing its close), set RedisClientConfig.pool(p ->"
                 + " p.idleTimeout(...)) below the timeout; tether probe redis://HOST:PORT reads it.";
