@@ -21,6 +21,25 @@ public final class Format {
         return n + " " + noun + (n == 1 ? "" : "s");
     }
 
+    /**
+     * What two clients held in CLOSE_WAIT, as a sentence reads it from the measured counts (-1:
+     * the socket table could not be read): "both held a dead socket in CLOSE_WAIT (1 and 1)" only
+     * when both did.
+     */
+    public static String closeWait(String a, int aHeld, String b, int bHeld) {
+        if (aHeld < 0 || bHeld < 0) {
+            return "what they held in CLOSE_WAIT could not be read (no socket table here)";
+        }
+        if (aHeld > 0 && bHeld > 0) {
+            return "both held a dead socket in CLOSE_WAIT (" + aHeld + " and " + bHeld + ")";
+        }
+        if (aHeld == 0 && bHeld == 0) {
+            return "neither held a socket in CLOSE_WAIT (0 and 0)";
+        }
+        return (aHeld > 0 ? a : b) + " held " + count(Math.max(aHeld, bHeld), "dead socket") + " in CLOSE_WAIT, "
+                + (aHeld > 0 ? b : a) + " none";
+    }
+
     /** {@code text} in lines of at most {@code width} characters, broken between words (a longer word stands alone). */
     public static List<String> wrap(String text, int width) {
         List<String> lines = new ArrayList<>();

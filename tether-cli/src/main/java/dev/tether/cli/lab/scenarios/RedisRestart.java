@@ -54,8 +54,8 @@ public final class RedisRestart implements RedisScenario {
         ClientResult tether = r.get("tether");
         return "The server was back before the next command, yet the bare connection "
                 + RedisSentences.bareFailures(bare) + "; the naive pool lent its dead connection ("
-                + Format.count(pool.failed(), "failure") + ") before opening a new one, and both held a dead socket in CLOSE_WAIT"
-                + " meanwhile (" + bare.closeWait() + " and " + pool.closeWait() + "); tether's watcher had dropped its connection"
+                + Format.count(pool.failed(), "failure") + ") before opening a new one; meanwhile "
+                + Format.closeWait("the bare connection", bare.closeWait(), "the pool", pool.closeWait()) + "; tether's watcher had dropped its connection"
                 + " when the server's close arrived, so " + tether.failed() + " failed and nothing sat in CLOSE_WAIT (" + tether.closeWait() + ").";
     }
 }

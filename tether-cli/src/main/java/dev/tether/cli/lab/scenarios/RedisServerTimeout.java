@@ -72,8 +72,9 @@ public final class RedisServerTimeout implements RedisScenario {
         ClientResult tether = r.get("tether");
         return "Redis closes a connection idle longer than its timeout with a FIN, as any client would see after a quiet"
                 + " spell: the bare connection " + RedisSentences.bareFailures(bare) + "; the naive pool lent the closed"
-                + " connection once per close (" + Format.count(pool.failed(), "failure") + "); both held the dead socket in CLOSE_WAIT until they used it (" + bare.closeWait() + " and " + pool.closeWait()
-                + "); tether's watcher saw the FIN and dropped the connection first, so " + tether.failed() + " failed. To"
+                + " connection once per close (" + Format.count(pool.failed(), "failure") + "); until they used it, "
+                + Format.closeWait("the bare connection", bare.closeWait(), "the pool", pool.closeWait())
+                + "; tether's watcher saw the FIN and dropped the connection first, so " + tether.failed() + " failed. To"
                 + " retire connections before the server does (no command racing its close), set RedisClientConfig.pool(p ->"
                 + " p.idleTimeout(...)) below the timeout; tether probe redis://HOST:PORT reads it.";
     }
