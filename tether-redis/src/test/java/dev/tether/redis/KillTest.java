@@ -1,12 +1,16 @@
 package dev.tether.redis;
 
+import dev.tether.pool.PoolStats;
+import dev.tether.pool.PoolView;
 import dev.tether.pool.Reason;
+import dev.tether.pool.RetryOutcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -64,6 +68,57 @@ class KillTest {
         } finally {
             admin.client().del(key);
         }
+    }
+
+    /**
+     * The issue's wording: 20 rounds of one command, kill, 50 ms pause, one command: 0 failures.
+     * Nothing waits for the pool to notice the kill: the 50 ms is real time on a real socket, the
+     * gap a user's next command would leave. The command is CLIENT ID, which the command table does
+     * not know and so never retries: it succeeds only if no stale connection was lent. Each round's
+     * command must run on a new connection (a CLIENT ID other than the killed one), and no command
+     * was retried.
+     */
+    @Test
+    void aCommandFiftyMillisecondsAfterAnIdleKillRunsOnANewConnection() {
+        String name = RedisAdmin.uniqueName("tether-test-idle-50ms");
+        Duration gap = Duration.ofMillis(50);
+        List<String> failed = new ArrayList<>();
+        try (RedisClient c = RedisClient.create(TestRedis.config(name).build())) {
+            long id = clientId(c);
+            for (int round = 0; round < 20; round++) {
+                // CLIENT KILL ID of the one connection the client has, which the command just used.
+                assertThat(admin.client().send(Command.text("CLIENT", "KILL", "ID", id))).isEqualTo(1L);
+                // The idle gap, in real time: the server's FIN has to travel on a real socket. A
+                // poll delay, so that the wait says what it is for (the tests never sleep).
+                await().pollDelay(gap).atMost(gap.plusSeconds(10)).until(() -> true);
+                try {
+                    long next = clientId(c);
+                    assertThat(next).as("round %d ran on the killed connection", round).isNotEqualTo(id);
+                    id = next;
+                } catch (RedisConnectionException e) {
+                    failed.add("round " + round + ": " + e.getMessage());
+                    id = clientId(c);
+                }
+            }
+            assertThat(failed).as("failures").isEmpty();
+            PoolView v = c.poolView();
+            for (RetryOutcome o : RetryOutcome.values()) {
+                assertThat(v.retries(o)).as("commands retried, %s", o).isZero();
+            }
+            // Each killed connection was closed before it was lent: by the idle watcher (PEER_CLOSED)
+            // or, on a machine too busy for the watcher to have run within 50 ms, by the lease-time
+            // check (NOT_REUSABLE); never by a command that met it (BROKEN).
+            PoolStats s = c.poolStats();
+            System.out.println("idle kill, 50 ms: " + s);
+            assertThat(s.opened()).isEqualTo(21);
+            assertThat(s.closed()).isEqualTo(20);
+            assertThat(s.closed(Reason.PEER_CLOSED) + s.closed(Reason.NOT_REUSABLE)).isEqualTo(20);
+        }
+    }
+
+    /** The server's id of the connection the command runs on. */
+    private static long clientId(RedisClient c) {
+        return (Long) c.send(Command.text("CLIENT", "ID"));
     }
 
     @Test
