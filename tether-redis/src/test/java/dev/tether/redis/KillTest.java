@@ -7,6 +7,8 @@ import dev.tether.pool.RetryOutcome;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -223,9 +225,15 @@ class KillTest {
         }
     }
 
-    @Test
-    void aSubscriberWhoseConnectionIsKilledIsSubscribedAgain() throws Exception {
-        String name = RedisAdmin.uniqueName("tether-test-sub");
+    /**
+     * Under RESP2 (a connection that only subscribes) and RESP3 (HELLO 3: messages are pushes), the
+     * subscriber's connection is killed three times; each time it is subscribed again, on a new
+     * connection that speaks the same protocol, and receives the messages published after.
+     */
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void aSubscriberWhoseConnectionIsKilledIsSubscribedAgain(Protocol protocol) throws Exception {
+        String name = RedisAdmin.uniqueName("tether-test-sub-" + protocol.name().toLowerCase(java.util.Locale.ROOT));
         String channel = name + ":ch";
         BlockingQueue<String> messages = new LinkedBlockingQueue<>();
         AtomicInteger disconnected = new AtomicInteger();
@@ -252,15 +260,17 @@ class KillTest {
                 resubscribed.incrementAndGet();
             }
         };
-        try (RedisClient c = RedisClient.create(TestRedis.config(name).build());
+        try (RedisClient c = RedisClient.create(TestRedis.config(name).protocol(protocol).build());
              Subscription sub = c.subscribe(listener, channel)) {
             sub.psubscribe(name + ":p*");
+            assertThat(protocolsSpoken(name)).allMatch(protocol::equals);
             assertThat(c.publish(channel, "one")).isEqualTo(1);
             assertThat(messages.poll(10, TimeUnit.SECONDS)).isEqualTo(channel + "=one");
             for (int round = 1; round <= 3; round++) {
                 assertThat(admin.kill(name)).isPositive();
                 int r = round;
                 await().atMost(Duration.ofSeconds(10)).until(() -> resubscribed.get() == r && sub.isSubscribed());
+                assertThat(protocolsSpoken(name)).as("the new connection's protocol").allMatch(protocol::equals);
                 c.publish(channel, "after-" + round);
                 assertThat(messages.poll(10, TimeUnit.SECONDS)).isEqualTo(channel + "=after-" + round);
                 c.publish(name + ":pat", "p" + round);
@@ -274,5 +284,23 @@ class KillTest {
         }
         assertThat(admin.idsNamed(name)).as("closing the client closed the subscriber's connection").isEmpty();
         assertThat(List.of(messages.toArray())).isEmpty();
+    }
+
+    /**
+     * The protocol of each connection named {@code name} (the subscriber's, and the pool's for
+     * PUBLISH), as the server reports it in CLIENT LIST's {@code resp=}; Redis before 7 does not
+     * report it, and then the list is empty.
+     */
+    private static List<Protocol> protocolsSpoken(String name) {
+        List<Protocol> spoken = new ArrayList<>();
+        for (String line : admin.client().send(Command.text("CLIENT", "LIST")).toString().split("\n")) {
+            List<String> fields = List.of(line.trim().split(" "));
+            if (fields.contains("name=" + name) && fields.contains("resp=3")) {
+                spoken.add(Protocol.RESP3);
+            } else if (fields.contains("name=" + name) && fields.contains("resp=2")) {
+                spoken.add(Protocol.RESP2);
+            }
+        }
+        return spoken;
     }
 }
