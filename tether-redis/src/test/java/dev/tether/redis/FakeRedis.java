@@ -12,22 +12,30 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
  * A scripted server on a loopback port that reads RESP commands and answers each with the raw
  * bytes its script returns (null: close the connection; ending with {@link #THEN_CLOSE}: write,
- * then close): for replies a real Redis never sends.
+ * then close): for replies a real Redis never sends. A script may also take the number of the
+ * connection the command came on (1 for the first accepted), to check which connection a
+ * client used.
  */
 final class FakeRedis implements AutoCloseable {
     /** At the end of a script's reply: write what comes before it, then close the connection. */
     static final String THEN_CLOSE = "\u0000close";
     private final ServerSocket server;
-    private final Function<List<String>, String> script;
+    private final BiFunction<Integer, List<String>, String> script;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<Socket> open = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     FakeRedis(Function<List<String>, String> script) throws IOException {
+        this((connection, command) -> script.apply(command));
+    }
+
+    /** A server whose script is given each command with the number of the connection it came on. */
+    FakeRedis(BiFunction<Integer, List<String>, String> script) throws IOException {
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         this.script = script;
         Thread t = new Thread(this::accept, "fake-redis");
@@ -48,9 +56,9 @@ final class FakeRedis implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
-                connections.incrementAndGet();
+                int number = connections.incrementAndGet();
                 open.add(s);
-                Thread t = new Thread(() -> serve(s), "fake-redis-conn");
+                Thread t = new Thread(() -> serve(s, number), "fake-redis-conn");
                 t.setDaemon(true);
                 t.start();
             } catch (IOException closed) {
@@ -59,14 +67,14 @@ final class FakeRedis implements AutoCloseable {
         }
     }
 
-    private void serve(Socket s) {
+    private void serve(Socket s, int number) {
         try (s; InputStream in = new BufferedInputStream(s.getInputStream()); OutputStream out = s.getOutputStream()) {
             while (true) {
                 List<String> cmd = readCommand(in);
                 if (cmd == null) {
                     return;
                 }
-                String reply = script.apply(cmd);
+                String reply = script.apply(number, cmd);
                 if (reply == null) {
                     return;
                 }
