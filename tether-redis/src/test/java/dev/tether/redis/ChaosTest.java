@@ -9,7 +9,6 @@ import dev.tether.chaos.Toxic;
 import dev.tether.net.ConnectionFailure.Kind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,15 +37,13 @@ class ChaosTest {
     /** The acquire timeout of the outage tests: what "fast" is measured against. */
     private static final Duration OUTAGE_ACQUIRE = Duration.ofSeconds(1);
     /**
-     * How long one failing call may take during an outage. A shared GET can wait for the pool up
-     * to three acquire timeouts: queued for a round trip, its round trip's lease, and the one more
-     * round trip its caller leads for the commands behind it (Combiner); 3 s were seen. Then a 3 s
-     * margin for a loaded 2-CPU machine. Far below the read timeout (30 s) a call stuck on a
-     * socket would take, and below what 64 calls waiting one behind the other would.
+     * How long one failing call may take during an outage: its acquire timeout, whether it waited
+     * queued for a shared round trip or in that round trip's lease (which waits no longer than its
+     * oldest command may), plus a 3 s margin for a loaded 2-CPU machine. Far below the read
+     * timeout (30 s) a call stuck on a socket would take, and below what 64 calls waiting one
+     * behind the other would.
      */
-    private static final Duration FAST = OUTAGE_ACQUIRE.multipliedBy(3).plusSeconds(3);
-    /** How Dispatch words a command that timed out queued for a shared round trip. */
-    private static final String QUEUED_TOO_LONG = "for a round trip on the connections it shares with other callers";
+    private static final Duration FAST = OUTAGE_ACQUIRE.plusSeconds(3);
     private final String prefix = RedisAdmin.uniqueName("tether-test:chaos") + ":";
 
     @BeforeAll
@@ -80,9 +77,8 @@ class ChaosTest {
      *       timeout's waits plus a margin for a noisy machine), far below the read timeout set here
      *       (30 s): no caller waits for a socket, and none waits behind all the others. Half the
      *       calls are single GETs (shared round trips), half pipelines (a lease each).</li>
-     *   <li>Each failure names the endpoint and says nothing was sent; each that came from the pool
-     *       names the last connect error (a GET that timed out queued for a shared round trip does
-     *       not yet: see {@link #aCommandQueuedForASharedRoundTripDuringAnOutageNamesTheConnectError}).</li>
+     *   <li>Each failure names the endpoint, the last connect error and that nothing was sent, a GET
+     *       that timed out queued for a shared round trip too.</li>
      *   <li>Connects are paced by the backoff, not by the callers: at most {@code maxOpensPerKey}
      *       attempts per backoff window.</li>
      *   <li>No thread is left blocked: the callers all end, and no thread anywhere is parked in the
@@ -162,22 +158,15 @@ class ChaosTest {
             }
             long outageNanos = System.nanoTime() - outageStart;
             long slowest = all.stream().mapToLong(Outcome::tookNanos).max().orElseThrow();
-            long queuedTooLong = all.stream().filter(o -> o.failure() != null && o.failure().getMessage().contains(QUEUED_TOO_LONG)).count();
-            System.out.printf("outage: %d calls in %d ms, slowest %d ms, %d GETs timed out queued, %d connects failed%n", all.size(),
-                    outageNanos / 1_000_000, slowest / 1_000_000, queuedTooLong, openFailures.get());
+            System.out.printf("outage: %d calls in %d ms, slowest %d ms, %d connects failed%n", all.size(),
+                    outageNanos / 1_000_000, slowest / 1_000_000, openFailures.get());
             assertThat(all).hasSize(threads * callsEach);
             for (Outcome o : all) {
                 assertThat(o.failure()).as(o.what()).isInstanceOfSatisfying(RedisConnectionException.class, e -> {
                     assertThat(e.getMessage()).contains("127.0.0.1:" + p.port()).contains("was not sent");
                     assertThat(e.mayHaveBeenApplied()).isFalse();
                 });
-                if (o.failure().getMessage().contains(QUEUED_TOO_LONG)) {
-                    // Known gap: Dispatch words it as a slow server, without the connect error; see
-                    // aCommandQueuedForASharedRoundTripDuringAnOutageNamesTheConnectError.
-                    assertThat(o.what()).isEqualTo("GET");
-                } else {
-                    assertThat(o.failure().getMessage()).as(o.what()).contains("refused");
-                }
+                assertThat(o.failure().getMessage()).as(o.what()).contains("refused");
                 assertThat(Duration.ofNanos(o.tookNanos())).as("%s failed after %d ms", o.what(), o.tookNanos() / 1_000_000)
                         .isLessThanOrEqualTo(FAST);
             }
@@ -222,17 +211,13 @@ class ChaosTest {
     }
 
     /**
-     * A known gap, disabled until Dispatch changes: during an outage a single command that waited
-     * the acquire timeout queued for a shared round trip fails with "the round trips ahead of it
-     * had not ended (a slow or stalled server)", naming the endpoint but not the connect error,
-     * where the issue asks for "a message that names the endpoint and the last connect error". It
-     * happens when the round trip ahead of it waits out a backoff step in the pool and then tries
-     * a connect, which ends a little after the queued command's own deadline: a backoff step of
+     * During an outage a single command that waited the acquire timeout queued for a shared round
+     * trip (the round trip ahead of it waited out a backoff step, then tried a connect) is told the
+     * connect error of the round trips ahead, as the issue asks ("a message that names the
+     * endpoint and the last connect error"), not a guess at a slow server: a backoff step of
      * exactly the acquire timeout, and callers that call again at once, make that the common case.
      */
     @Test
-    @Disabled("Dispatch's failure for a command queued too long for a shared round trip omits the pool's last connect"
-            + " error during an outage; enable once Dispatch gives queued commands the lease failure of the round trips ahead")
     void aCommandQueuedForASharedRoundTripDuringAnOutageNamesTheConnectError() throws Exception {
         ChaosProxy p = proxy();
         int threads = 16;

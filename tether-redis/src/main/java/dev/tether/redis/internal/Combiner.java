@@ -31,7 +31,9 @@ import java.util.function.Function;
  * <p>No caller waits for ever on another's luck: every leader, when it gives its round trip back,
  * wakes the caller at the head of the queue so that it leads the next one; a woken caller whose
  * command was answered meanwhile still leads one round trip if commands wait and a round trip is
- * free, so the wake-up is never lost. The queue holds at most one command per calling thread: each
+ * free (one whose command got no connection wakes the new head instead), so the wake-up is never
+ * lost. A round trip waits for a connection no longer than its oldest command may, so in an
+ * outage every command fails within its acquire timeout, with the connect error. The queue holds at most one command per calling thread: each
  * caller waits for its own reply, so nothing piles up beyond the callers that exist; and a command
  * that waited the pool's acquire timeout without being taken into a round trip (the ones ahead of
  * it stalled) leaves the queue and fails, unsent, as a caller waiting for a pooled connection would.
@@ -48,6 +50,8 @@ final class Combiner {
     static final class Slot {
         final Command command;
         final Thread owner;
+        /** When this command stops waiting for a connection ({@link Ticker} nanos): the pool's acquire timeout after its call. */
+        final long deadline;
         /** The reply (a {@code RedisServerException} for an error reply). */
         Object reply;
         /** The connection failed before this command's reply was whole. */
@@ -62,9 +66,10 @@ final class Combiner {
         /** The next command of the same round trip: the leader links them (no list to allocate). */
         Slot next;
 
-        Slot(Command command, Thread owner) {
+        Slot(Command command, Thread owner, long deadline) {
             this.command = command;
             this.owner = owner;
+            this.deadline = deadline;
         }
 
         void reply(Object r) {
@@ -86,7 +91,9 @@ final class Combiner {
 
     /**
      * Sends a round trip's commands, {@code first} and those linked after it by {@link Slot#next},
-     * and fills their slots; must not throw for a connection's failure.
+     * and fills their slots; must not throw for a connection's failure. It waits for a connection
+     * no later than the earliest {@link Slot#deadline} of them: the younger commands then fail with
+     * the oldest, a little before their own deadline, rather than the oldest well after its own.
      */
     interface Runner {
         void run(Slot first);
@@ -119,7 +126,8 @@ final class Combiner {
 
     /** Sends {@code c} with whatever other callers' commands wait beside it; returns its filled slot. */
     Slot call(Command c) {
-        Slot s = new Slot(c, Thread.currentThread());
+        long deadline = ticker.nanoTime() + maxWaitNanos;
+        Slot s = new Slot(c, Thread.currentThread(), deadline);
         if (queue.isEmpty() && take()) {
             // Alone (the common case at low load): lead a round trip that starts with this command,
             // without passing it through the queue.
@@ -127,7 +135,6 @@ final class Combiner {
             return s;
         }
         queue.add(s);
-        long deadline = ticker.nanoTime() + maxWaitNanos;
         try {
             while (!s.done) {
                 if (!queue.isEmpty() && take()) {
@@ -148,11 +155,20 @@ final class Combiner {
             }
             // A leader that gave its round trip back may have woken this caller to lead the next one
             // just as its own reply came in: lead it, so that the commands behind are not stranded.
-            if (!queue.isEmpty() && take()) {
-                try {
-                    lead(null);
-                } finally {
-                    release();
+            // A caller whose own command got no connection hands that on instead: leading, it could
+            // wait out one more acquire timeout before it returns its own failure.
+            if (!queue.isEmpty()) {
+                if (s.error != null) {
+                    Slot head = queue.peek();
+                    if (head != null) {
+                        LockSupport.unpark(head.owner);
+                    }
+                } else if (take()) {
+                    try {
+                        lead(null);
+                    } finally {
+                        release();
+                    }
                 }
             }
         } catch (Error e) {
@@ -176,12 +192,14 @@ final class Combiner {
      * Holding a round trip ({@link #take}), awake: leads while {@code own} is not answered (the
      * caller would only wait), and one round trip more for the commands that queued behind it,
      * which saves the next leader's wake-up, the costliest step on a busy host; then gives it back.
+     * Not after a round trip that got no connection: another could wait out one more acquire
+     * timeout before this caller hears of its own failure, and the next leader is woken anyway.
      */
     private void hold(Slot own, Slot first) {
         try {
             lead(first);
             boolean more = true;
-            while (!queue.isEmpty() && (!own.done || more)) {
+            while (!queue.isEmpty() && (!own.done || more && own.error == null)) {
                 more &= !own.done;
                 lead(null);
             }

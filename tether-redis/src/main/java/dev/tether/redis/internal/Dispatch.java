@@ -60,6 +60,12 @@ public final class Dispatch {
     private final EventLog events;
     /** Concurrent single commands' shared round trips; null when auto-pipelining is off. */
     private final Combiner combiner;
+    /**
+     * Why the last shared round trip got no connection, until one does: what a command that timed
+     * out queued behind such round trips is told (in an outage, the connect error), rather than a
+     * guess at a slow server.
+     */
+    private volatile PoolException lastLeaseFailure;
 
     /**
      * @param sharedConnections how many pooled connections concurrent single commands share
@@ -68,7 +74,7 @@ public final class Dispatch {
     public Dispatch(Pool<RedisConnection> pool, RedisConnector connector, Endpoint endpoint, Ticker ticker,
                     Duration openTimeout, Duration acquireTimeout, Duration blockingMargin, String poolName, int sharedConnections) {
         this.combiner = sharedConnections > 0 ? new Combiner(sharedConnections, this::roundTrip, ticker, acquireTimeout,
-                c -> new RedisConnectionException(c.name() + " was not sent: it waited " + acquireTimeout.toMillis()
+                c -> lastLeaseFailure != null ? leaseFailure(c.name(), lastLeaseFailure) : new RedisConnectionException(c.name() + " was not sent: it waited " + acquireTimeout.toMillis()
                         + " ms for a round trip on the connections it shares with other callers (" + sharedConnections
                         + ", autoPipelining) to " + endpoint.authority() + ", and the round trips ahead of it had not ended (a slow or"
                         + " stalled server); raise RedisClientConfig.pool(p -> p.acquireTimeout(...)), or give the commands more"
@@ -188,14 +194,32 @@ public final class Dispatch {
      * connection's failure and whether its own reply had begun, or with why nothing was sent.
      */
     private void roundTrip(Combiner.Slot batch) {
+        long deadline = Long.MAX_VALUE;
+        for (Combiner.Slot s = batch; s != null; s = s.next) {
+            deadline = Math.min(deadline, s.deadline);
+        }
+        long left = deadline - ticker.nanoTime();
+        PoolException failing = lastLeaseFailure;
+        if (left <= 0 && failing != null) {
+            // Out of time while connections fail: say why they fail rather than try one more
+            // connect that has no time left (its failure would only say "within 0 ms").
+            for (Combiner.Slot s = batch; s != null; s = s.next) {
+                s.error(leaseFailure(s.command.name(), failing));
+            }
+            return;
+        }
         Lease<RedisConnection> lease;
         try {
-            lease = pool.acquire();
+            lease = pool.acquire(Duration.ofNanos(Math.max(0, left)));
         } catch (PoolException e) {
+            lastLeaseFailure = e;
             for (Combiner.Slot s = batch; s != null; s = s.next) {
                 s.error(leaseFailure(s.command.name(), e));
             }
             return;
+        }
+        if (lastLeaseFailure != null) {
+            lastLeaseFailure = null;
         }
         RedisConnection rc = lease.get();
         try {
