@@ -68,7 +68,7 @@ public interface RedisCommands {
      * @return the value, or null when the key does not exist
      */
     default String get(String key) {
-        return (String) send(Command.text("GET", key));
+        return Convert.string(send(Command.text("GET", key)));
     }
 
     /**
@@ -78,7 +78,7 @@ public interface RedisCommands {
      * @return the value, or null when the key does not exist
      */
     default byte[] get(byte[] key) {
-        return (byte[]) send(Command.of("GET", key));
+        return Convert.bytes(send(Command.of("GET", key)));
     }
 
     /**
@@ -470,7 +470,7 @@ public interface RedisCommands {
      * @return the field's value, or null when the key or field does not exist
      */
     default String hget(String key, String field) {
-        return (String) send(Command.text("HGET", key, field));
+        return Convert.string(send(Command.text("HGET", key, field)));
     }
 
     /**
@@ -481,7 +481,7 @@ public interface RedisCommands {
      * @return the field's value, or null when the key or field does not exist
      */
     default byte[] hget(byte[] key, byte[] field) {
-        return (byte[]) send(Command.of("HGET", key, field));
+        return Convert.bytes(send(Command.of("HGET", key, field)));
     }
 
     /**
@@ -646,7 +646,7 @@ public interface RedisCommands {
      * @return the first element, or null when the list is empty
      */
     default String lpop(String key) {
-        return (String) send(Command.text("LPOP", key));
+        return Convert.string(send(Command.text("LPOP", key)));
     }
 
     /**
@@ -656,7 +656,7 @@ public interface RedisCommands {
      * @return the first element, or null when the list is empty
      */
     default byte[] lpop(byte[] key) {
-        return (byte[]) send(Command.of("LPOP", key));
+        return Convert.bytes(send(Command.of("LPOP", key)));
     }
 
     /**
@@ -666,7 +666,7 @@ public interface RedisCommands {
      * @return the last element, or null when the list is empty
      */
     default String rpop(String key) {
-        return (String) send(Command.text("RPOP", key));
+        return Convert.string(send(Command.text("RPOP", key)));
     }
 
     /**
@@ -676,7 +676,7 @@ public interface RedisCommands {
      * @return the last element, or null when the list is empty
      */
     default byte[] rpop(byte[] key) {
-        return (byte[]) send(Command.of("RPOP", key));
+        return Convert.bytes(send(Command.of("RPOP", key)));
     }
 
     /**
@@ -1044,7 +1044,7 @@ public interface RedisCommands {
      * @return the member's rank from 0, or null when it is not in the set
      */
     default Long zrank(String key, String member) {
-        return (Long) send(Command.text("ZRANK", key, member));
+        return Convert.nullableInteger(send(Command.text("ZRANK", key, member)));
     }
 
     /**
@@ -1055,7 +1055,7 @@ public interface RedisCommands {
      * @return the member's rank from 0, or null when it is not in the set
      */
     default Long zrank(byte[] key, byte[] member) {
-        return (Long) send(Command.of("ZRANK", key, member));
+        return Convert.nullableInteger(send(Command.of("ZRANK", key, member)));
     }
 
     /**

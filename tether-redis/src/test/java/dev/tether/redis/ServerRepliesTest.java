@@ -99,6 +99,19 @@ class ServerRepliesTest {
     }
 
     @Test
+    void aReplyOfTheWrongTypeIsAnIllegalStateNotAClassCast() throws Exception {
+        try (FakeRedis server = new FakeRedis(cmd -> "*1\r\n:1\r\n"); RedisClient c = client(server)) {
+            for (org.junit.jupiter.api.function.Executable call : List.<org.junit.jupiter.api.function.Executable>of(
+                    () -> c.get("k"), () -> c.get(new byte[] {1}), () -> c.hget("h", "f"), () -> c.lpop("l"), () -> c.rpop(new byte[] {1}),
+                    () -> c.zrank("z", "m"))) {
+                assertThatThrownBy(call::execute).isInstanceOf(IllegalStateException.class)
+                        .hasMessageStartingWith("the server answered ArrayList where");
+            }
+            assertThat(c.poolStats().closed()).as("a well-formed reply of the wrong type leaves the connection alone").isZero();
+        }
+    }
+
+    @Test
     void aReplyOverTheLimitIsRefused() throws Exception {
         String big = "$5000\r\n" + "x".repeat(5000) + "\r\n";
         try (FakeRedis server = new FakeRedis(cmd -> big);

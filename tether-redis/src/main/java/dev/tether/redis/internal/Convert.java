@@ -50,6 +50,11 @@ public final class Convert {
         throw unexpected(v, "an integer");
     }
 
+    /** An integer reply, or null for a nil one (ZRANK of a missing member). */
+    public static Long nullableInteger(Object v) {
+        return v == null ? null : integer(v);
+    }
+
     public static boolean bool(Object v) {
         if (v instanceof Long) {
             return (Long) v != 0;
