@@ -98,6 +98,9 @@ public final class RedisSession implements RedisCommands, AutoCloseable {
 
     /**
      * MULTI: commands are queued (each answers "QUEUED") until {@link #exec()} or {@link #discard()}.
+     * Queue them with {@link #send(Command)} and read their results from {@code exec()}: a typed
+     * method's result is not there yet, so one that returns a number throws (saying the command
+     * was queued and runs at EXEC), and one that returns a {@code String} returns "QUEUED".
      */
     public void multi() {
         send(Command.text("MULTI"));
