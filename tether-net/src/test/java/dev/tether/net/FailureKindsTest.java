@@ -257,7 +257,7 @@ class FailureKindsTest {
             ConnectionFailure f = failure(() -> connector.open(e));
             assertThat(f.kind()).isEqualTo(Kind.TLS_HANDSHAKE);
             assertThat(f.getMessage()).contains("to localhost:" + server.port(), "failed its TLS handshake",
-                    "matches the host name");
+                    "trusted but not for the host name checked");
         }
     }
 

@@ -129,7 +129,15 @@ class FailureMessagesTest {
     void tlsHandshake() {
         assertThat(message(Kind.TLS_HANDSHAKE, NEW, "TLS with 127.0.0.9:443 as api.example: No subject alternative DNS name matching", null))
                 .startsWith("connection #8 to api.example:443 failed its TLS handshake")
-                .contains("No subject alternative DNS name", "matches the host name", "trusted by the SSLContext in TlsSettings");
+                .contains("No subject alternative DNS name", "trusted but not for the host name checked", "TlsSettings.serverName(...)");
+        assertThat(message(Kind.TLS_HANDSHAKE, NEW, "TLS with 127.0.0.9:443 as api.example: PKIX path building failed: unable to find"
+                + " valid certification path to requested target", null))
+                .contains("is not trusted by the SSLContext in TlsSettings; add the certificate of its CA");
+        assertThat(message(Kind.TLS_HANDSHAKE, NEW, "TLS with 127.0.0.9:443 as api.example: PKIX path validation failed:"
+                + " validity check failed: NotAfter: Tue Jan 01 00:00:00 UTC 2019", null))
+                .contains("outside its validity dates (expired, or this machine's clock is wrong)");
+        assertThat(message(Kind.TLS_HANDSHAKE, NEW, "TLS with 127.0.0.9:443 as api.example: Received fatal alert: protocol_version", null))
+                .contains("matches the host name and is trusted by the SSLContext in TlsSettings, and that the server speaks TLS");
     }
 
     @Test

@@ -68,14 +68,37 @@ public final class Messages {
                         + ": the peer stopped reading (it is overloaded or stalled, or does not read a body it rejects);"
                         + " if it is known to read slowly, raise " + names.socket("writeTimeout") + "; otherwise check the server";
             case TLS_HANDSHAKE:
-                return conn + " failed its TLS handshake" + d
-                        + ": check that the server's certificate matches the host name and is trusted by " + names.tls() + ","
-                        + " and that the server speaks TLS on this port";
+                return conn + " failed its TLS handshake" + d + ": " + tlsAdvice(detail, names);
             case PROTOCOL:
             default:
                 return conn + " broke the protocol " + history(f) + d
                         + ": check that the server speaks the expected protocol on this port";
         }
+    }
+
+    /**
+     * What to change after a failed handshake, read from the TLS library's reason where it tells
+     * the cases apart (a certificate for another name, one not trusted, one expired); the general
+     * advice otherwise.
+     */
+    private static String tlsAdvice(String detail, SettingNames names) {
+        String why = detail == null ? "" : detail.toLowerCase(Locale.ROOT);
+        if (why.contains("no subject alternative") || why.contains("no name matching")) {
+            // The JDK checks the name after the chain: a certificate refused for its name was trusted.
+            return "the server's certificate is trusted but not for the host name checked; connect by a name the"
+                    + " certificate holds, or set the name to check with TlsSettings.serverName(...)";
+        }
+        if (why.contains("certificate expired") || why.contains("notafter") || why.contains("not yet valid")) {
+            return "the server's certificate is outside its validity dates (expired, or this machine's clock is wrong);"
+                    + " renew the certificate or fix the clock";
+        }
+        if (why.contains("unable to find valid certification path") || why.contains("pkix path building failed")) {
+            return "the server's certificate is not trusted by " + names.tls() + "; add the certificate of its CA (or the"
+                    + " self-signed certificate itself) to the trust store of that SSLContext, and check that it matches the"
+                    + " host name";
+        }
+        return "check that the server's certificate matches the host name and is trusted by " + names.tls() + ","
+                + " and that the server speaks TLS on this port";
     }
 
     /** "after 61.2 s idle (its 12th use, 120 request bytes written, no response byte yet)". */
