@@ -43,9 +43,9 @@ public final class RedisIdleKill implements RedisScenario {
         ClientResult pool = r.get("naive pool");
         ClientResult tether = r.get("tether");
         return "The bare connection (one socket, like the field note's create_redis) " + RedisSentences.bareFailures(bare)
-                + "; the naive pool (JedisPool's defaults) lent the killed connection unchecked once per kill, "
-                + Format.count(pool.failed(), "failure") + " in " + Format.count((pool.sent() - 1) / 2, "round") + ", then opened a"
-                + " new one; tether's idle watcher saw the FIN of each killed connection and dropped it before the next command,"
+                + "; the naive pool (JedisPool's defaults) lent the killed connection unchecked, "
+                + Format.count(pool.failed(), "failure") + " in " + Format.count((pool.sent() - 1) / 2, "round") + ", each time"
+                + " before it opened a new one; tether's idle watcher saw the FIN of each killed connection and dropped it before the next command,"
                 + " so " + tether.failed() + " failed (" + Format.count(tether.duplicates(), "INCR") + " applied twice).";
     }
 }

@@ -103,7 +103,8 @@ public final class RedisInFlight implements RedisScenario {
                 + " failed; " + RedisSentences.appliedAfterFailure(pool) + ", and the application cannot know it); the client"
                 + " that re-sends after any failure hid both errors and applied the INCR twice ("
                 + Format.count(retrying.duplicates(), "duplicate") + "); tether did not re-send the INCR, whose bytes had left: "
-                + Format.count(tether.failed(), "failure") + ", which said that the INCR may have been applied ("
+                + Format.count(tether.failed(), "failure") + (tether.firstError() != null && tether.firstError().contains("may have been applied")
+                ? ", which said that the INCR may have been applied (" : " (it said \"" + tether.firstError() + "\"; ")
                 + RedisSentences.appliedAfterFailure(tether) + "), and " + Format.count(tether.duplicates(), "duplicate")
                 + "; it sent the GET again on a fresh connection (a read, no reply byte yet).";
     }
