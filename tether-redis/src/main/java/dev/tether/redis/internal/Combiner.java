@@ -199,7 +199,7 @@ final class Combiner {
         try {
             lead(first);
             boolean more = true;
-            while (!queue.isEmpty() && (!own.done || more && own.error == null)) {
+            while (!queue.isEmpty() && (!own.done || (more && own.error == null))) {
                 more &= !own.done;
                 lead(null);
             }

@@ -74,11 +74,7 @@ public final class Dispatch {
     public Dispatch(Pool<RedisConnection> pool, RedisConnector connector, Endpoint endpoint, Ticker ticker,
                     Duration openTimeout, Duration acquireTimeout, Duration blockingMargin, String poolName, int sharedConnections) {
         this.combiner = sharedConnections > 0 ? new Combiner(sharedConnections, this::roundTrip, ticker, acquireTimeout,
-                c -> lastLeaseFailure != null ? leaseFailure(c.name(), lastLeaseFailure) : new RedisConnectionException(c.name() + " was not sent: it waited " + acquireTimeout.toMillis()
-                        + " ms for a round trip on the connections it shares with other callers (" + sharedConnections
-                        + ", autoPipelining) to " + endpoint.authority() + ", and the round trips ahead of it had not ended (a slow or"
-                        + " stalled server); raise RedisClientConfig.pool(p -> p.acquireTimeout(...)), or give the commands more"
-                        + " connections with RedisClientConfig.autoPipelining(...)", null, null, false, null)) : null;
+                c -> queuedTooLong(c, acquireTimeout, sharedConnections)) : null;
         this.poolName = poolName;
         this.events = new EventLog(LOG, ticker, Duration.ofSeconds(10));
         this.pool = pool;
@@ -87,6 +83,23 @@ public final class Dispatch {
         this.ticker = ticker;
         this.openTimeout = openTimeout;
         this.blockingMargin = blockingMargin;
+    }
+
+    /**
+     * The failure of a command that waited the acquire timeout queued for a shared round trip: the
+     * last round trip's lease failure while connections fail (in an outage, the connect error),
+     * otherwise the round trips ahead of it that had not ended.
+     */
+    private RedisConnectionException queuedTooLong(Command c, Duration acquireTimeout, int sharedConnections) {
+        PoolException failing = lastLeaseFailure; // read once: a round trip may clear it meanwhile
+        if (failing != null) {
+            return leaseFailure(c.name(), failing);
+        }
+        return new RedisConnectionException(c.name() + " was not sent: it waited " + acquireTimeout.toMillis()
+                + " ms for a round trip on the connections it shares with other callers (" + sharedConnections
+                + ", autoPipelining) to " + endpoint.authority() + ", and the round trips ahead of it had not ended (a slow or"
+                + " stalled server); raise RedisClientConfig.pool(p -> p.acquireTimeout(...)), or give the commands more"
+                + " connections with RedisClientConfig.autoPipelining(...)", null, null, false, null);
     }
 
     /** One command on a pooled connection; its reply, or its server error thrown. */
@@ -203,9 +216,7 @@ public final class Dispatch {
         if (left <= 0 && failing != null) {
             // Out of time while connections fail: say why they fail rather than try one more
             // connect that has no time left (its failure would only say "within 0 ms").
-            for (Combiner.Slot s = batch; s != null; s = s.next) {
-                s.error(leaseFailure(s.command.name(), failing));
-            }
+            leaseFailed(batch, failing);
             return;
         }
         Lease<RedisConnection> lease;
@@ -213,9 +224,7 @@ public final class Dispatch {
             lease = pool.acquire(Duration.ofNanos(Math.max(0, left)));
         } catch (PoolException e) {
             lastLeaseFailure = e;
-            for (Combiner.Slot s = batch; s != null; s = s.next) {
-                s.error(leaseFailure(s.command.name(), e));
-            }
+            leaseFailed(batch, e);
             return;
         }
         if (lastLeaseFailure != null) {
@@ -258,6 +267,13 @@ public final class Dispatch {
             throw e;
         }
         release(lease, rc);
+    }
+
+    /** Fails every command of a shared round trip that got no connection: none of them was sent. */
+    private void leaseFailed(Combiner.Slot batch, PoolException e) {
+        for (Combiner.Slot s = batch; s != null; s = s.next) {
+            s.error(leaseFailure(s.command.name(), e));
+        }
     }
 
     /** Leases a connection for a session: its pool's failures said as "the session could not start". */
